@@ -1,0 +1,41 @@
+package dev.mqttsidecar.broker;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The embedded MQTT broker: the only type adapters (Dapr pub/sub, state store, bridges) call.
+ * Create with {@link #create(BrokerConfig)}, then {@link #start()}.
+ */
+public interface Broker extends AutoCloseable {
+
+  static Broker create(BrokerConfig config) {
+    return new dev.mqttsidecar.broker.core.EmbeddedBroker(config);
+  }
+
+  /** Restores stored state, binds the listeners and returns once they accept connections. */
+  void start() throws Exception;
+
+  /** Disconnects clients (5.0: DISCONNECT 0x8B), closes listeners and releases everything. Idempotent. */
+  void stop();
+
+  @Override
+  default void close() {
+    stop();
+  }
+
+  /** The bound MQTT TCP address (useful with port 0). */
+  InetSocketAddress mqttAddress();
+
+  /**
+   * The single entry point for every message, whatever its ingress. Completes when the message is
+   * accepted (durably, where the broker persists) and queued for every matching subscription.
+   */
+  CompletableFuture<PublishResult> publish(Message message);
+
+  /** Subscribes an in-process subscriber. Throws IllegalArgumentException for an invalid filter. */
+  Subscription subscribe(SubscriptionRequest request, Subscriber subscriber);
+
+  /** The retained message store. */
+  RetainedStore retained();
+}

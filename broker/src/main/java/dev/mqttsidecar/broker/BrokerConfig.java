@@ -1,0 +1,242 @@
+package dev.mqttsidecar.broker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable broker configuration. Start from {@link #builder()} or {@link #defaults()}.
+ *
+ * @param host address of the MQTT TCP listener
+ * @param port port of the MQTT TCP listener; 0 picks a free one
+ * @param maxConnections concurrent connections before CONNACK 0x97 (5.0) / 0x03 (3.1.1)
+ * @param maxPacketSize largest packet accepted (and advertised as Maximum Packet Size)
+ * @param receiveMaximum inbound QoS 1/2 PUBLISHes a client may have unacknowledged (0x93 past it)
+ * @param maxInflightOutbound outbound QoS 1/2 messages unacknowledged per session (further capped
+ *     by the client's Receive Maximum)
+ * @param maxQueuedMessages messages queued per session (or shared group) while offline or when the
+ *     window is full
+ * @param queueOverflow what happens to a message that finds its queue full
+ * @param maxTopicLength longest topic name or filter in bytes
+ * @param maxTopicLevels most levels in a topic name or filter
+ * @param maxSubscriptionsPerClient subscriptions per session
+ * @param maxSessionExpiry upper bound on a client's Session Expiry Interval
+ * @param serverKeepAlive if set, overrides the client's keep alive (5.0 Server Keep Alive)
+ * @param topicAliasMaximum inbound Topic Alias Maximum advertised to 5.0 clients (0 = none)
+ * @param authenticator who may connect
+ * @param authorizer who may publish/subscribe where
+ * @param clock time source for expiry, keep alive and redelivery
+ */
+public record BrokerConfig(
+    String host,
+    int port,
+    int maxConnections,
+    int maxPacketSize,
+    int receiveMaximum,
+    int maxInflightOutbound,
+    int maxQueuedMessages,
+    QueueOverflow queueOverflow,
+    int maxTopicLength,
+    int maxTopicLevels,
+    int maxSubscriptionsPerClient,
+    Duration maxSessionExpiry,
+    Duration serverKeepAlive,
+    int topicAliasMaximum,
+    Authenticator authenticator,
+    Authorizer authorizer,
+    Clock clock) {
+
+  /** What to do with a message whose session or group queue is full. */
+  public enum QueueOverflow {
+    /** Drop the new message (and count it). */
+    DROP_NEWEST,
+    /** Drop the oldest queued message to make room (and count it). */
+    DROP_OLDEST
+  }
+
+  public BrokerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(queueOverflow, "queueOverflow");
+    Objects.requireNonNull(maxSessionExpiry, "maxSessionExpiry");
+    Objects.requireNonNull(authenticator, "authenticator");
+    Objects.requireNonNull(authorizer, "authorizer");
+    Objects.requireNonNull(clock, "clock");
+    requireRange("port", port, 0, 65535);
+    requireRange("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
+    requireRange("maxPacketSize", maxPacketSize, 64, 268_435_455);
+    requireRange("receiveMaximum", receiveMaximum, 1, 65535);
+    requireRange("maxInflightOutbound", maxInflightOutbound, 1, 65535);
+    requireRange("maxQueuedMessages", maxQueuedMessages, 1, Integer.MAX_VALUE);
+    requireRange("maxTopicLength", maxTopicLength, 1, 65535);
+    requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
+    requireRange("maxSubscriptionsPerClient", maxSubscriptionsPerClient, 1, Integer.MAX_VALUE);
+    requireRange("topicAliasMaximum", topicAliasMaximum, 0, 65535);
+  }
+
+  private static void requireRange(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], was " + value);
+    }
+  }
+
+  /** The defaults documented in the README. */
+  public static BrokerConfig defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.maxConnections = maxConnections;
+    b.maxPacketSize = maxPacketSize;
+    b.receiveMaximum = receiveMaximum;
+    b.maxInflightOutbound = maxInflightOutbound;
+    b.maxQueuedMessages = maxQueuedMessages;
+    b.queueOverflow = queueOverflow;
+    b.maxTopicLength = maxTopicLength;
+    b.maxTopicLevels = maxTopicLevels;
+    b.maxSubscriptionsPerClient = maxSubscriptionsPerClient;
+    b.maxSessionExpiry = maxSessionExpiry;
+    b.serverKeepAlive = serverKeepAlive;
+    b.topicAliasMaximum = topicAliasMaximum;
+    b.authenticator = authenticator;
+    b.authorizer = authorizer;
+    b.clock = clock;
+    return b;
+  }
+
+  /** Mutable builder; {@link #build()} validates. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 1883;
+    private int maxConnections = 100_000;
+    private int maxPacketSize = 1024 * 1024;
+    private int receiveMaximum = 1024;
+    private int maxInflightOutbound = 100;
+    private int maxQueuedMessages = 10_000;
+    private QueueOverflow queueOverflow = QueueOverflow.DROP_NEWEST;
+    private int maxTopicLength = 65535;
+    private int maxTopicLevels = 64;
+    private int maxSubscriptionsPerClient = 1000;
+    private Duration maxSessionExpiry = Duration.ofDays(7);
+    private Duration serverKeepAlive = null;
+    private int topicAliasMaximum = 64;
+    private Authenticator authenticator = Authenticator.ALLOW_ALL;
+    private Authorizer authorizer = Authorizer.ALLOW_ALL;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder host(String value) {
+      this.host = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      this.port = value;
+      return this;
+    }
+
+    public Builder maxConnections(int value) {
+      this.maxConnections = value;
+      return this;
+    }
+
+    public Builder maxPacketSize(int value) {
+      this.maxPacketSize = value;
+      return this;
+    }
+
+    public Builder receiveMaximum(int value) {
+      this.receiveMaximum = value;
+      return this;
+    }
+
+    public Builder maxInflightOutbound(int value) {
+      this.maxInflightOutbound = value;
+      return this;
+    }
+
+    public Builder maxQueuedMessages(int value) {
+      this.maxQueuedMessages = value;
+      return this;
+    }
+
+    public Builder queueOverflow(QueueOverflow value) {
+      this.queueOverflow = value;
+      return this;
+    }
+
+    public Builder maxTopicLength(int value) {
+      this.maxTopicLength = value;
+      return this;
+    }
+
+    public Builder maxTopicLevels(int value) {
+      this.maxTopicLevels = value;
+      return this;
+    }
+
+    public Builder maxSubscriptionsPerClient(int value) {
+      this.maxSubscriptionsPerClient = value;
+      return this;
+    }
+
+    public Builder maxSessionExpiry(Duration value) {
+      this.maxSessionExpiry = value;
+      return this;
+    }
+
+    public Builder serverKeepAlive(Duration value) {
+      this.serverKeepAlive = value;
+      return this;
+    }
+
+    public Builder topicAliasMaximum(int value) {
+      this.topicAliasMaximum = value;
+      return this;
+    }
+
+    public Builder authenticator(Authenticator value) {
+      this.authenticator = value;
+      return this;
+    }
+
+    public Builder authorizer(Authorizer value) {
+      this.authorizer = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = value;
+      return this;
+    }
+
+    public BrokerConfig build() {
+      return new BrokerConfig(
+          host,
+          port,
+          maxConnections,
+          maxPacketSize,
+          receiveMaximum,
+          maxInflightOutbound,
+          maxQueuedMessages,
+          queueOverflow,
+          maxTopicLength,
+          maxTopicLevels,
+          maxSubscriptionsPerClient,
+          maxSessionExpiry,
+          serverKeepAlive,
+          topicAliasMaximum,
+          authenticator,
+          authorizer,
+          clock);
+    }
+  }
+}

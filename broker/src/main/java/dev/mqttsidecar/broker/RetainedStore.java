@@ -1,0 +1,26 @@
+package dev.mqttsidecar.broker;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Direct access to the broker's retained messages; the state store is built on it. */
+public interface RetainedStore {
+
+  /** The current, unexpired retained message of a topic. */
+  Optional<RetainedMessage> get(String topic);
+
+  /** All unexpired retained messages whose topic starts with {@code topicPrefix}, in topic order. */
+  List<RetainedMessage> list(String topicPrefix);
+
+  /**
+   * Applies all writes atomically and in order (a later write of the same topic sees the earlier
+   * one's result), or none if any condition fails. Applied writes are durable when the future
+   * completes, and live subscribers of the affected topics receive each topic's final value as a
+   * retained publish (an empty payload for a delete).
+   */
+  CompletableFuture<RetainedWriteResult> write(List<RetainedWrite> writes);
+
+  /** Number of retained messages held. */
+  long size();
+}

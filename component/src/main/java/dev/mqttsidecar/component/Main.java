@@ -1,0 +1,1 @@
+package dev.mqttsidecar.component; public final class Main { public static void main(String[] a) {} }
