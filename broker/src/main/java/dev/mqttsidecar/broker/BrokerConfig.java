@@ -116,7 +116,7 @@ public record BrokerConfig(
     private String host = "127.0.0.1";
     private int port = 1883;
     private int maxConnections = 100_000;
-    private int maxPacketSize = 1024 * 1024;
+    private int maxPacketSize = 5 * 1024 * 1024; // room for a 4 MiB state value plus headers
     private int receiveMaximum = 1024;
     private int maxInflightOutbound = 100;
     private int maxQueuedMessages = 10_000;

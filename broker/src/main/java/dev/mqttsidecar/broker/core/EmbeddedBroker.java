@@ -8,42 +8,171 @@ import dev.mqttsidecar.broker.RetainedStore;
 import dev.mqttsidecar.broker.Subscriber;
 import dev.mqttsidecar.broker.Subscription;
 import dev.mqttsidecar.broker.SubscriptionRequest;
+import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
+import dev.mqttsidecar.broker.persistence.RetainedPersistence;
+import dev.mqttsidecar.broker.retained.RetainedService;
+import dev.mqttsidecar.broker.session.Counters;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SessionContext;
+import dev.mqttsidecar.broker.session.SessionRegistry;
+import dev.mqttsidecar.broker.session.SubscriptionOptions;
+import dev.mqttsidecar.broker.subscription.SubscriptionIndex;
+import dev.mqttsidecar.broker.subscription.TopicFilter;
+import dev.mqttsidecar.broker.subscription.TopicRules;
+import dev.mqttsidecar.broker.transport.MqttServer;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Placeholder until the broker core lands. */
+/** Wires the broker's services together and runs the MQTT listener. */
 public final class EmbeddedBroker implements Broker {
+  /** Key prefix separating in-process session ids from MQTT client ids (which cannot hold U+0000). */
+  static final String IN_PROCESS_PREFIX = "\u0000in-process/";
+
+  private enum State { NEW, RUNNING, STOPPED }
+
   private final BrokerConfig config;
+  private final BrokerServices services;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService scheduler;
+  private final RetainedPersistence retainedPersistence;
+  private final MqttServer server;
+  private volatile State state = State.NEW;
 
   public EmbeddedBroker(BrokerConfig config) {
+    this(config, new InMemoryRetainedPersistence());
+  }
+
+  /** A broker storing retained messages in {@code retainedPersistence}. */
+  public EmbeddedBroker(BrokerConfig config, RetainedPersistence retainedPersistence) {
     this.config = config;
+    this.retainedPersistence = retainedPersistence;
+    this.workers = Executors.newFixedThreadPool(
+        Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("mqtt-broker-worker"));
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("mqtt-broker-timer"));
+    timers.setRemoveOnCancelPolicy(true);
+    this.scheduler = timers;
+    TopicRules rules = new TopicRules(config.maxTopicLength(), config.maxTopicLevels());
+    Counters counters = new Counters();
+    SessionRegistry registry = new SessionRegistry();
+    SubscriptionService[] subs = new SubscriptionService[1];
+    SessionContext ctx =
+        new SessionContext(
+            workers,
+            scheduler,
+            config.clock(),
+            config.maxQueuedMessages(),
+            config.queueOverflow(),
+            counters,
+            s -> {
+              subs[0].removeAll(s);
+              registry.remove(s);
+            });
+    SubscriptionIndex index = new SubscriptionIndex(ctx);
+    PublishService[] pub = new PublishService[1];
+    RetainedService retained =
+        new RetainedService(retainedPersistence, rules, config.maxPacketSize(), config.clock(),
+            m -> pub[0].fanOut(m, null));
+    pub[0] = new PublishService(index, retained, rules, config.maxPacketSize(), config.clock(),
+        () -> state == State.RUNNING);
+    subs[0] = new SubscriptionService(index, retained);
+    this.services = new BrokerServices(config, rules, registry, ctx, pub[0], subs[0], retained,
+        workers, scheduler, counters);
+    this.server = new MqttServer(services);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Internal services, for tests and metrics. */
+  public BrokerServices services() {
+    return services;
   }
 
   @Override
-  public void start() {
-    throw new UnsupportedOperationException("broker core not implemented yet");
+  public synchronized void start() throws Exception {
+    if (state != State.NEW) {
+      throw new IllegalStateException("broker already " + state);
+    }
+    services.retained().restore();
+    server.start();
+    state = State.RUNNING;
   }
 
   @Override
-  public void stop() {}
+  public synchronized void stop() {
+    if (state == State.STOPPED) {
+      return;
+    }
+    state = State.STOPPED;
+    server.stop();
+    for (Session s : new ArrayList<>(services.sessions().all())) {
+      s.end();
+    }
+    workers.shutdown();
+    scheduler.shutdownNow();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.shutdownNow();
+    retainedPersistence.close();
+  }
 
   @Override
   public InetSocketAddress mqttAddress() {
-    return new InetSocketAddress(config.host(), config.port());
+    InetSocketAddress bound = server.boundAddress();
+    return bound != null ? bound : new InetSocketAddress(config.host(), config.port());
   }
 
   @Override
   public CompletableFuture<PublishResult> publish(Message message) {
-    throw new UnsupportedOperationException();
+    return services.publisher().publish(message, null);
   }
 
   @Override
   public Subscription subscribe(SubscriptionRequest request, Subscriber subscriber) {
-    throw new UnsupportedOperationException();
+    TopicFilter filter = services.rules().parseFilter(request.filter());
+    if (state == State.STOPPED) {
+      throw new IllegalStateException("broker stopped");
+    }
+    SessionContext ctx = services.sessionContext();
+    Session session =
+        services.sessions()
+            .open(IN_PROCESS_PREFIX + request.sessionId(), false,
+                key -> new Session(key, request.sessionId(), ctx))
+            .session();
+    session.setExpiry(request.sessionExpiry());
+    // One filter per in-process session: a new filter replaces the old one.
+    for (String raw : new ArrayList<>(session.subscriptions().keySet())) {
+      if (!raw.equals(filter.raw())) {
+        services.subscriptions().unsubscribe(session, services.rules().parseFilter(raw));
+      }
+    }
+    SubscriberOutbound outbound = new SubscriberOutbound(subscriber);
+    session.attach(outbound, request.maxInflight(), () -> {});
+    // In-process subscribers see the RETAIN flag as published; retained messages only when new.
+    services.subscriptions().subscribe(
+        session, filter, new SubscriptionOptions(request.maxQos(), false, true, 1));
+    return new InProcessSubscription(session, outbound);
   }
 
   @Override
   public RetainedStore retained() {
-    throw new UnsupportedOperationException();
+    return services.retained();
   }
 }

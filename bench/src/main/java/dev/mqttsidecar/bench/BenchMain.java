@@ -1,0 +1,25 @@
+package dev.mqttsidecar.bench;
+
+import dev.mqttsidecar.bench.conn.ConnectionsCommand;
+import dev.mqttsidecar.bench.load.LoadCommand;
+import dev.mqttsidecar.bench.report.ReportCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code mqtt-bench}: the benchmark tools behind {@code bench/compare}. */
+@Command(
+    name = "mqtt-bench",
+    mixinStandardHelpOptions = true,
+    subcommands = {LoadCommand.class, ConnectionsCommand.class, ReportCommand.class},
+    description = "MQTT load generator, connection-scale scenario and results report.")
+public final class BenchMain implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.mqttsidecar.bench.mqtt;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import java.net.InetSocketAddress;
+
+/** Opens one MQTT client connection driven by {@code handler}. */
+public final class MqttPipeline {
+  private MqttPipeline() {}
+
+  /**
+   * Connects {@code handler} to {@code remote}, from {@code local} if not null (to spread
+   * connections over several loopback source addresses). The handler sends CONNECT when the TCP
+   * connection is up; watch {@link MqttClientHandler#ready()} for the outcome.
+   */
+  public static ChannelFuture connect(
+      Bootstrap bootstrap, InetSocketAddress remote, InetSocketAddress local, MqttClientHandler handler) {
+    Bootstrap b =
+        bootstrap
+            .clone()
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast("client", handler);
+                  }
+                });
+    ChannelFuture f = local == null ? b.connect(remote) : b.connect(remote, local);
+    f.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            handler.ready().completeExceptionally(done.cause());
+          }
+        });
+    return f;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.mqttsidecar.broker.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Splits the byte stream into whole MQTT packets and checks what {@code MqttDecoder} does not:
+ * reserved packet types and fixed-header flags, the remaining-length encoding and limit, and the
+ * UTF-8 well-formedness of PUBLISH topic names. Complete packets go on to {@code MqttDecoder}, each
+ * followed by {@link FrameEnd} so the decoder's reading is checked against the frame; the
+ * first problem becomes a {@link ProtocolViolation} value and all later input is discarded. No
+ * packet is buffered beyond the size limit.
+ */
+public final class MqttFrameValidator extends ByteToMessageDecoder {
+  private final int maxPacketSize;
+  private boolean failed;
+
+  /** @param maxPacketSize largest accepted packet in bytes, fixed header included */
+  public MqttFrameValidator(int maxPacketSize) {
+    this.maxPacketSize = maxPacketSize;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    int start = in.readerIndex();
+    if (in.readableBytes() < 2) {
+      return;
+    }
+    int first = in.getUnsignedByte(start);
+    int remaining = 0;
+    int multiplier = 1;
+    int headerLength = 1;
+    while (true) {
+      if (headerLength > 4) {
+        fail(in, out, ReasonCode.MALFORMED_PACKET, "remaining length longer than 4 bytes"); // [MQTT-2.2.3]
+        return;
+      }
+      if (in.readableBytes() < headerLength + 1) {
+        return;
+      }
+      int b = in.getUnsignedByte(start + headerLength);
+      remaining += (b & 0x7F) * multiplier;
+      multiplier <<= 7;
+      headerLength++;
+      if ((b & 0x80) == 0) {
+        break;
+      }
+    }
+    String problem = fixedHeaderProblem(first);
+    if (problem != null) {
+      fail(in, out, ReasonCode.MALFORMED_PACKET, problem);
+      return;
+    }
+    long total = (long) headerLength + remaining;
+    if (total > maxPacketSize) {
+      fail(in, out, ReasonCode.PACKET_TOO_LARGE, "packet of " + total + " bytes"); // [MQTT-3.2.2-15]
+      return;
+    }
+    if (in.readableBytes() < total) {
+      return;
+    }
+    if ((first >> 4) == 3) {
+      String topicProblem = publishTopicProblem(in, start + headerLength, remaining);
+      if (topicProblem != null) {
+        fail(in, out, ReasonCode.MALFORMED_PACKET, topicProblem);
+        return;
+      }
+    }
+    out.add(in.readRetainedSlice((int) total));
+    out.add(FrameEnd.INSTANCE);
+  }
+
+  private void fail(ByteBuf in, List<Object> out, ReasonCode reason, String detail) {
+    failed = true;
+    in.skipBytes(in.readableBytes());
+    out.add(new ProtocolViolation(reason, detail));
+  }
+
+  /** Checks packet type and the flag bits of byte 1 [MQTT-2.2.2-1], [MQTT-2.2.2-2]. */
+  static String fixedHeaderProblem(int first) {
+    int type = first >> 4;
+    int flags = first & 0x0F;
+    switch (type) {
+      case 0:
+        return "reserved packet type 0";
+      case 3:
+        if ((flags & 0x06) == 0x06) {
+          return "PUBLISH with QoS 3"; // [MQTT-3.3.1-4]
+        }
+        if ((flags & 0x06) == 0 && (flags & 0x08) != 0) {
+          return "PUBLISH with QoS 0 and DUP set"; // [MQTT-3.3.1-2]
+        }
+        return null;
+      case 6: // PUBREL
+      case 8: // SUBSCRIBE
+      case 10: // UNSUBSCRIBE
+        return flags == 0x02 ? null : "reserved flags of packet type " + type + " must be 0010"; // [MQTT-3.6.1-1], [MQTT-3.8.1-1], [MQTT-3.10.1-1]
+      default:
+        return flags == 0 ? null : "reserved flags of packet type " + type + " must be 0000";
+    }
+  }
+
+  /** The topic name must be well-formed UTF-8 without U+0000 [MQTT-1.5.3-1], [MQTT-1.5.3-2]. */
+  private static String publishTopicProblem(ByteBuf in, int offset, int remaining) {
+    if (remaining < 2) {
+      return "PUBLISH too short";
+    }
+    int length = in.getUnsignedShort(offset);
+    if (length + 2 > remaining) {
+      return "topic length exceeds packet";
+    }
+    ByteBuffer bytes = in.nioBuffer(offset + 2, length);
+    try {
+      String topic =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(bytes)
+              .toString();
+      return topic.indexOf('\u0000') >= 0 ? "topic contains U+0000" : null;
+    } catch (CharacterCodingException e) {
+      return "topic is not well-formed UTF-8";
+    }
+  }
+}

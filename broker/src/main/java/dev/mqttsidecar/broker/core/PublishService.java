@@ -1,0 +1,115 @@
+package dev.mqttsidecar.broker.core;
+
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.PublishResult;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.retained.RetainedService;
+import dev.mqttsidecar.broker.session.QueuedMessage;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SubscriptionOptions;
+import dev.mqttsidecar.broker.subscription.SharedGroup;
+import dev.mqttsidecar.broker.subscription.SubscriptionIndex;
+import dev.mqttsidecar.broker.subscription.TopicRules;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one path every message takes, whatever its ingress: validate, store if retained, match, and
+ * queue for each matching session or shared group.
+ */
+public final class PublishService {
+  private final SubscriptionIndex index;
+  private final RetainedService retained;
+  private final TopicRules rules;
+  private final int maxPayload;
+  private final Clock clock;
+  private final BooleanSupplier running;
+
+  public PublishService(
+      SubscriptionIndex index,
+      RetainedService retained,
+      TopicRules rules,
+      int maxPayload,
+      Clock clock,
+      BooleanSupplier running) {
+    this.index = index;
+    this.retained = retained;
+    this.rules = rules;
+    this.maxPayload = maxPayload;
+    this.clock = clock;
+    this.running = running;
+  }
+
+  /**
+   * Publishes a message.
+   *
+   * @param originClientId the publishing MQTT client (for No Local), or null
+   */
+  public CompletableFuture<PublishResult> publish(Message message, String originClientId) {
+    if (!running.getAsBoolean()) {
+      return done(PublishResult.rejected(PublishResult.Status.UNAVAILABLE, "broker is not running"));
+    }
+    String problem = rules.nameProblem(message.topic());
+    if (problem != null) {
+      return done(PublishResult.rejected(PublishResult.Status.INVALID_TOPIC, problem));
+    }
+    if (message.payloadSize() > maxPayload) {
+      return done(PublishResult.rejected(PublishResult.Status.TOO_LARGE, "payload larger than " + maxPayload));
+    }
+    if (message.isExpired(clock.instant())) {
+      return done(PublishResult.accepted(0));
+    }
+    if (message.retain()) {
+      RetainedService.PublishOutcome out =
+          retained.publishRetained(message, () -> fanOut(message, originClientId));
+      return out.stored()
+          .thenCombine(out.matched(), (v, n) -> PublishResult.accepted(n))
+          .exceptionally(
+              e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, String.valueOf(e)));
+    }
+    return fanOut(message, originClientId).thenApply(PublishResult::accepted);
+  }
+
+  /** Queues a message for every matching subscription; completes with the number matched. */
+  public CompletableFuture<Integer> fanOut(Message message, String originClientId) {
+    SubscriptionIndex.Matches matches = index.match(message.topic());
+    List<CompletableFuture<Void>> queued = new ArrayList<>(matches.sessions().size());
+    int count = 0;
+    for (Map.Entry<Session, List<SubscriptionOptions>> e : matches.sessions().entrySet()) {
+      Session session = e.getKey();
+      Qos qos = null;
+      boolean retainAsPublished = false;
+      for (SubscriptionOptions o : e.getValue()) {
+        if (o.noLocal() && originClientId != null && originClientId.equals(session.clientId())
+            && !session.key().startsWith(EmbeddedBroker.IN_PROCESS_PREFIX)) {
+          continue; // [MQTT-3.8.3-3]
+        }
+        qos = qos == null || o.qos().value() > qos.value() ? o.qos() : qos; // [MQTT-3.3.4-2]
+        retainAsPublished |= o.retainAsPublished();
+      }
+      if (qos == null) {
+        continue;
+      }
+      Message delivered = message.withQos(Qos.min(message.qos(), qos)); // [MQTT-3.8.4-8]
+      if (!retainAsPublished) {
+        delivered = delivered.withRetain(false); // [MQTT-3.3.1-9] (3.1.1), [MQTT-3.3.1-12] (5.0)
+      }
+      queued.add(session.enqueue(QueuedMessage.direct(message, delivered)));
+      count++;
+    }
+    for (SharedGroup g : matches.groups()) {
+      g.offer(message);
+      count++;
+    }
+    int matched = count;
+    return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).thenApply(v -> matched);
+  }
+
+  private static CompletableFuture<PublishResult> done(PublishResult r) {
+    return CompletableFuture.completedFuture(r);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.mqttsidecar.broker.core;
+
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.RetainedMessage;
+import dev.mqttsidecar.broker.retained.RetainedService;
+import dev.mqttsidecar.broker.session.QueuedMessage;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SubscriptionOptions;
+import dev.mqttsidecar.broker.subscription.SubscriptionIndex;
+import dev.mqttsidecar.broker.subscription.TopicFilter;
+import dev.mqttsidecar.broker.subscription.TopicRules;
+
+/** Adds and removes subscriptions of any session, and sends retained messages on subscribe. */
+public final class SubscriptionService {
+  private final SubscriptionIndex index;
+  private final RetainedService retained;
+
+  public SubscriptionService(SubscriptionIndex index, RetainedService retained) {
+    this.index = index;
+    this.retained = retained;
+  }
+
+  /**
+   * Subscribes and queues the matching retained messages per the retain handling option
+   * [MQTT-3.3.1-6], [MQTT-3.3.1-9..11]. Shared subscriptions get no retained messages [MQTT-4.8.2].
+   *
+   * @return true if the subscription is new
+   */
+  public boolean subscribe(Session session, TopicFilter filter, SubscriptionOptions options) {
+    boolean isNew = index.subscribe(session, filter, options);
+    boolean send =
+        !filter.isShared()
+            && (options.retainHandling() == 0 || (options.retainHandling() == 1 && isNew));
+    if (send) {
+      for (RetainedMessage rm : retained.matching(filter)) {
+        Message m = rm.message();
+        Message delivered = m.withQos(Qos.min(m.qos(), options.qos())).withRetain(true);
+        session.enqueue(QueuedMessage.direct(m, delivered));
+      }
+    }
+    return isNew;
+  }
+
+  public boolean unsubscribe(Session session, TopicFilter filter) {
+    return index.unsubscribe(session, filter);
+  }
+
+  /** Drops every subscription of an ended session. */
+  public void removeAll(Session session) {
+    index.removeAll(session, TopicRules.SPEC);
+  }
+}

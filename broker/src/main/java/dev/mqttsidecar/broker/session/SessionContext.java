@@ -1,0 +1,27 @@
+package dev.mqttsidecar.broker.session;
+
+import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * What sessions and shared groups share.
+ *
+ * @param workers pool the serial executors run on
+ * @param scheduler timers (session expiry, nack delays)
+ * @param clock time for message expiry
+ * @param maxQueued bound of each session or group queue
+ * @param overflow what to drop when a queue is full
+ * @param counters drop counters
+ * @param onEnd called (on the session's executor) when a session ends, to drop its subscriptions
+ */
+public record SessionContext(
+    Executor workers,
+    ScheduledExecutorService scheduler,
+    Clock clock,
+    int maxQueued,
+    QueueOverflow overflow,
+    Counters counters,
+    Consumer<Session> onEnd) {}

@@ -1,0 +1,233 @@
+package dev.mqttsidecar.broker.subscription;
+
+import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.session.GroupLink;
+import dev.mqttsidecar.broker.session.QueuedMessage;
+import dev.mqttsidecar.broker.session.SerialExecutor;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SessionContext;
+import dev.mqttsidecar.broker.session.SubscriptionOptions;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A shared subscription {@code $share/<group>/<filter>} [MQTT-4.8.2]: each message goes to one
+ * online member, round robin among members with free in-flight capacity. The group owns the queue,
+ * so messages wait here while all members are busy or offline-but-persistent, and a member's
+ * unsettled messages come back here when it leaves.
+ */
+public final class SharedGroup implements GroupLink {
+
+  private static final class Member {
+    final Session session;
+    volatile SubscriptionOptions options;
+    volatile boolean online;
+    int assigned; // group-executor confined
+
+    Member(Session session, SubscriptionOptions options) {
+      this.session = session;
+      this.options = options;
+      this.online = session.isOnline();
+    }
+  }
+
+  private final String name;
+  private final TopicFilter filter;
+  private final SessionContext ctx;
+  private final SerialExecutor executor;
+  private final List<Member> members = new CopyOnWriteArrayList<>();
+  private final Map<Session, Member> bySession = new ConcurrentHashMap<>();
+  private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>(); // executor-confined
+  private int cursor; // executor-confined
+  private volatile boolean closed;
+
+  public SharedGroup(String name, TopicFilter filter, SessionContext ctx) {
+    this.name = name;
+    this.filter = filter;
+    this.ctx = ctx;
+    this.executor = new SerialExecutor(ctx.workers());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public TopicFilter filter() {
+    return filter;
+  }
+
+  /** Called under the index lock. Returns true if the session was not a member before. */
+  boolean addMember(Session session, SubscriptionOptions options) {
+    Member existing = bySession.get(session);
+    if (existing != null) {
+      existing.options = options;
+      return false;
+    }
+    Member m = new Member(session, options);
+    bySession.put(session, m);
+    members.add(m);
+    executor.execute(this::pump);
+    return true;
+  }
+
+  /** Called under the index lock. */
+  boolean removeMember(Session session) {
+    Member m = bySession.remove(session);
+    if (m == null) {
+      return false;
+    }
+    members.remove(m);
+    return true;
+  }
+
+  boolean isEmpty() {
+    return members.isEmpty();
+  }
+
+  /** The group is gone from the index: drop what it queued. */
+  void close() {
+    closed = true;
+    executor.execute(queue::clear);
+  }
+
+  /** Offers a published message to the group. */
+  public void offer(Message published) {
+    executor.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          if (published.qos() == Qos.AT_MOST_ONCE) {
+            Member m = nextMember(false);
+            if (m == null) {
+              ctx.counters().countQos0Dropped();
+            } else {
+              m.session.enqueue(QueuedMessage.direct(published, deliveredTo(m, published)));
+            }
+            return;
+          }
+          if (queue.size() >= ctx.maxQueued()) {
+            ctx.counters().countOverflow();
+            if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
+              return;
+            }
+            queue.pollFirst();
+          }
+          queue.addLast(new QueuedMessage(published, published, this, 0));
+          pump();
+        });
+  }
+
+  /** Number of messages waiting in the group queue (for tests and metrics); runs asynchronously. */
+  public java.util.concurrent.CompletableFuture<Integer> queuedCount() {
+    java.util.concurrent.CompletableFuture<Integer> f = new java.util.concurrent.CompletableFuture<>();
+    executor.execute(() -> f.complete(queue.size()));
+    return f;
+  }
+
+  @Override
+  public void release(Session member, int count) {
+    executor.execute(
+        () -> {
+          Member m = bySession.get(member);
+          if (m != null) {
+            m.assigned = Math.max(0, m.assigned - count);
+          }
+          pump();
+        });
+  }
+
+  @Override
+  public void requeueFront(List<QueuedMessage> messages) {
+    executor.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          for (int i = messages.size() - 1; i >= 0; i--) {
+            QueuedMessage m = messages.get(i);
+            queue.addFirst(new QueuedMessage(m.published(), m.published(), this, m.deliveryCount()));
+          }
+          pump();
+        });
+  }
+
+  @Override
+  public void memberOnline(Session member) {
+    Member m = bySession.get(member);
+    if (m != null) {
+      m.online = true;
+    }
+    executor.execute(this::pump);
+  }
+
+  @Override
+  public void memberOffline(Session member) {
+    Member m = bySession.get(member);
+    if (m != null) {
+      m.online = false;
+    }
+  }
+
+  private void pump() {
+    Instant now = ctx.clock().instant();
+    while (!queue.isEmpty() && !closed) {
+      QueuedMessage head = queue.peekFirst();
+      if (head.published().isExpired(now)) {
+        queue.pollFirst();
+        ctx.counters().countExpired();
+        continue;
+      }
+      Member m = nextMember(true);
+      if (m == null) {
+        return;
+      }
+      queue.pollFirst();
+      m.assigned++;
+      Message delivered = deliveredTo(m, head.published());
+      QueuedMessage forMember = new QueuedMessage(head.published(), delivered, this, head.deliveryCount());
+      if (delivered.qos() == Qos.AT_MOST_ONCE) {
+        m.assigned--; // a QoS 0 member settles on send
+        m.session.enqueue(QueuedMessage.direct(head.published(), delivered));
+      } else {
+        m.session.offerFromGroup(forMember);
+      }
+    }
+  }
+
+  /** Round robin over online members; with {@code needCapacity}, only members with a free slot. */
+  private Member nextMember(boolean needCapacity) {
+    int n = members.size();
+    for (int i = 0; i < n; i++) {
+      int idx = Math.floorMod(cursor + i, n);
+      Member m;
+      try {
+        m = members.get(idx);
+      } catch (IndexOutOfBoundsException e) {
+        return null; // membership changed under us; the next pump retries
+      }
+      if (m.online && !m.session.isEnded() && (!needCapacity || m.assigned < m.session.window())) {
+        cursor = idx + 1;
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static Message deliveredTo(Member m, Message published) {
+    SubscriptionOptions o = m.options;
+    Message d = published.withQos(Qos.min(published.qos(), o.qos())); // [MQTT-3.8.4-8]
+    return o.retainAsPublished() ? d : d.withRetain(false);
+  }
+
+  @Override
+  public String toString() {
+    return "SharedGroup[" + name + "/" + filter.filter() + "]";
+  }
+}

@@ -1,0 +1,191 @@
+package dev.mqttsidecar.broker.subscription;
+
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SessionContext;
+import dev.mqttsidecar.broker.session.SubscriptionOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * All subscriptions in a topic trie. Matching takes the read lock; subscribe/unsubscribe the write
+ * lock. Both are short and never wait on I/O.
+ */
+public final class SubscriptionIndex {
+
+  /** What a topic matched: non-shared subscriptions per session (overlaps merged) and shared groups. */
+  public record Matches(Map<Session, List<SubscriptionOptions>> sessions, List<SharedGroup> groups) {
+    public int count() {
+      return sessions.size() + groups.size();
+    }
+  }
+
+  private static final class Node {
+    final Map<String, Node> children = new HashMap<>();
+    final Map<Session, SubscriptionOptions> subscribers = new HashMap<>();
+    final Map<String, SharedGroup> groups = new HashMap<>();
+
+    boolean isEmpty() {
+      return children.isEmpty() && subscribers.isEmpty() && groups.isEmpty();
+    }
+  }
+
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Node root = new Node();
+  private final SessionContext ctx;
+
+  public SubscriptionIndex(SessionContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * Adds or replaces a subscription [MQTT-3.8.4-3].
+   *
+   * @return true if the session had no subscription with this exact filter before
+   */
+  public boolean subscribe(Session session, TopicFilter filter, SubscriptionOptions options) {
+    lock.writeLock().lock();
+    try {
+      Node node = root;
+      for (String level : filter.levelArray()) {
+        node = node.children.computeIfAbsent(level, l -> new Node());
+      }
+      boolean isNew;
+      if (filter.isShared()) {
+        SharedGroup g =
+            node.groups.computeIfAbsent(filter.shareGroup(), n -> new SharedGroup(n, filter, ctx));
+        // Link first: a concurrent attach then either sees the group or is seen as online by it.
+        session.groups().put(filter.raw(), g);
+        isNew = g.addMember(session, options);
+      } else {
+        isNew = node.subscribers.put(session, options) == null;
+      }
+      session.subscriptions().put(filter.raw(), options);
+      return isNew;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Removes a subscription; returns whether it existed. Held shared messages go back to the group. */
+  public boolean unsubscribe(Session session, TopicFilter filter) {
+    lock.writeLock().lock();
+    try {
+      boolean existed = removeLocked(session, filter);
+      session.subscriptions().remove(filter.raw());
+      session.groups().remove(filter.raw());
+      return existed;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Removes every subscription of an ended session. */
+  public void removeAll(Session session, TopicRules rules) {
+    lock.writeLock().lock();
+    try {
+      for (String raw : new ArrayList<>(session.subscriptions().keySet())) {
+        removeLocked(session, rules.parseFilter(raw));
+      }
+      session.subscriptions().clear();
+      session.groups().clear();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private boolean removeLocked(Session session, TopicFilter filter) {
+    List<Node> path = new ArrayList<>();
+    Node node = root;
+    path.add(node);
+    for (String level : filter.levelArray()) {
+      node = node.children.get(level);
+      if (node == null) {
+        return false;
+      }
+      path.add(node);
+    }
+    boolean existed;
+    if (filter.isShared()) {
+      SharedGroup g = node.groups.get(filter.shareGroup());
+      existed = g != null && g.removeMember(session);
+      if (g != null && g.isEmpty()) {
+        node.groups.remove(filter.shareGroup());
+        g.close();
+      }
+    } else {
+      existed = node.subscribers.remove(session) != null;
+    }
+    for (int i = path.size() - 1; i > 0; i--) {
+      if (path.get(i).isEmpty()) {
+        path.get(i - 1).children.remove(filter.levelArray()[i - 1]);
+      } else {
+        break;
+      }
+    }
+    return existed;
+  }
+
+  /** Subscriptions matching a topic name. */
+  public Matches match(String topic) {
+    String[] parts = topic.split("/", -1);
+    Map<Session, List<SubscriptionOptions>> sessions = new LinkedHashMap<>();
+    List<SharedGroup> groups = new ArrayList<>();
+    lock.readLock().lock();
+    try {
+      collect(root, parts, 0, topic.startsWith("$"), sessions, groups);
+    } finally {
+      lock.readLock().unlock();
+    }
+    return new Matches(sessions, groups);
+  }
+
+  private static void collect(
+      Node node,
+      String[] parts,
+      int depth,
+      boolean dollar,
+      Map<Session, List<SubscriptionOptions>> sessions,
+      List<SharedGroup> groups) {
+    boolean wildcardsAllowed = !(dollar && depth == 0); // [MQTT-4.7.2-1]
+    if (wildcardsAllowed) {
+      Node hash = node.children.get("#");
+      if (hash != null) {
+        add(hash, sessions, groups); // '#' matches this level and all below, parent included
+      }
+    }
+    if (depth == parts.length) {
+      add(node, sessions, groups);
+      return;
+    }
+    Node exact = node.children.get(parts[depth]);
+    if (exact != null) {
+      collect(exact, parts, depth + 1, dollar, sessions, groups);
+    }
+    if (wildcardsAllowed) {
+      Node plus = node.children.get("+");
+      if (plus != null) {
+        collect(plus, parts, depth + 1, dollar, sessions, groups);
+      }
+    }
+  }
+
+  private static void add(
+      Node node, Map<Session, List<SubscriptionOptions>> sessions, List<SharedGroup> groups) {
+    node.subscribers.forEach((s, o) -> sessions.computeIfAbsent(s, k -> new ArrayList<>(2)).add(o));
+    groups.addAll(node.groups.values());
+  }
+
+  /** The highest QoS among overlapping subscriptions of one session [MQTT-3.3.4-2]. */
+  public static Qos maxQos(List<SubscriptionOptions> options) {
+    Qos q = Qos.AT_MOST_ONCE;
+    for (SubscriptionOptions o : options) {
+      q = o.qos().value() > q.value() ? o.qos() : q;
+    }
+    return q;
+  }
+}

@@ -1,0 +1,165 @@
+package dev.mqttsidecar.broker.transport;
+
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.MessageProperties;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.codec.PublishMapper;
+import dev.mqttsidecar.broker.codec.ReasonCode;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SessionRegistry;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/** CONNECT: validation, authentication (off the event loop), session open or resume, CONNACK. */
+final class ConnectHandler {
+  private final MqttConnection conn;
+
+  ConnectHandler(MqttConnection conn) {
+    this.conn = conn;
+  }
+
+  void onConnect(MqttConnectMessage m) {
+    BrokerConfig config = conn.services.config();
+    MqttConnectVariableHeader vh = m.variableHeader();
+    MqttConnectPayload payload = m.payload();
+    conn.mqtt5 = vh.version() == 5;
+    conn.state = MqttConnection.State.CONNECTING;
+    MqttProperties props = vh.properties();
+
+    if (conn.server.connectionCount() > config.maxConnections()) {
+      conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value()); // server unavailable
+      return;
+    }
+    if (conn.mqtt5 && props.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
+      conn.refuseConnect((byte) 0x05, ReasonCode.BAD_AUTHENTICATION_METHOD.value());
+      return;
+    }
+    String clientId = payload.clientIdentifier();
+    String assigned = null;
+    if (clientId == null || clientId.isEmpty()) {
+      if (!conn.mqtt5 && !vh.isCleanSession()) {
+        conn.refuseConnect((byte) 0x02, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID.value()); // [MQTT-3.1.3-8]
+        return;
+      }
+      clientId = "auto-" + UUID.randomUUID(); // [MQTT-3.1.3-6]
+      assigned = conn.mqtt5 ? clientId : null; // [MQTT-3.2.2-16]
+    }
+    Integer receiveMax = conn.mqtt5 ? PublishMapper.intProperty(props, MqttProperties.RECEIVE_MAXIMUM) : null;
+    if (receiveMax != null && receiveMax == 0) {
+      conn.refuseConnect((byte) 0x02, ReasonCode.PROTOCOL_ERROR.value()); // Receive Maximum 0 is a protocol error
+      return;
+    }
+    Wills.Will will = null;
+    if (vh.isWillFlag()) {
+      String problem = conn.services.rules().nameProblem(payload.willTopic());
+      if (problem != null) {
+        conn.refuseConnect((byte) 0x02, ReasonCode.TOPIC_NAME_INVALID.value());
+        return;
+      }
+      if (!config.authorizer().mayPublish(clientId, payload.userName(), payload.willTopic())) {
+        conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value());
+        return;
+      }
+      will = will(vh, payload);
+    }
+    conn.clientId = clientId;
+    conn.username = payload.userName();
+    conn.will = will;
+    String id = clientId;
+    String assignedId = assigned;
+    int clientReceiveMax = receiveMax == null ? 65535 : receiveMax;
+    byte[] password = payload.passwordInBytes();
+    CompletableFuture.supplyAsync(
+            () -> config.authenticator().authenticate(id, conn.username, password, conn.channel.remoteAddress()),
+            conn.services.workers())
+        .whenComplete(
+            (ok, err) ->
+                conn.channel.eventLoop().execute(
+                    () -> afterAuthentication(Boolean.TRUE.equals(ok) && err == null, vh, assignedId, clientReceiveMax)));
+  }
+
+  private void afterAuthentication(boolean ok, MqttConnectVariableHeader vh, String assigned, int clientReceiveMax) {
+    if (conn.state != MqttConnection.State.CONNECTING) {
+      return; // closed meanwhile
+    }
+    if (!ok) {
+      conn.refuseConnect((byte) 0x04, ReasonCode.BAD_USER_NAME_OR_PASSWORD.value());
+      return;
+    }
+    BrokerConfig config = conn.services.config();
+    conn.server.wills().cancel(conn.clientId);
+    Duration max = config.maxSessionExpiry();
+    Duration expiry;
+    boolean capped = false;
+    if (conn.mqtt5) {
+      Integer requested = PublishMapper.intProperty(vh.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+      long req = requested == null ? 0 : Integer.toUnsignedLong(requested);
+      expiry = sessionExpiry(requested == null ? 0 : requested, max);
+      capped = expiry.getSeconds() != req;
+      conn.sessionExpiryWasZero = req == 0;
+    } else {
+      expiry = vh.isCleanSession() ? Duration.ZERO : max; // [MQTT-3.1.2-4], [MQTT-3.1.2-6]
+    }
+    SessionRegistry.Opened opened =
+        conn.services.sessions().open(conn.clientId, vh.isCleanSession(),
+            key -> new Session(key, conn.clientId, conn.services.sessionContext()));
+    Session session = opened.session();
+    session.setExpiry(expiry);
+    conn.session = session;
+    conn.outbound = new MqttOutbound(conn.channel, conn.mqtt5, config.clock(), conn.services.counters(),
+        () -> conn.takenOver = true);
+    int keepAlive = config.serverKeepAlive() != null ? (int) config.serverKeepAlive().getSeconds() : vh.keepAliveTimeSeconds();
+    MqttProperties props = conn.mqtt5 ? connAckProperties(config, assigned, capped ? expiry : null) : MqttProperties.NO_PROPERTIES;
+    boolean present = opened.present(); // [MQTT-3.2.2-2], [MQTT-3.2.2-3]
+    int window = Math.min(config.maxInflightOutbound(), clientReceiveMax);
+    session.attach(conn.outbound, window, () -> {
+      conn.channel.writeAndFlush(Packets.connAck((byte) 0, present, props));
+      conn.channel.eventLoop().execute(() -> conn.connected(keepAlive));
+    });
+  }
+
+  private MqttProperties connAckProperties(BrokerConfig config, String assigned, Duration cappedExpiry) {
+    MqttProperties p = new MqttProperties();
+    if (assigned != null) {
+      p.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, assigned));
+    }
+    if (cappedExpiry != null) {
+      p.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, (int) cappedExpiry.getSeconds()));
+    }
+    p.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, config.receiveMaximum()));
+    p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, config.maxPacketSize()));
+    if (config.topicAliasMaximum() > 0) {
+      p.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
+    }
+    p.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0));
+    if (config.serverKeepAlive() != null) {
+      p.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, (int) config.serverKeepAlive().getSeconds()));
+    }
+    return p;
+  }
+
+  private Wills.Will will(MqttConnectVariableHeader vh, MqttConnectPayload payload) {
+    MqttProperties wp = payload.willProperties();
+    MessageProperties mp = conn.mqtt5 && wp != null ? PublishMapper.toProperties(wp) : MessageProperties.NONE;
+    Message message = new Message(payload.willTopic(), payload.willMessageInBytes(), Qos.of(vh.willQos()),
+        vh.isWillRetain(), mp, null);
+    Integer expiry = conn.mqtt5 ? PublishMapper.intProperty(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL) : null;
+    Integer delay = conn.mqtt5 ? PublishMapper.intProperty(wp, MqttProperties.WILL_DELAY_INTERVAL) : null;
+    return new Wills.Will(
+        message,
+        expiry == null ? null : Duration.ofSeconds(Integer.toUnsignedLong(expiry)),
+        delay == null ? Duration.ZERO : Duration.ofSeconds(Integer.toUnsignedLong(delay)));
+  }
+
+  /** A Session Expiry Interval (unsigned seconds, 0xFFFFFFFF = never) capped by the configured maximum. */
+  static Duration sessionExpiry(int wireValue, Duration max) {
+    Duration d = Duration.ofSeconds(Integer.toUnsignedLong(wireValue));
+    return d.compareTo(max) > 0 ? max : d;
+  }
+}

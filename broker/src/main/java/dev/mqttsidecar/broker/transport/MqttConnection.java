@@ -1,0 +1,307 @@
+package dev.mqttsidecar.broker.transport;
+
+import dev.mqttsidecar.broker.codec.FrameEnd;
+import dev.mqttsidecar.broker.codec.ProtocolViolation;
+import dev.mqttsidecar.broker.codec.PublishMapper;
+import dev.mqttsidecar.broker.codec.ReasonCode;
+import dev.mqttsidecar.broker.core.BrokerServices;
+import dev.mqttsidecar.broker.session.Session;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MQTT connection: the protocol state machine. Runs on the channel's event loop, never blocks
+ * it, and hands session work to the session's serial executor. Every inbound message is released
+ * here, after its payload has been copied out.
+ */
+final class MqttConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+
+  /** Packets a client may pipeline behind CONNECT before CONNACK is sent. */
+  private static final int MAX_HELD = 1000;
+  /** How long a connection closed by the broker may still drain input. */
+  private static final long LINGER_MILLIS = 500;
+
+  enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSED }
+
+  final BrokerServices services;
+  final MqttServer server;
+  final ConnectHandler connectHandler;
+  final PublishHandler publishHandler;
+  final SubscribeHandler subscribeHandler;
+
+  // Event-loop confined.
+  Channel channel;
+  State state = State.AWAIT_CONNECT;
+  boolean mqtt5;
+  String clientId;
+  String username;
+  Session session;
+  MqttOutbound outbound;
+  Wills.Will will;
+  boolean sessionExpiryWasZero;
+  boolean takenOver;
+  private int packetsInFrame;
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
+
+  MqttConnection(BrokerServices services, MqttServer server) {
+    this.services = services;
+    this.server = server;
+    this.connectHandler = new ConnectHandler(this);
+    this.publishHandler = new PublishHandler(this);
+    this.subscribeHandler = new SubscribeHandler(this);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    channel = ctx.channel();
+    server.connectionOpened();
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    state = State.CLOSED;
+    while (!held.isEmpty()) {
+      ReferenceCountUtil.release(held.poll());
+    }
+    if (session != null) {
+      if (will != null) {
+        server.wills().connectionLost(clientId, will, session.expiry()); // [MQTT-3.1.2-8]
+        will = null;
+      }
+      session.detach(outbound);
+    }
+    server.connectionClosed();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg == FrameEnd.INSTANCE) {
+      if (packetsInFrame != 1) {
+        protocolError(ReasonCode.MALFORMED_PACKET, packetsInFrame + " packets decoded from one frame");
+      }
+      packetsInFrame = 0;
+      return;
+    }
+    packetsInFrame++;
+    if (msg instanceof ProtocolViolation v) {
+      protocolError(v.reason(), v.detail());
+      return;
+    }
+    if (state == State.CONNECTING) {
+      if (held.size() >= MAX_HELD) {
+        ReferenceCountUtil.release(msg);
+        protocolError(ReasonCode.QUOTA_EXCEEDED, "too many packets before CONNACK");
+        return;
+      }
+      held.add(msg); // released when processed or at close
+      return;
+    }
+    try {
+      process((MqttMessage) msg);
+    } catch (Throwable t) {
+      LOG.warn("error handling {} from {}", msg, clientId, t);
+      protocolError(ReasonCode.UNSPECIFIED_ERROR, String.valueOf(t));
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void process(MqttMessage m) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (m.decoderResult().isFailure()) {
+      decodeFailure(m.decoderResult().cause());
+      return;
+    }
+    MqttMessageType type = m.fixedHeader().messageType();
+    if (state == State.AWAIT_CONNECT && type != MqttMessageType.CONNECT) {
+      close("first packet is not CONNECT"); // [MQTT-3.1.0-1]
+      return;
+    }
+    switch (type) {
+      case CONNECT -> {
+        if (state != State.AWAIT_CONNECT) {
+          protocolError(ReasonCode.PROTOCOL_ERROR, "second CONNECT"); // [MQTT-3.1.0-2]
+        } else {
+          connectHandler.onConnect((MqttConnectMessage) m);
+        }
+      }
+      case PUBLISH -> publishHandler.onPublish((MqttPublishMessage) m);
+      case PUBACK, PUBCOMP -> session.settle(packetId(m), null);
+      case PUBREC -> session.pubrec(packetId(m), reasonCode(m) >= 0x80);
+      case PUBREL -> publishHandler.onPubrel(packetId(m));
+      case SUBSCRIBE -> subscribeHandler.onSubscribe((MqttSubscribeMessage) m);
+      case UNSUBSCRIBE -> subscribeHandler.onUnsubscribe((MqttUnsubscribeMessage) m);
+      case PINGREQ -> channel.writeAndFlush(Packets.pingResp()); // [MQTT-3.12.4-1]
+      case DISCONNECT -> onDisconnect(m);
+      case AUTH -> protocolError(ReasonCode.PROTOCOL_ERROR, "enhanced authentication is not supported");
+      default -> protocolError(ReasonCode.PROTOCOL_ERROR, type + " is sent by servers only");
+    }
+  }
+
+  private void decodeFailure(Throwable cause) {
+    LOG.debug("malformed packet from {}: {}", channel.remoteAddress(), cause.toString());
+    if (state == State.AWAIT_CONNECT) {
+      if (cause instanceof MqttUnacceptableProtocolVersionException) {
+        // Answered in 3.1.1 form, which every client version can read [MQTT-3.1.2-2].
+        refuseConnect((byte) 0x01, (byte) 0x01);
+      } else if (cause instanceof MqttIdentifierRejectedException) {
+        refuseConnect((byte) 0x02, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID.value());
+      } else {
+        close("malformed CONNECT");
+      }
+      return;
+    }
+    protocolError(ReasonCode.MALFORMED_PACKET, cause.getMessage());
+  }
+
+  /** Called once the session is attached and CONNACK written: start normal operation. */
+  void connected(int keepAliveSeconds) {
+    if (state != State.CONNECTING) {
+      return;
+    }
+    state = State.CONNECTED;
+    if (channel.pipeline().get("connectTimeout") != null) {
+      channel.pipeline().remove("connectTimeout");
+    }
+    if (keepAliveSeconds > 0) {
+      long millis = keepAliveSeconds * 1500L; // [MQTT-3.1.2-24]
+      channel.pipeline().addBefore("frames", "keepAlive", new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
+    }
+    while (!held.isEmpty() && state == State.CONNECTED) {
+      Object msg = held.poll();
+      try {
+        process((MqttMessage) msg);
+      } catch (Throwable t) {
+        LOG.warn("error handling {} from {}", msg, clientId, t);
+        protocolError(ReasonCode.UNSPECIFIED_ERROR, String.valueOf(t));
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+  }
+
+  private void onDisconnect(MqttMessage m) {
+    boolean keepWill = false;
+    if (mqtt5 && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
+      keepWill = vh.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL.value(); // [MQTT-3.14.4-3]
+      Integer expiry = PublishMapper.intProperty(vh.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+      if (expiry != null) {
+        if (sessionExpiryWasZero && expiry != 0) {
+          protocolError(ReasonCode.PROTOCOL_ERROR, "session expiry set after 0"); // [MQTT-3.14.2-2]
+          return;
+        }
+        session.setExpiry(ConnectHandler.sessionExpiry(expiry, services.config().maxSessionExpiry()));
+      }
+    }
+    if (!keepWill) {
+      will = null; // [MQTT-3.1.2-10]
+    }
+    state = State.CLOSED;
+    channel.close(); // [MQTT-3.14.4-1]
+  }
+
+  /** Refuses a CONNECT with a 3.1.1 return code or a 5.0 reason code, then closes [MQTT-3.2.2-5]. */
+  void refuseConnect(byte code311, byte code5) {
+    state = State.CLOSED;
+    byte code = mqtt5 ? code5 : code311;
+    channel.writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
+        .addListener(f -> closeAfterWrite());
+  }
+
+  /** Closes after a protocol error; a 5.0 client that completed CONNECT first gets DISCONNECT. */
+  void protocolError(ReasonCode reason, String detail) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    LOG.debug("closing {} ({}): {} {}", clientId, channel.remoteAddress(), reason, detail);
+    boolean sendDisconnect = mqtt5 && state == State.CONNECTED;
+    state = State.CLOSED;
+    if (sendDisconnect) {
+      channel.writeAndFlush(Packets.disconnect(reason)).addListener(f -> closeAfterWrite());
+    } else {
+      channel.close();
+    }
+  }
+
+  /**
+   * Half-closes after a final packet and closes shortly after: closing a socket with unread input
+   * makes the kernel send RST, which would discard the DISCONNECT before the client reads it. The
+   * frame validator drops whatever still arrives meanwhile.
+   */
+  private void closeAfterWrite() {
+    if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+      duplex.shutdownOutput();
+      channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    } else {
+      channel.close();
+    }
+  }
+
+  /** The broker is stopping [MQTT-3.14]: 5.0 clients get DISCONNECT 0x8B. */
+  void serverShuttingDown() {
+    protocolError(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  private void close(String why) {
+    LOG.debug("closing {}: {}", channel.remoteAddress(), why);
+    state = State.CLOSED;
+    channel.close();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      if (state == State.CONNECTED) {
+        protocolError(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive expired"); // [MQTT-3.1.2-24]
+      } else if (state == State.AWAIT_CONNECT) {
+        close("no CONNECT in time");
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("connection error {}: {}", channel.remoteAddress(), cause.toString());
+    state = State.CLOSED;
+    ctx.close();
+  }
+
+  static int packetId(MqttMessage m) {
+    return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+  }
+
+  private static int reasonCode(MqttMessage m) {
+    return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader v ? v.reasonCode() & 0xFF : 0;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.mqttsidecar.broker.transport;
+
+import dev.mqttsidecar.broker.codec.MqttFrameValidator;
+import dev.mqttsidecar.broker.core.BrokerServices;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The MQTT TCP listener: epoll on Linux when available, NIO elsewhere. */
+public final class MqttServer {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
+  /** A connection must send CONNECT within this many seconds. */
+  static final int CONNECT_TIMEOUT_SECONDS = 10;
+
+  private final BrokerServices services;
+  private final Wills wills;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private Channel serverChannel;
+  private volatile InetSocketAddress bound;
+
+  public MqttServer(BrokerServices services) {
+    this.services = services;
+    this.wills = new Wills(services.publisher(), services.sessions(), services.scheduler(),
+        services.config().clock());
+  }
+
+  /** Binds the listener; returns once it accepts connections. */
+  public void start() throws InterruptedException {
+    boolean epoll = Epoll.isAvailable();
+    bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    workerGroup = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    Class<? extends ServerChannel> channelType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    int maxPacket = services.config().maxPacketSize();
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(channelType)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    ch.pipeline()
+                        .addLast("connectTimeout", new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
+                        .addLast("frames", new MqttFrameValidator(maxPacket))
+                        .addLast("decoder", new MqttDecoder(maxPacket, 65535))
+                        .addLast("encoder", MqttEncoder.INSTANCE)
+                        .addLast("mqtt", new MqttConnection(services, MqttServer.this));
+                  }
+                });
+    serverChannel = b.bind(services.config().host(), services.config().port()).sync().channel();
+    bound = (InetSocketAddress) serverChannel.localAddress();
+    LOG.info("MQTT listener on {} ({})", bound, epoll ? "epoll" : "nio");
+  }
+
+  /** Disconnects every client (5.0: DISCONNECT 0x8B), closes the listener and the event loops. */
+  public void stop() {
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    for (Channel ch : channels) {
+      MqttConnection c = ch.pipeline().get(MqttConnection.class);
+      if (c != null) {
+        ch.eventLoop().execute(c::serverShuttingDown);
+      } else {
+        ch.close();
+      }
+    }
+    channels.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (bossGroup != null) {
+      bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
+
+  public InetSocketAddress boundAddress() {
+    return bound;
+  }
+
+  Wills wills() {
+    return wills;
+  }
+
+  int connectionOpened() {
+    return connections.incrementAndGet();
+  }
+
+  void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  int connectionCount() {
+    return connections.get();
+  }
+}

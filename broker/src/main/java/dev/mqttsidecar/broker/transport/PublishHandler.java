@@ -1,0 +1,154 @@
+package dev.mqttsidecar.broker.transport;
+
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.PublishResult;
+import dev.mqttsidecar.broker.codec.PublishMapper;
+import dev.mqttsidecar.broker.codec.ReasonCode;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inbound PUBLISH and PUBREL: topic aliases, authorization, the QoS 1/2 acknowledgement flows and
+ * the Receive Maximum. Acknowledgements wait for the publish to be accepted and go out in the order
+ * the PUBLISH packets arrived [MQTT-4.6.0-2], [MQTT-4.6.0-3].
+ */
+final class PublishHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
+  private final MqttConnection conn;
+  private final Map<Integer, String> topicAliases = new HashMap<>();
+  private int unacknowledged;
+  private CompletableFuture<Void> ackTail = CompletableFuture.completedFuture(null);
+
+  PublishHandler(MqttConnection conn) {
+    this.conn = conn;
+  }
+
+  void onPublish(MqttPublishMessage p) {
+    BrokerConfig config = conn.services.config();
+    int qos = p.fixedHeader().qosLevel().value();
+    int packetId = p.variableHeader().packetId();
+    String topic = p.variableHeader().topicName();
+    if (conn.mqtt5) {
+      Integer alias = PublishMapper.intProperty(p.variableHeader().properties(), MqttProperties.TOPIC_ALIAS);
+      if (alias != null) {
+        if (alias == 0 || alias > config.topicAliasMaximum()) {
+          conn.protocolError(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias); // [MQTT-3.3.2-9], [MQTT-3.3.2-10]
+          return;
+        }
+        if (topic.isEmpty()) {
+          topic = topicAliases.get(alias);
+          if (topic == null) {
+            conn.protocolError(ReasonCode.PROTOCOL_ERROR, "unknown topic alias " + alias);
+            return;
+          }
+        } else {
+          topicAliases.put(alias, topic);
+        }
+      }
+    }
+    if (topic.isEmpty()) {
+      conn.protocolError(ReasonCode.PROTOCOL_ERROR, "zero-length topic name"); // [MQTT-3.3.2-1], [MQTT-4.7.3-1]
+      return;
+    }
+    String problem = conn.services.rules().nameProblem(topic);
+    if (problem != null) {
+      conn.protocolError(ReasonCode.TOPIC_NAME_INVALID, problem);
+      return;
+    }
+    if (qos == 2 && conn.session.inboundQos2().contains(packetId)) {
+      // A resend of a QoS 2 message already accepted: acknowledge, never deliver twice [MQTT-4.3.3-10].
+      enqueueAck(CompletableFuture.completedFuture(PublishResult.accepted(0)), qos, packetId, false);
+      return;
+    }
+    if (qos > 0) {
+      if (unacknowledged >= config.receiveMaximum()) {
+        conn.protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + config.receiveMaximum()); // [MQTT-3.3.4-9]
+        return;
+      }
+      unacknowledged++;
+      if (qos == 2) {
+        conn.session.inboundQos2().add(packetId);
+      }
+    }
+    if (!config.authorizer().mayPublish(conn.clientId, conn.username, topic)) {
+      enqueueAck(CompletableFuture.completedFuture(
+          PublishResult.rejected(PublishResult.Status.NOT_AUTHORIZED, topic)), qos, packetId, true);
+      return;
+    }
+    Message message = PublishMapper.toMessage(p, topic, config.clock().instant());
+    CompletableFuture<PublishResult> result = conn.services.publisher().publish(message, conn.clientId);
+    if (qos > 0) {
+      enqueueAck(result, qos, packetId, true);
+    }
+  }
+
+  void onPubrel(int packetId) {
+    boolean known = conn.session.inboundQos2().remove(packetId);
+    if (known) {
+      unacknowledged = Math.max(0, unacknowledged - 1);
+    }
+    // After queued PUBACK/PUBRECs, to keep acknowledgement order.
+    ackTail = ackTail.thenRunAsync(
+        () -> conn.channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId,
+            known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, conn.mqtt5)), // [MQTT-4.3.3-11]
+        conn.channel.eventLoop());
+  }
+
+  private void enqueueAck(CompletableFuture<PublishResult> result, int qos, int packetId, boolean counted) {
+    if (qos == 0) {
+      return;
+    }
+    ackTail = ackTail
+        .thenCombine(result.exceptionally(e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, e.toString())),
+            (v, r) -> r)
+        .thenAcceptAsync(r -> acknowledge(r, qos, packetId, counted), conn.channel.eventLoop())
+        .exceptionally(e -> {
+          LOG.debug("acknowledgement failed", e);
+          return null;
+        });
+  }
+
+  private void acknowledge(PublishResult r, int qos, int packetId, boolean counted) {
+    ReasonCode reason = reasonFor(r);
+    if (reason.isError() && !conn.mqtt5 && r.status() != PublishResult.Status.NOT_AUTHORIZED) {
+      conn.protocolError(reason, r.reason()); // 3.1.1 cannot report the failure: close [MQTT-3.3.5-2]
+      return;
+    }
+    // 3.1.1 answers a not-authorized publish with a normal ack [MQTT-3.3.5-2].
+    ReasonCode sent = conn.mqtt5 ? reason : ReasonCode.SUCCESS;
+    if (qos == 1) {
+      if (counted) {
+        unacknowledged = Math.max(0, unacknowledged - 1);
+      }
+      conn.channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
+    } else {
+      if (reason.isError() && conn.mqtt5) {
+        // A PUBREC with an error reason code ends the QoS 2 flow: forget the id.
+        conn.session.inboundQos2().remove(packetId);
+        if (counted) {
+          unacknowledged = Math.max(0, unacknowledged - 1);
+        }
+      }
+      conn.channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
+    }
+  }
+
+  private static ReasonCode reasonFor(PublishResult r) {
+    return switch (r.status()) {
+      case ACCEPTED -> ReasonCode.SUCCESS;
+      case INVALID_TOPIC -> ReasonCode.TOPIC_NAME_INVALID;
+      case NOT_AUTHORIZED -> ReasonCode.NOT_AUTHORIZED;
+      case TOO_LARGE -> ReasonCode.PACKET_TOO_LARGE;
+      case QUOTA_EXCEEDED -> ReasonCode.QUOTA_EXCEEDED;
+      case STORAGE_FAILED -> ReasonCode.UNSPECIFIED_ERROR;
+      case UNAVAILABLE -> ReasonCode.SERVER_UNAVAILABLE;
+    };
+  }
+}

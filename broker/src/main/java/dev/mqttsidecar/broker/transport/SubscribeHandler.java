@@ -1,0 +1,94 @@
+package dev.mqttsidecar.broker.transport;
+
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.codec.ReasonCode;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SubscriptionOptions;
+import dev.mqttsidecar.broker.subscription.TopicFilter;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SUBSCRIBE and UNSUBSCRIBE with per-filter reason codes. */
+final class SubscribeHandler {
+  private static final int FAILURE_311 = 0x80;
+  private final MqttConnection conn;
+
+  SubscribeHandler(MqttConnection conn) {
+    this.conn = conn;
+  }
+
+  void onSubscribe(MqttSubscribeMessage m) {
+    List<MqttTopicSubscription> requested = m.payload().topicSubscriptions();
+    if (requested.isEmpty()) {
+      conn.protocolError(ReasonCode.PROTOCOL_ERROR, "SUBSCRIBE without filters"); // [MQTT-3.8.3-3]
+      return;
+    }
+    MqttProperties props = m.idAndPropertiesVariableHeader().properties();
+    if (conn.mqtt5 && props != null && props.getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER) != null) {
+      conn.protocolError(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers");
+      return;
+    }
+    BrokerConfig config = conn.services.config();
+    Session session = conn.session;
+    List<Integer> codes = new ArrayList<>(requested.size());
+    for (MqttTopicSubscription sub : requested) {
+      MqttSubscriptionOption o = sub.option();
+      TopicFilter filter;
+      try {
+        filter = conn.services.rules().parseFilter(sub.topicFilter());
+      } catch (IllegalArgumentException e) {
+        codes.add(conn.mqtt5 ? ReasonCode.TOPIC_FILTER_INVALID.value() & 0xFF : FAILURE_311);
+        continue;
+      }
+      if (conn.mqtt5 && filter.isShared() && o.isNoLocal()) {
+        conn.protocolError(ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription"); // [MQTT-3.8.3-4]
+        return;
+      }
+      if (!config.authorizer().maySubscribe(conn.clientId, conn.username, filter.raw())) {
+        codes.add(conn.mqtt5 ? ReasonCode.NOT_AUTHORIZED.value() & 0xFF : FAILURE_311);
+        continue;
+      }
+      if (!session.subscriptions().containsKey(filter.raw())
+          && session.subscriptions().size() >= config.maxSubscriptionsPerClient()) {
+        codes.add(conn.mqtt5 ? ReasonCode.QUOTA_EXCEEDED.value() & 0xFF : FAILURE_311);
+        continue;
+      }
+      Qos qos = Qos.of(o.qos().value());
+      SubscriptionOptions options =
+          conn.mqtt5
+              ? new SubscriptionOptions(qos, o.isNoLocal(), o.isRetainAsPublished(), o.retainHandling().value())
+              : SubscriptionOptions.of(qos);
+      conn.services.subscriptions().subscribe(session, filter, options);
+      codes.add(qos.value()); // the granted QoS [MQTT-3.9.3-1]
+    }
+    // Written now, on the event loop: retained messages queued above reach the channel after it.
+    conn.channel.writeAndFlush(Packets.subAck(m.variableHeader().messageId(), codes, conn.mqtt5)); // [MQTT-3.8.4-1]
+  }
+
+  void onUnsubscribe(MqttUnsubscribeMessage m) {
+    List<String> filters = m.payload().topics();
+    if (filters.isEmpty()) {
+      conn.protocolError(ReasonCode.PROTOCOL_ERROR, "UNSUBSCRIBE without filters"); // [MQTT-3.10.3-2]
+      return;
+    }
+    List<Short> codes = new ArrayList<>(filters.size());
+    for (String raw : filters) {
+      TopicFilter filter;
+      try {
+        filter = conn.services.rules().parseFilter(raw);
+      } catch (IllegalArgumentException e) {
+        codes.add((short) (ReasonCode.TOPIC_FILTER_INVALID.value() & 0xFF));
+        continue;
+      }
+      boolean existed = conn.services.subscriptions().unsubscribe(conn.session, filter);
+      codes.add((short) (existed ? 0 : ReasonCode.NO_SUBSCRIPTION_EXISTED.value()));
+    }
+    conn.channel.writeAndFlush(Packets.unsubAck(m.variableHeader().messageId(), codes, conn.mqtt5)); // [MQTT-3.10.4-4]
+  }
+}

@@ -1,0 +1,105 @@
+package dev.mqttsidecar.broker.testing;
+
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.BrokerConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A broker on 127.0.0.1 and a free port, plus client factories; closing it disconnects the clients it
+ * made and stops the broker.
+ */
+public final class BrokerFixture implements AutoCloseable {
+  private final Broker broker;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  private BrokerFixture(Broker broker) {
+    this.broker = broker;
+  }
+
+  /** Starts a broker with default settings on a free port. */
+  public static BrokerFixture start() throws Exception {
+    return start(BrokerConfig.builder());
+  }
+
+  /** Starts a broker with {@code config}, host and port overridden to 127.0.0.1:0. */
+  public static BrokerFixture start(BrokerConfig.Builder config) throws Exception {
+    Broker broker = Broker.create(config.host("127.0.0.1").port(0).build());
+    broker.start();
+    return new BrokerFixture(broker);
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  public int port() {
+    return broker.mqttAddress().getPort();
+  }
+
+  /** An MQTT 5 client builder pointed at the broker (not connected). */
+  public com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder mqtt5(String clientId) {
+    return Mqtt5Client.builder().identifier(clientId).serverHost("127.0.0.1").serverPort(port());
+  }
+
+  /** An MQTT 3.1.1 client builder pointed at the broker (not connected). */
+  public com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder mqtt3(String clientId) {
+    return Mqtt3Client.builder().identifier(clientId).serverHost("127.0.0.1").serverPort(port());
+  }
+
+  /** A connected MQTT 5 blocking client with a clean start. */
+  public Mqtt5BlockingClient connect5(String clientId) {
+    Mqtt5BlockingClient c = mqtt5(clientId).buildBlocking();
+    c.connect();
+    track(c);
+    return c;
+  }
+
+  /** A connected MQTT 3.1.1 blocking client with a clean session. */
+  public Mqtt3BlockingClient connect3(String clientId) {
+    Mqtt3BlockingClient c = mqtt3(clientId).buildBlocking();
+    c.connect();
+    track(c);
+    return c;
+  }
+
+  /** A raw client connected to the broker's port (no MQTT CONNECT sent yet). */
+  public RawMqttClient raw() throws Exception {
+    RawMqttClient c = RawMqttClient.connect("127.0.0.1", port());
+    closeables.add(c);
+    return c;
+  }
+
+  /** Disconnects {@code client} when the fixture closes, if still connected. */
+  public void track(Mqtt5BlockingClient client) {
+    closeables.add(() -> {
+      if (client.getState().isConnected()) {
+        client.disconnect();
+      }
+    });
+  }
+
+  public void track(Mqtt3BlockingClient client) {
+    closeables.add(() -> {
+      if (client.getState().isConnected()) {
+        client.disconnect();
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    broker.stop();
+  }
+}

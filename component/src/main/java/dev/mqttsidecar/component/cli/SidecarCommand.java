@@ -1,0 +1,124 @@
+package dev.mqttsidecar.component.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.component.Sidecar;
+import dev.mqttsidecar.component.socket.SocketGuard.SocketInUseException;
+import dev.mqttsidecar.component.socket.SocketPath;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code mqtt-sidecar}: runs the Dapr pluggable component and its embedded MQTT broker. */
+@Command(
+    name = "mqtt-sidecar",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Dapr pluggable component (pub/sub and state store) backed by an embedded MQTT 3.1.1/5.0 broker.",
+      "daprd discovers it in its sockets folder; devices connect to the MQTT port."
+    })
+public final class SidecarCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--socket-folder",
+      paramLabel = "DIR",
+      description = "Folder for the component socket (default: $DAPR_COMPONENTS_SOCKETS_FOLDER, else " + SocketPath.DEFAULT_FOLDER + ").")
+  Path socketFolder;
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      defaultValue = "mqtt-sidecar",
+      description = "Socket name: <folder>/<NAME>.sock; Component YAML types are pubsub.<NAME> and state.<NAME> (default: ${DEFAULT-VALUE}).")
+  String name;
+
+  @Option(names = "--mqtt-host", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "MQTT listener address (default: ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
+  String mqttHost;
+
+  @Option(names = "--mqtt-port", paramLabel = "PORT", defaultValue = "1883", description = "MQTT listener port; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+  int mqttPort;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100000", description = "Concurrent MQTT connections (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--max-packet-size", paramLabel = "BYTES", defaultValue = "5242880", description = "Largest MQTT packet accepted (default: ${DEFAULT-VALUE}).")
+  int maxPacketSize;
+
+  @Option(names = "--max-queued-messages", paramLabel = "N", defaultValue = "10000", description = "Messages queued per offline session or shared group (default: ${DEFAULT-VALUE}).")
+  int maxQueuedMessages;
+
+  @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "10", description = "How long running calls may finish after SIGTERM (default: ${DEFAULT-VALUE}).")
+  int shutdownGraceSeconds;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO", description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Override
+  public Integer call() throws Exception {
+    setLogLevel();
+    SocketPath socketPath = socketPath();
+    BrokerConfig brokerConfig = brokerConfig();
+    Sidecar sidecar = new Sidecar(socketPath, brokerConfig, Duration.ofSeconds(shutdownGraceSeconds));
+    try {
+      sidecar.start();
+    } catch (SocketInUseException e) {
+      spec.commandLine().getErr().println("mqtt-sidecar: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  sidecar.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private SocketPath socketPath() {
+    Path folder = SocketPath.resolveFolder(socketFolder, System.getenv(SocketPath.FOLDER_ENV));
+    try {
+      return new SocketPath(folder, name);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private BrokerConfig brokerConfig() {
+    try {
+      return BrokerConfig.builder()
+          .host(mqttHost)
+          .port(mqttPort)
+          .maxConnections(maxConnections)
+          .maxPacketSize(maxPacketSize)
+          .maxQueuedMessages(maxQueuedMessages)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private void setLogLevel() {
+    Level level = Level.toLevel(logLevel, null);
+    if (level == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--log-level must be TRACE, DEBUG, INFO, WARN or ERROR, was '" + logLevel + "'");
+    }
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.mqttsidecar.component.pubsub;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Locale;
+
+/** JSON and content-type helpers for CloudEvents 1.0 in JSON format. */
+final class CloudEventJson {
+  static final String CONTENT_TYPE = "application/cloudevents+json";
+  static final String OCTET_STREAM = "application/octet-stream";
+  static final String SPEC_VERSION = "specversion";
+  static final String DATA = "data";
+  static final String DATA_BASE64 = "data_base64";
+  static final String DATA_CONTENT_TYPE = "datacontenttype";
+
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+  private CloudEventJson() {}
+
+  /**
+   * Whether {@code payload} is a JSON object with a top-level string {@code specversion}. Reads
+   * only the top level, skipping nested values, so large events are cheap to classify.
+   */
+  static boolean isCloudEvent(byte[] payload) {
+    if (!startsLikeObject(payload)) {
+      return false;
+    }
+    try (JsonParser parser = FACTORY.createParser(payload)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      boolean found = false;
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (SPEC_VERSION.equals(name) && value == JsonToken.VALUE_STRING) {
+          found = true;
+        }
+        parser.skipChildren();
+      }
+      // The whole object must be well-formed, or daprd would fail to parse it.
+      return found && token == JsonToken.END_OBJECT && parser.nextToken() == null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The payload as a JSON object, or null if it is not one. */
+  static ObjectNode parseObject(byte[] payload) {
+    if (!startsLikeObject(payload)) {
+      return null;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(payload);
+      return node instanceof ObjectNode object ? object : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The payload as any JSON value, or null if it is not valid JSON. */
+  static JsonNode parseValue(byte[] payload) {
+    if (payload.length == 0) {
+      return null;
+    }
+    try (JsonParser parser = FACTORY.createParser(payload)) {
+      JsonNode node = MAPPER.readTree(parser);
+      return node != null && parser.nextToken() == null ? node : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static byte[] write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialize JSON", e);
+    }
+  }
+
+  /** application/json, text/json or any {@code +json} type, parameters ignored. */
+  static boolean isJson(String contentType) {
+    String base = baseType(contentType);
+    return base.equals("application/json") || base.equals("text/json") || base.endsWith("+json");
+  }
+
+  /** text/*, XML: types whose CloudEvent data is a JSON string. */
+  static boolean isText(String contentType) {
+    String base = baseType(contentType);
+    return base.startsWith("text/") || base.equals("application/xml") || base.endsWith("+xml");
+  }
+
+  static boolean isCloudEventContentType(String contentType) {
+    return baseType(contentType).equals(CONTENT_TYPE);
+  }
+
+  private static String baseType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    String base = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return base.trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean startsLikeObject(byte[] payload) {
+    for (byte b : payload) {
+      if (b == '{') {
+        return true;
+      }
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        return false;
+      }
+    }
+    return false;
+  }
+}

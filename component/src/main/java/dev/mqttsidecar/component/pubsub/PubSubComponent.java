@@ -1,0 +1,85 @@
+package dev.mqttsidecar.component.pubsub;
+
+import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.state.grpc.InstanceRegistry;
+import io.grpc.BindableService;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Dapr's PubSub service on the embedded broker, one instance per Component YAML
+ * ({@code x-component-instance}). Owns the threads the instances' streams run on.
+ */
+public final class PubSubComponent implements AutoCloseable {
+  private final InstanceRegistry<PubSubInstance> instances;
+  private final ExecutorService executor;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final PubSubService service;
+  private final Set<PubSubInstance> created = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param broker the broker every instance publishes to and subscribes at
+   * @param currentInstanceName the {@code x-component-instance} of the call being served
+   */
+  public PubSubComponent(Broker broker, Supplier<String> currentInstanceName) {
+    this(broker, currentInstanceName, Clock.systemUTC());
+  }
+
+  /** As above, with the clock used for message expiry and CloudEvent times. */
+  public PubSubComponent(Broker broker, Supplier<String> currentInstanceName, Clock clock) {
+    this.instances = new InstanceRegistry<>("pub/sub", currentInstanceName);
+    this.executor =
+        Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("pubsub-stream"));
+    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("pubsub-timer"));
+    scheduler.setRemoveOnCancelPolicy(true);
+    this.service =
+        new PubSubService(
+            instances,
+            settings -> {
+              PubSubInstance instance =
+                  new PubSubInstance(instances.currentName(), settings, broker, executor, scheduler, clock);
+              created.add(instance);
+              return instance;
+            });
+  }
+
+  /** The gRPC services to register on the component socket. */
+  public List<BindableService> services() {
+    return List.of(service);
+  }
+
+  /** Ends every instance's streams and stops the threads. */
+  @Override
+  public void close() {
+    created.forEach(PubSubInstance::shutdownStreams);
+    instances.closeAll();
+    scheduler.shutdownNow();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

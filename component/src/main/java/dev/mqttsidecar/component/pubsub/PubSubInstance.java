@@ -1,0 +1,98 @@
+package dev.mqttsidecar.component.pubsub;
+
+import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
+import dev.mqttsidecar.broker.Broker;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * One initialised pub/sub component (one Component YAML, one {@code x-component-instance}): its
+ * settings, its publisher and its open streams. Instances share nothing but the broker; their
+ * consumer groups are named after the instance, so two instances never compete for messages.
+ */
+final class PubSubInstance implements AutoCloseable {
+  /** What Features reports: only what this component honours. */
+  static final List<String> FEATURES = List.of("SUBSCRIBE_WILDCARDS", "BULK_PUBSUB", "MESSAGE_TTL");
+
+  private final PubSubSettings settings;
+  private final Publisher publisher;
+  private final StreamContext streamContext;
+  private final Set<PullStream> streams = ConcurrentHashMap.newKeySet();
+  private volatile boolean paused;
+
+  PubSubInstance(
+      String name,
+      PubSubSettings settings,
+      Broker broker,
+      Executor executor,
+      ScheduledExecutorService scheduler,
+      Clock clock) {
+    this.settings = settings;
+    TopicMapper topics = new TopicMapper(settings.topicPrefix());
+    String group = TopicMapper.shareName(name, settings.consumerId());
+    this.publisher = new Publisher(broker, settings, topics, clock);
+    this.streamContext =
+        new StreamContext(
+            broker,
+            settings,
+            topics,
+            new MqttToDapr(settings.attributes(), name, clock),
+            RedeliveryPolicy.of(settings),
+            publisher,
+            group,
+            new SessionSlots(group),
+            executor,
+            scheduler,
+            clock,
+            () -> paused,
+            streams::remove);
+  }
+
+  PubSubSettings settings() {
+    return settings;
+  }
+
+  Publisher publisher() {
+    return publisher;
+  }
+
+  /** A new PullMessages stream; it subscribes when its first request arrives. */
+  PullStream openStream(ServerCallStreamObserver<PullMessagesResponse> responses) {
+    PullStream stream = new PullStream(streamContext, responses);
+    streams.add(stream);
+    if (paused) {
+      stream.pause();
+    }
+    return stream;
+  }
+
+  /** Stops delivery on every stream (daprd's graceful shutdown drains before closing them). */
+  void pause() {
+    paused = true;
+    streams.forEach(PullStream::pause);
+  }
+
+  void resume() {
+    paused = false;
+    streams.forEach(PullStream::resume);
+  }
+
+  /**
+   * Called when a later Init for the same name replaces this instance. Its open streams keep
+   * running with the settings and consumer group they were opened with: the later Init may come
+   * from another daprd sharing the socket, whose subscriptions must not end the first one's
+   * (daprd never reopens a stream the component ends).
+   */
+  @Override
+  public void close() {}
+
+  /** Ends every open stream (component shutdown). */
+  void shutdownStreams() {
+    streams.forEach(PullStream::shutdown);
+  }
+}

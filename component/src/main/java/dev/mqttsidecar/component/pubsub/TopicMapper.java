@@ -1,0 +1,87 @@
+package dev.mqttsidecar.component.pubsub;
+
+/**
+ * Maps Dapr topic names to MQTT topics and back: the configured {@code topicPrefix} is added on the
+ * way to MQTT and removed on the way to Dapr. Wildcards ({@code +}, {@code #}) are allowed in
+ * subscriptions only.
+ */
+final class TopicMapper {
+  private final String prefix;
+
+  TopicMapper(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /**
+   * The MQTT topic a Dapr topic is published to.
+   *
+   * @throws IllegalArgumentException for an empty topic or one with wildcards
+   */
+  String toMqtt(String daprTopic) {
+    if (daprTopic == null || daprTopic.isEmpty()) {
+      throw new IllegalArgumentException("topic is empty");
+    }
+    String problem = wildcardProblem(daprTopic);
+    if (problem != null) {
+      throw new IllegalArgumentException("topic '" + daprTopic + "': " + problem);
+    }
+    return prefix + daprTopic;
+  }
+
+  /**
+   * The shared-subscription filter of a consumer group for a Dapr topic or topic filter.
+   *
+   * @throws IllegalArgumentException for an empty filter or a filter that is itself shared
+   */
+  String sharedFilter(String group, String daprFilter) {
+    if (daprFilter == null || daprFilter.isEmpty()) {
+      throw new IllegalArgumentException("topic is empty");
+    }
+    if (daprFilter.startsWith("$share/")) {
+      throw new IllegalArgumentException("topic '" + daprFilter + "': consumer groups come from consumerID, not $share/");
+    }
+    return "$share/" + group + "/" + prefix + daprFilter;
+  }
+
+  /** The Dapr topic of an MQTT topic (the prefix removed). */
+  String toDapr(String mqttTopic) {
+    return mqttTopic.startsWith(prefix) ? mqttTopic.substring(prefix.length()) : mqttTopic;
+  }
+
+  /** A share name built from parts that may hold characters share names cannot. */
+  static String shareName(String... parts) {
+    StringBuilder name = new StringBuilder();
+    for (String part : parts) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (name.length() > 0) {
+        name.append('.');
+      }
+      for (int i = 0; i < part.length(); i++) {
+        char c = part.charAt(i);
+        // [MQTT-4.8.2-2] a share name must not contain '/', '+' or '#'.
+        name.append(c == '/' || c == '+' || c == '#' ? '_' : c);
+      }
+    }
+    return name.toString();
+  }
+
+  /** Rejects wildcards in a metadata value that names a topic or topic prefix. */
+  static void requireNoWildcards(String key, String value) {
+    String problem = wildcardProblem(value);
+    if (problem != null) {
+      throw new InvalidMetadataException(key, "'" + value + "' " + problem);
+    }
+  }
+
+  private static String wildcardProblem(String topic) {
+    if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
+      return "must not contain the wildcards '+' or '#'"; // [MQTT-3.3.2-2]
+    }
+    if (topic.indexOf('\u0000') >= 0) {
+      return "must not contain U+0000"; // [MQTT-1.5.4-2]
+    }
+    return null;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.mqttsidecar.component.socket;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC server daprd talks to: Unix domain socket (epoll), the component services, server
+ * reflection v1alpha (what daprd's discovery calls) and v1, and the standard health service.
+ */
+public final class ComponentServer {
+  private static final Logger log = LoggerFactory.getLogger(ComponentServer.class);
+
+  /**
+   * Largest request accepted. gRPC's default of 4 MiB would refuse a state value at the store's own
+   * 4 MiB limit once framing is added, and bulk requests carry many values.
+   */
+  private static final int MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+  private final SocketPath path;
+  private final List<BindableService> services;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private Server server;
+  private HealthStatusManager health;
+
+  public ComponentServer(SocketPath path, List<BindableService> services) {
+    this.path = path;
+    this.services = List.copyOf(services);
+  }
+
+  /** Binds the socket. The caller holds the {@link SocketGuard} for the path. */
+  public void start() throws IOException {
+    if (!Epoll.isAvailable()) {
+      throw new IOException("Unix domain sockets need Linux epoll, which is unavailable: " + Epoll.unavailabilityCause());
+    }
+    boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
+    health = new HealthStatusManager();
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new DomainSocketAddress(path.socket().toString()))
+            .channelType(EpollServerDomainSocketChannel.class)
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(workers)
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            .addService(ProtoReflectionService.newInstance())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .addService(health.getHealthService());
+    InstanceHeader instanceHeader = new InstanceHeader();
+    for (BindableService service : services) {
+      builder.addService(ServerInterceptors.intercept(service, instanceHeader));
+    }
+    server = builder.build().start();
+    log.info("Dapr pluggable component socket listening on {}", path.socket());
+  }
+
+  /**
+   * Stops accepting calls, lets running calls finish for up to {@code grace}, then cancels the rest.
+   * Streams (PullMessages) are long-lived, so they are cancelled once the grace period is over.
+   */
+  public void stop(Duration grace) {
+    if (server == null) {
+      return;
+    }
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.info("Cancelling calls still running after {} ms", grace.toMillis());
+        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    server = null;
+  }
+}

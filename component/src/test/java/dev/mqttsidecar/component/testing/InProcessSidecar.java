@@ -1,0 +1,59 @@
+package dev.mqttsidecar.component.testing;
+
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.component.Sidecar;
+import dev.mqttsidecar.component.socket.SocketPath;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The sidecar started inside the test JVM on a real Unix socket and a free MQTT port, with a
+ * {@link FakeDaprd} connected to it. Faster than {@link SidecarProcess}; use that one where the
+ * process itself matters (exit codes, signals, kill -9).
+ */
+public final class InProcessSidecar implements AutoCloseable {
+  private final Sidecar sidecar;
+  private final FakeDaprd daprd;
+  private final Path socket;
+
+  private InProcessSidecar(Sidecar sidecar, Path socket) {
+    this.sidecar = sidecar;
+    this.socket = socket;
+    this.daprd = new FakeDaprd(socket);
+  }
+
+  /** Starts on {@code folder/mqtt-sidecar.sock} with default broker settings on a free port. */
+  public static InProcessSidecar start(Path folder) throws Exception {
+    return start(folder, BrokerConfig.builder().port(0).build());
+  }
+
+  public static InProcessSidecar start(Path folder, BrokerConfig brokerConfig) throws Exception {
+    SocketPath path = new SocketPath(folder, "mqtt-sidecar");
+    Sidecar sidecar = new Sidecar(path, brokerConfig, Duration.ofSeconds(2));
+    sidecar.start();
+    return new InProcessSidecar(sidecar, path.socket());
+  }
+
+  public FakeDaprd daprd() {
+    return daprd;
+  }
+
+  public Sidecar sidecar() {
+    return sidecar;
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** The MQTT port devices connect to. */
+  public int mqttPort() {
+    return sidecar.broker().mqttAddress().getPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    daprd.close();
+    sidecar.close();
+  }
+}

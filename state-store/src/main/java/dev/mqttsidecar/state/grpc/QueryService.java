@@ -1,0 +1,33 @@
+package dev.mqttsidecar.state.grpc;
+
+import dapr.proto.components.v1.QueriableStateStoreGrpc;
+import dapr.proto.components.v1.State;
+import dev.mqttsidecar.state.RetainedStateStore;
+import dev.mqttsidecar.state.query.QueryPage;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * Dapr's {@code QueriableStateStore}: the state query language over the instance's keys. Request
+ * metadata (contentType, queryIndexName, partitionKey) does not change the result.
+ */
+final class QueryService extends QueriableStateStoreGrpc.QueriableStateStoreImplBase {
+  private final InstanceRegistry<RetainedStateStore> instances;
+
+  QueryService(InstanceRegistry<RetainedStateStore> instances) {
+    this.instances = instances;
+  }
+
+  @Override
+  public void query(State.QueryRequest request, StreamObserver<State.QueryResponse> observer) {
+    Calls.reply(
+        observer,
+        () -> {
+          RetainedStateStore store = instances.current();
+          QueryPage page = store.query(ProtoMapping.query(request.getQuery()));
+          State.QueryResponse.Builder response =
+              State.QueryResponse.newBuilder().setToken(page.token());
+          page.items().forEach(e -> response.addItems(ProtoMapping.queryItem(e)));
+          return response.build();
+        });
+  }
+}
