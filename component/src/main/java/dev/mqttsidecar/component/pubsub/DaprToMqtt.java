@@ -80,17 +80,17 @@ final class DaprToMqtt {
     }
     List<UserProperty> properties = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    event.fields().forEachRemaining(field -> {
+    for (Map.Entry<String, JsonNode> field : event.properties()) {
       String name = field.getKey();
       if (name.equals(CloudEventJson.DATA)
           || name.equals(CloudEventJson.DATA_BASE64)
           || name.equals(CloudEventJson.DATA_CONTENT_TYPE)) {
-        return;
+        continue;
       }
       JsonNode value = field.getValue();
       properties.add(new UserProperty(name, value.isTextual() ? value.asText() : value.toString()));
       names.add(name);
-    });
+    }
     properties.addAll(userProperties(metadata, names));
     return new Converted(payload, type, properties);
   }

@@ -255,44 +255,8 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
     pump();
   }
 
-  /** A delivery daprd did not process: redeliver, dead-letter or discard it. */
   private void failed(Delivery delivery, String reason) {
-    RedeliveryPolicy.Decision decision = ctx.policy().onFailure(delivery.deliveryCount());
-    if (decision instanceof RedeliveryPolicy.Redeliver r) {
-      log.debug("stream {}: {} (delivery {}); redelivery in {} ms", streamId, reason, delivery.deliveryCount(), r.after().toMillis());
-      delivery.nack(r.after());
-    } else if (decision instanceof RedeliveryPolicy.DeadLetter d) {
-      deadLetter(delivery, d.daprTopic(), reason);
-    } else {
-      log.warn("stream {} ({}): discarding a message after {} deliveries ({}); no deadLetterTopic set",
-          streamId, topic, delivery.deliveryCount(), reason);
-      delivery.ack();
-    }
-  }
-
-  private void deadLetter(Delivery delivery, String daprTopic, String reason) {
-    Message original = delivery.message();
-    Message letter;
-    try {
-      letter = original.withTopic(ctx.topics().toMqtt(daprTopic)).withRetain(false);
-    } catch (IllegalArgumentException e) {
-      log.error("stream {}: dead letter topic '{}' unusable: {}", streamId, daprTopic, e.getMessage());
-      delivery.ack();
-      return;
-    }
-    log.warn("stream {} ({}): message on {} failed {} deliveries ({}); moving it to {}",
-        streamId, topic, original.topic(), delivery.deliveryCount(), reason, daprTopic);
-    ctx.publisher()
-        .publish(letter)
-        .thenAccept(
-            outcome -> {
-              if (outcome.ok()) {
-                delivery.ack();
-              } else {
-                log.warn("stream {}: dead letter publish failed ({}); will retry", streamId, outcome.detail());
-                delivery.nack(ctx.policy().backoff(1));
-              }
-            });
+    ctx.failures().failed(delivery, streamId + " (" + topic + "): " + reason);
   }
 
   /** Rejects a stream whose first request is unusable: a caller error, not a recoverable one. */

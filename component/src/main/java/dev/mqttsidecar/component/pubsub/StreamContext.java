@@ -14,8 +14,7 @@ import java.util.function.Consumer;
  * @param settings the instance's settings
  * @param topics Dapr/MQTT topic mapping
  * @param converter MQTT messages to what daprd can parse
- * @param policy redelivery and dead-lettering
- * @param publisher publishes dead letters
+ * @param failures redelivery and dead-lettering of deliveries daprd did not process
  * @param group the share name of the instance's consumer group
  * @param sessions broker session ids for the group's streams
  * @param executor runs the streams' serial executors
@@ -29,8 +28,7 @@ record StreamContext(
     PubSubSettings settings,
     TopicMapper topics,
     MqttToDapr converter,
-    RedeliveryPolicy policy,
-    Publisher publisher,
+    FailedDeliveries failures,
     String group,
     SessionSlots sessions,
     Executor executor,
