@@ -170,6 +170,23 @@ class SidecarProcessIT {
   }
 
   @Test
+  void theReadmeRunCommandServesTheSocketAndMqttAndSaysWhere() throws Exception {
+    Path launcher = Path.of("..", "bin", "mqtt-sidecar");
+    assertThat(Files.isExecutable(launcher)).isTrue();
+    Map<String, String> env = Map.of("JAVA_OPTS", "-Xmx256m", "PATH", System.getenv("PATH"));
+    try (SidecarProcess sidecar =
+        SidecarProcess.launchCommand(List.of(launcher.toString(), "--socket-folder", folder.toString(), "--mqtt-port", "0"), env)) {
+      Path socket = folder.resolve("mqtt-sidecar.sock");
+      sidecar.awaitLine(Pattern.compile("socket listening on " + Pattern.quote(socket.toString())), Duration.ofMinutes(3));
+      try (Socket mqtt = new Socket("127.0.0.1", sidecar.mqttPort());
+          FakeDaprd daprd = new FakeDaprd(socket)) {
+        assertThat(mqtt.isConnected()).isTrue();
+        assertThat(daprd.listServices()).contains("dapr.proto.components.v1.PubSub");
+      }
+    }
+  }
+
+  @Test
   void aBadOptionGivesAClearMessageAndExitCode2() throws Exception {
     try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--mqtt-port", "not-a-number"))) {
       assertThat(sidecar.awaitExit(EXIT)).isEqualTo(2);

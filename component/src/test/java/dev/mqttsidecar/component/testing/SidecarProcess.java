@@ -48,6 +48,11 @@ public final class SidecarProcess implements AutoCloseable {
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(args);
+    return launchCommand(command, env);
+  }
+
+  /** Runs any command (for example the README's launcher script) as the sidecar process. */
+  public static SidecarProcess launchCommand(List<String> command, java.util.Map<String, String> env) throws IOException {
     Path outputFile = Files.createTempFile("sidecar-", ".log");
     outputFile.toFile().deleteOnExit();
     ProcessBuilder builder =

@@ -1,0 +1,33 @@
+package dev.mqttsidecar.broker.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.Test;
+
+/** The leak check itself must be able to fail: a deliberately leaked buffer is reported. */
+class LeakCheckTest {
+
+  @Test
+  void aLeakedBufferIsReported() {
+    if (ResourceLeakDetector.getLevel() != ResourceLeakDetector.Level.PARANOID) {
+      return; // only meaningful with the build's -Dio.netty.leakDetection.level=PARANOID
+    }
+    LeakCheck.install();
+    LeakCheck.reports().clear();
+    leak();
+    for (int i = 0; i < 20 && LeakCheck.reports().isEmpty(); i++) {
+      LeakCheck.provokeReports();
+    }
+    assertThat(LeakCheck.reports()).isNotEmpty();
+    LeakCheck.reports().clear();
+  }
+
+  private static void leak() {
+    ByteBuf leaked = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+    leaked.writeLong(42);
+    // dropped without release()
+  }
+}
