@@ -46,16 +46,21 @@ public final class Sidecar implements AutoCloseable {
       broker = Broker.create(brokerConfig);
       broker.start();
       log.info("MQTT broker listening on {}:{}", broker.mqttAddress().getHostString(), broker.mqttAddress().getPort());
-      pubSub = new PubSubComponent(broker, InstanceHeader::current);
+      pubSub = new PubSubComponent(broker, InstanceHeader::current, brokerConfig.clock());
       stateStore = new StateStoreComponent(broker, InstanceHeader::current, brokerConfig.clock());
       List<BindableService> services = new ArrayList<>(pubSub.services());
       services.addAll(stateStore.services());
-      server = new ComponentServer(socketPath, services);
+      server = new ComponentServer(socketPath, services, this::connectionClosed);
       server.start();
     } catch (Exception | Error e) {
       close();
       throw e;
     }
+  }
+
+  private void connectionClosed(String connection) {
+    pubSub.connectionClosed(connection);
+    stateStore.connectionClosed(connection);
   }
 
   /** The broker, once started. */

@@ -26,13 +26,21 @@ public record ConnectionsResult(
     long rssPerConnectionBytes) {
 
   public static final String CSV_HEADER =
-      "label,name,mqtt,connections,established,elapsed_ms,connect_rate,rss_before_kib,rss_after_kib,rss_per_conn_bytes";
+      "label,name,mqtt,connections,established,elapsed_ms,connect_rate,"
+          + "rss_before_kib,rss_after_kib,rss_per_conn_bytes";
 
   public String csvRow() {
     return String.join(
         ",",
-        Csv.text(label), Csv.text(name), mqtt, Integer.toString(connections), Integer.toString(established),
-        Long.toString(elapsedMs), Csv.num(connectRate), Long.toString(rssBeforeKib), Long.toString(rssAfterKib),
+        Csv.text(label),
+        Csv.text(name),
+        mqtt,
+        Integer.toString(connections),
+        Integer.toString(established),
+        Long.toString(elapsedMs),
+        Csv.num(connectRate),
+        Long.toString(rssBeforeKib),
+        Long.toString(rssAfterKib),
         Long.toString(rssPerConnectionBytes));
   }
 
@@ -45,7 +53,8 @@ public record ConnectionsResult(
         rssPerConnectionBytes < 0
             ? "broker RSS unknown (no --broker-pid)"
             : String.format(
-                "broker RSS %,d -> %,d KiB, %,d bytes/connection", rssBeforeKib, rssAfterKib, rssPerConnectionBytes);
+                "broker RSS %,d -> %,d KiB, %,d bytes/connection",
+                rssBeforeKib, rssAfterKib, rssPerConnectionBytes);
     return String.format(
         "[%s] %s: %,d/%,d connections (mqtt%s) in %,d ms = %,.0f conn/s | %s",
         label, name, established, connections, mqtt, elapsedMs, connectRate, memory);

@@ -59,13 +59,15 @@ public class PublishCodecBenchmark {
     properties = MqttProperties.NO_PROPERTIES;
     if (version == MqttVersion.MQTT_5) {
       properties = new MqttProperties();
-      properties.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, "application/json"));
+      properties.add(
+          new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, "application/json"));
     }
     payload = Unpooled.directBuffer(payloadSize).writeZero(payloadSize);
 
     // Both sides learn the protocol version from a CONNECT, as on a real connection.
     encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
-    encoder.writeOutbound(MqttMessageBuilders.connect().clientId("bench").protocolVersion(version).build());
+    encoder.writeOutbound(
+        MqttMessageBuilders.connect().clientId("bench").protocolVersion(version).build());
     ByteBuf connect = encoder.readOutbound();
     decoder = new EmbeddedChannel(new MqttDecoder());
     decoder.writeInbound(connect);
@@ -86,7 +88,8 @@ public class PublishCodecBenchmark {
   private MqttPublishMessage publish() {
     return new MqttPublishMessage(
         new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),
-        new MqttPublishVariableHeader("sensors/building-7/floor-3/room-12/temperature", 4711, properties),
+        new MqttPublishVariableHeader(
+            "sensors/building-7/floor-3/room-12/temperature", 4711, properties),
         payload.retainedDuplicate());
   }
 

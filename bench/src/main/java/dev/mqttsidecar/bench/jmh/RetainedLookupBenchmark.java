@@ -36,7 +36,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class RetainedLookupBenchmark {
 
-  @Param({"site/42/device/17/metric-3", "site/42/device/+/metric-3", "site/42/#", "+/42/device/17/metric-3"})
+  @Param({
+    "site/42/device/17/metric-3",
+    "site/42/device/+/metric-3",
+    "site/42/#",
+    "+/42/device/17/metric-3"
+  })
   String filter;
 
   private RetainedService retained;
@@ -46,12 +51,18 @@ public class RetainedLookupBenchmark {
   public void setUp() {
     retained =
         new RetainedService(
-            new InMemoryRetainedPersistence(), TopicRules.SPEC, 1 << 20, Clock.systemUTC(),
+            new InMemoryRetainedPersistence(),
+            TopicRules.SPEC,
+            1 << 20,
+            Clock.systemUTC(),
             m -> CompletableFuture.completedFuture(0));
     byte[] payload = new byte[64];
     for (int i = 0; i < TopicMatchBenchmark.SUBSCRIPTIONS; i++) {
-      String topic = "site/" + (i % 100) + "/device/" + ((i / 100) % 100) + "/metric-" + (i / 10_000);
-      retained.publishRetained(Message.of(topic, payload, Qos.AT_MOST_ONCE, true), () -> CompletableFuture.completedFuture(0));
+      String topic =
+          "site/" + (i % 100) + "/device/" + ((i / 100) % 100) + "/metric-" + (i / 10_000);
+      retained.publishRetained(
+          Message.of(topic, payload, Qos.AT_MOST_ONCE, true),
+          () -> CompletableFuture.completedFuture(0));
     }
     parsed = TopicRules.SPEC.parseFilter(filter);
   }

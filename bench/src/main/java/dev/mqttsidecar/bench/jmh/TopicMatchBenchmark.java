@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Matching a PUBLISH topic against the broker's subscription trie holding 100,000 subscriptions of
  * 100,000 sessions, shaped like a device fleet: {@code site/S/device/D/metric-M} with S, D < 100
  * and M < 10. Nine in ten subscriptions are exact, one in twenty has a {@code +} for the device,
- * one in twenty ends in {@code #}; a typical topic matches one exact, one {@code +} and one
- * {@code #} subscription.
+ * one in twenty ends in {@code #}; a typical topic matches one exact, one {@code +} and one {@code
+ * #} subscription.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,7 +53,13 @@ public class TopicMatchBenchmark {
     scheduler = Executors.newSingleThreadScheduledExecutor();
     SessionContext ctx =
         new SessionContext(
-            Runnable::run, scheduler, Clock.systemUTC(), 1000, QueueOverflow.DROP_NEWEST, new Counters(), s -> {});
+            Runnable::run,
+            scheduler,
+            Clock.systemUTC(),
+            1000,
+            QueueOverflow.DROP_NEWEST,
+            new Counters(),
+            s -> {});
     index = new SubscriptionIndex(ctx);
     SubscriptionOptions options = SubscriptionOptions.of(Qos.AT_LEAST_ONCE);
     for (int i = 0; i < SUBSCRIPTIONS; i++) {
@@ -73,8 +79,20 @@ public class TopicMatchBenchmark {
     topics = new String[TOPICS];
     unmatched = new String[TOPICS];
     for (int i = 0; i < TOPICS; i++) {
-      topics[i] = "site/" + random.nextInt(100) + "/device/" + random.nextInt(100) + "/metric-" + random.nextInt(10);
-      unmatched[i] = "site/" + random.nextInt(100) + "/gateway/" + random.nextInt(100) + "/metric-" + random.nextInt(10);
+      topics[i] =
+          "site/"
+              + random.nextInt(100)
+              + "/device/"
+              + random.nextInt(100)
+              + "/metric-"
+              + random.nextInt(10);
+      unmatched[i] =
+          "site/"
+              + random.nextInt(100)
+              + "/gateway/"
+              + random.nextInt(100)
+              + "/metric-"
+              + random.nextInt(10);
     }
   }
 

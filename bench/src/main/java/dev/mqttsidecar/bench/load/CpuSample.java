@@ -3,13 +3,14 @@ package dev.mqttsidecar.bench.load;
 import dev.mqttsidecar.bench.os.ProcFs;
 
 /**
- * CPU seconds used so far by the broker and by this generator, so a run can tell whether the
- * broker or the generator was the bottleneck.
+ * CPU seconds used so far by the broker and by this generator, so a run can tell whether the broker
+ * or the generator was the bottleneck.
  */
 record CpuSample(long nanos, double broker, double generator) {
 
   static CpuSample take(long brokerPid) {
-    return new CpuSample(System.nanoTime(), ProcFs.cpuSeconds(brokerPid), ProcFs.cpuSeconds(ProcFs.self()));
+    return new CpuSample(
+        System.nanoTime(), ProcFs.cpuSeconds(brokerPid), ProcFs.cpuSeconds(ProcFs.self()));
   }
 
   /** Cores kept busy between {@code earlier} and this sample (-1 where unknown). */

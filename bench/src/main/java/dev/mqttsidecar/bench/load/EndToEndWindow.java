@@ -5,9 +5,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * End-to-end flow control for max-rate runs: a publisher may have at most {@code limit} messages
  * sent but not yet delivered to its subscribers. Without it, a publisher at full speed measures how
- * a broker sheds overload (QoS 0 drops, full queues) rather than how much it delivers; with it,
- * the run finds the rate the broker sustains. Possible only because publishers and subscribers
- * share this JVM.
+ * a broker sheds overload (QoS 0 drops, full queues) rather than how much it delivers; with it, the
+ * run finds the rate the broker sustains. Possible only because publishers and subscribers share
+ * this JVM.
  *
  * <p>A message the broker dropped is never delivered and would close the window for good, so a
  * window that makes no progress for {@link #STALL_NANOS} writes its outstanding messages off.
@@ -52,7 +52,8 @@ final class EndToEndWindow {
       lastDelivered[publisher] = got;
       stalledSince[publisher] = now;
     } else if (now - stalledSince[publisher] > STALL_NANOS) {
-      writtenOff[publisher] += outstanding; // presumed dropped by the broker; counted as lost at the end
+      writtenOff[publisher] +=
+          outstanding; // presumed dropped by the broker; counted as lost at the end
       stalledSince[publisher] = 0;
       return limit;
     }

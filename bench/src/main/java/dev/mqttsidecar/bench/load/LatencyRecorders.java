@@ -5,9 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * One latency histogram per event-loop thread, so recording needs no synchronization and
- * thousands of subscribers do not each carry a histogram. Merge only after the event loops have
- * terminated.
+ * One latency histogram per event-loop thread, so recording needs no synchronization and thousands
+ * of subscribers do not each carry a histogram. Merge only after the event loops have terminated.
  */
 final class LatencyRecorders {
   /** Anything slower than this is recorded as this (a stuck message, not a latency). */
@@ -17,7 +16,8 @@ final class LatencyRecorders {
 
   /** The calling thread's histogram (call on the event loop that will record into it). */
   Histogram forCurrentThread() {
-    return byThread.computeIfAbsent(Thread.currentThread(), t -> new Histogram(1, HIGHEST_NANOS, 3));
+    return byThread.computeIfAbsent(
+        Thread.currentThread(), t -> new Histogram(1, HIGHEST_NANOS, 3));
   }
 
   Histogram merged() {

@@ -19,71 +19,134 @@ import picocli.CommandLine.Option;
     description = {
       "Publishes numbered, time-stamped messages and measures what the subscribers receive.",
       "Prints one summary line; --csv appends a row, --json writes the same values as JSON.",
-      "Exit code 0 when the run completed, 1 when connections failed, 3 when QoS 1/2 lost or duplicated."
+      "Exit code 0 when the run completed, 1 when connections failed, 3 when QoS 1/2 lost or"
+          + " duplicated."
     })
 public final class LoadCommand implements Callable<Integer> {
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Broker address (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Broker address (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "1883", description = "Broker port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "1883",
+      description = "Broker port (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--scenario", defaultValue = "pairs", description = "pairs, fan-in or fan-out (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--scenario",
+      defaultValue = "pairs",
+      description = "pairs, fan-in or fan-out (default: ${DEFAULT-VALUE}).")
   String scenario;
 
-  @Option(names = {"-p", "--publishers"}, defaultValue = "4", description = "Publisher connections; pairs: the number of pairs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-p", "--publishers"},
+      defaultValue = "4",
+      description =
+          "Publisher connections; pairs: the number of pairs (default: ${DEFAULT-VALUE}).")
   int publishers;
 
-  @Option(names = {"-s", "--subscribers"}, defaultValue = "4", description = "Subscriber connections for fan-out (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-s", "--subscribers"},
+      defaultValue = "4",
+      description = "Subscriber connections for fan-out (default: ${DEFAULT-VALUE}).")
   int subscribers;
 
-  @Option(names = "--qos", defaultValue = "0", description = "0, 1 or 2 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--qos",
+      defaultValue = "0",
+      description = "0, 1 or 2 (default: ${DEFAULT-VALUE}).")
   int qos;
 
-  @Option(names = "--mqtt", defaultValue = "3.1.1", description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mqtt",
+      defaultValue = "3.1.1",
+      description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
   String mqtt;
 
-  @Option(names = "--payload", defaultValue = "64", description = "Payload bytes, at least 20 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--payload",
+      defaultValue = "64",
+      description = "Payload bytes, at least 20 (default: ${DEFAULT-VALUE}).")
   int payload;
 
-  @Option(names = "--rate", defaultValue = "0", description = "Offered load in msg/s over all publishers, open loop; 0 = max rate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description =
+          "Offered load in msg/s over all publishers, open loop; 0 = max rate (default:"
+              + " ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--warmup", defaultValue = "2", description = "Seconds of warm-up, left out of latency and rates (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "2",
+      description =
+          "Seconds of warm-up, left out of latency and rates (default: ${DEFAULT-VALUE}).")
   double warmup;
 
-  @Option(names = "--duration", defaultValue = "10", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "10",
+      description = "Measured seconds (default: ${DEFAULT-VALUE}).")
   double duration;
 
-  @Option(names = "--window", defaultValue = "100", description = "QoS 1/2 messages in flight per publisher (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--window",
+      defaultValue = "100",
+      description = "QoS 1/2 messages in flight per publisher (default: ${DEFAULT-VALUE}).")
   int window;
 
   @Option(
       names = "--max-outstanding",
       defaultValue = "0",
       description = {
-        "Messages all publishers together may have sent but not yet delivered; 0 = no bound (default: ${DEFAULT-VALUE}).",
-        "With a bound, a max-rate run measures what the broker sustains instead of how it sheds overload."
+        "Messages all publishers together may have sent but not yet delivered; 0 = no bound"
+            + " (default: ${DEFAULT-VALUE}).",
+        "With a bound, a max-rate run measures what the broker sustains instead of how it sheds"
+            + " overload."
       })
   int maxOutstanding;
 
-  @Option(names = "--threads", defaultValue = "0", description = "Generator event-loop threads; 0 = available processors (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description =
+          "Generator event-loop threads; 0 = available processors (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--drain-timeout", defaultValue = "10", description = "Seconds to wait for messages in transit after publishing stops (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--drain-timeout",
+      defaultValue = "10",
+      description =
+          "Seconds to wait for messages in transit after publishing stops (default:"
+              + " ${DEFAULT-VALUE}).")
   double drainTimeout;
 
-  @Option(names = "--broker-pid", defaultValue = "0", description = "Broker process id, to report the broker's CPU use.")
+  @Option(
+      names = "--broker-pid",
+      defaultValue = "0",
+      description = "Broker process id, to report the broker's CPU use.")
   long brokerPid;
 
-  @Option(names = "--label", defaultValue = "broker", description = "Broker name in results (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--label",
+      defaultValue = "broker",
+      description = "Broker name in results (default: ${DEFAULT-VALUE}).")
   String label;
 
-  @Option(names = "--name", description = "Run name in results (default: derived from the options).")
+  @Option(
+      names = "--name",
+      description = "Run name in results (default: derived from the options).")
   String name;
 
-  @Option(names = "--csv", paramLabel = "FILE", description = "Append the result as a CSV row (header written to a new file).")
+  @Option(
+      names = "--csv",
+      paramLabel = "FILE",
+      description = "Append the result as a CSV row (header written to a new file).")
   Path csv;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Write the result as a JSON object.")
@@ -108,7 +171,10 @@ public final class LoadCommand implements Callable<Integer> {
       ResultFiles.writeJson(json, result.json());
     }
     boolean reliable = spec.qos() != MqttQoS.AT_MOST_ONCE;
-    return reliable && (result.lost() > 0 || result.duplicates() > 0 && spec.qos() == MqttQoS.EXACTLY_ONCE) ? 3 : 0;
+    return reliable
+            && (result.lost() > 0 || result.duplicates() > 0 && spec.qos() == MqttQoS.EXACTLY_ONCE)
+        ? 3
+        : 0;
   }
 
   LoadSpec spec() {

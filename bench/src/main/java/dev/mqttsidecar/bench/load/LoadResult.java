@@ -3,8 +3,8 @@ package dev.mqttsidecar.bench.load;
 import dev.mqttsidecar.bench.report.Csv;
 
 /**
- * What one load run measured. Rates are per second over the measured window; latencies are end
- * to end (publisher's send time to subscriber's receive time) in microseconds.
+ * What one load run measured. Rates are per second over the measured window; latencies are end to
+ * end (publisher's send time to subscriber's receive time) in microseconds.
  *
  * @param sent messages published
  * @param expected deliveries the subscriptions should have produced from what was sent
@@ -59,14 +59,35 @@ public record LoadResult(
   public String csvRow() {
     return String.join(
         ",",
-        Csv.text(label), Csv.text(name), scenario, mqtt, Integer.toString(qos),
-        Integer.toString(publishers), Integer.toString(subscribers), Integer.toString(payload),
-        Csv.num(targetRate), Csv.num(warmupSeconds), Csv.num(durationSeconds),
-        Long.toString(sent), Long.toString(expected), Long.toString(received), Long.toString(unique),
-        Long.toString(lost), Long.toString(duplicates), Long.toString(outOfOrder),
-        Csv.num(publishRate), Csv.num(deliveryRate),
-        Csv.num(p50Us), Csv.num(p90Us), Csv.num(p99Us), Csv.num(p999Us), Csv.num(maxUs), Csv.num(meanUs),
-        Csv.fraction(brokerCpu), Csv.fraction(generatorCpu), Long.toString(errors));
+        Csv.text(label),
+        Csv.text(name),
+        scenario,
+        mqtt,
+        Integer.toString(qos),
+        Integer.toString(publishers),
+        Integer.toString(subscribers),
+        Integer.toString(payload),
+        Csv.num(targetRate),
+        Csv.num(warmupSeconds),
+        Csv.num(durationSeconds),
+        Long.toString(sent),
+        Long.toString(expected),
+        Long.toString(received),
+        Long.toString(unique),
+        Long.toString(lost),
+        Long.toString(duplicates),
+        Long.toString(outOfOrder),
+        Csv.num(publishRate),
+        Csv.num(deliveryRate),
+        Csv.num(p50Us),
+        Csv.num(p90Us),
+        Csv.num(p99Us),
+        Csv.num(p999Us),
+        Csv.num(maxUs),
+        Csv.num(meanUs),
+        Csv.fraction(brokerCpu),
+        Csv.fraction(generatorCpu),
+        Long.toString(errors));
   }
 
   /** The same values as one JSON object. */
@@ -82,10 +103,31 @@ public record LoadResult(
   public String summary() {
     String rate = targetRate > 0 ? String.format("%,.0f msg/s offered", targetRate) : "max rate";
     return String.format(
-        "[%s] %s: %s qos%d mqtt%s %dp/%ds %dB %s | sent %,d recv %,d lost %,d dup %,d | "
-            + "pub %,.0f msg/s, delivered %,.0f msg/s | p50 %s p90 %s p99 %s p99.9 %s max %s | cpu broker %s gen %s%s",
-        label, name, scenario, qos, mqtt, publishers, subscribers, payload, rate, sent, received, lost,
-        duplicates, publishRate, deliveryRate, Csv.micros(p50Us), Csv.micros(p90Us), Csv.micros(p99Us),
-        Csv.micros(p999Us), Csv.micros(maxUs), cores(brokerCpu), cores(generatorCpu), errors > 0 ? " | ERRORS " + errors : "");
+        "[%s] %s: %s qos%d mqtt%s %dp/%ds %dB %s | sent %,d recv %,d lost %,d dup %,d | pub %,.0f"
+            + " msg/s, delivered %,.0f msg/s | p50 %s p90 %s p99 %s p99.9 %s max %s | cpu broker %s"
+            + " gen %s%s",
+        label,
+        name,
+        scenario,
+        qos,
+        mqtt,
+        publishers,
+        subscribers,
+        payload,
+        rate,
+        sent,
+        received,
+        lost,
+        duplicates,
+        publishRate,
+        deliveryRate,
+        Csv.micros(p50Us),
+        Csv.micros(p90Us),
+        Csv.micros(p99Us),
+        Csv.micros(p999Us),
+        Csv.micros(maxUs),
+        cores(brokerCpu),
+        cores(generatorCpu),
+        errors > 0 ? " | ERRORS " + errors : "");
   }
 }

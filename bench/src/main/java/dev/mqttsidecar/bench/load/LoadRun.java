@@ -27,6 +27,7 @@ public final class LoadRun {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(60);
   private static final int CONNECT_CONCURRENCY = 200;
   private static final long START_DELAY_NANOS = 200_000_000L;
+
   /** Stop draining when nothing has arrived for this long. */
   private static final long QUIET_NANOS = 1_500_000_000L;
 
@@ -62,7 +63,11 @@ public final class LoadRun {
         ClientSettings s = new ClientSettings("b" + runId + "-s" + i, spec.version(), 0, 65535);
         subscribers.add(
             new SubscriberHandler(
-                s, spec.scenario().subscriptionFilter(prefix, i), spec.qos().value(), spec.publishers(), recorders,
+                s,
+                spec.scenario().subscriptionFilter(prefix, i),
+                spec.qos().value(),
+                spec.publishers(),
+                recorders,
                 endToEnd));
       }
       double perPublisher = spec.targetRate() / spec.publishers();
@@ -70,15 +75,24 @@ public final class LoadRun {
         ClientSettings s = new ClientSettings("b" + runId + "-p" + i, spec.version(), 0, 65535);
         publishers.add(
             new PublisherHandler(
-                s, i, spec.scenario().publishTopic(prefix, i), spec.qos().value(), spec.payloadSize(), perPublisher,
-                spec.window(), endToEnd));
+                s,
+                i,
+                spec.scenario().publishTopic(prefix, i),
+                spec.qos().value(),
+                spec.payloadSize(),
+                perPublisher,
+                spec.window(),
+                endToEnd));
       }
       connect(bootstrap, subscribers, channels, "subscribers");
       connect(bootstrap, publishers, channels, "publishers");
 
       long start = System.nanoTime() + START_DELAY_NANOS;
       timeline =
-          new Timeline(start, start + spec.warmup().toNanos(), start + spec.warmup().toNanos() + spec.duration().toNanos());
+          new Timeline(
+              start,
+              start + spec.warmup().toNanos(),
+              start + spec.warmup().toNanos() + spec.duration().toNanos());
       subscribers.forEach(s -> s.start(timeline));
       publishers.forEach(p -> p.start(timeline));
 
@@ -104,7 +118,10 @@ public final class LoadRun {
   }
 
   private void connect(
-      Bootstrap bootstrap, List<? extends MqttClientHandler> handlers, List<Channel> channels, String what)
+      Bootstrap bootstrap,
+      List<? extends MqttClientHandler> handlers,
+      List<Channel> channels,
+      String what)
       throws InterruptedException {
     List<Throwable> failures =
         Connector.openAll(
@@ -119,7 +136,13 @@ public final class LoadRun {
             });
     if (!failures.isEmpty()) {
       throw new IllegalStateException(
-          failures.size() + " of " + handlers.size() + " " + what + " failed to connect; first: " + failures.get(0),
+          failures.size()
+              + " of "
+              + handlers.size()
+              + " "
+              + what
+              + " failed to connect; first: "
+              + failures.get(0),
           failures.get(0));
     }
   }
@@ -131,8 +154,10 @@ public final class LoadRun {
     }
   }
 
-  private static void waitForPublishers(List<PublisherHandler> publishers, long deadline) throws InterruptedException {
-    while (System.nanoTime() < deadline && !publishers.stream().allMatch(PublisherHandler::isFinished)) {
+  private static void waitForPublishers(List<PublisherHandler> publishers, long deadline)
+      throws InterruptedException {
+    while (System.nanoTime() < deadline
+        && !publishers.stream().allMatch(PublisherHandler::isFinished)) {
       TimeUnit.MILLISECONDS.sleep(10);
     }
   }
@@ -159,7 +184,8 @@ public final class LoadRun {
     }
   }
 
-  private long expectedDeliveries(List<PublisherHandler> publishers, java.util.function.ToLongFunction<PublisherHandler> sent) {
+  private long expectedDeliveries(
+      List<PublisherHandler> publishers, java.util.function.ToLongFunction<PublisherHandler> sent) {
     long total = 0;
     for (PublisherHandler p : publishers) {
       for (int s = 0; s < spec.subscribers(); s++) {
@@ -176,18 +202,26 @@ public final class LoadRun {
     synchronized (channels) {
       for (Channel ch : channels) {
         if (ch.isActive()) {
-          closing.add(ch.writeAndFlush(Packets.disconnect(ch.alloc())).addListener(ChannelFutureListener.CLOSE));
+          closing.add(
+              ch.writeAndFlush(Packets.disconnect(ch.alloc()))
+                  .addListener(ChannelFutureListener.CLOSE));
         }
       }
     }
     long deadline = System.nanoTime() + 5_000_000_000L;
     for (ChannelFuture f : closing) {
-      f.channel().closeFuture().awaitUninterruptibly(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      f.channel()
+          .closeFuture()
+          .awaitUninterruptibly(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
     }
   }
 
   private LoadResult tally(
-      Timeline t, CpuSample.Usage cpu, List<PublisherHandler> publishers, List<SubscriberHandler> subscribers, Histogram latency) {
+      Timeline t,
+      CpuSample.Usage cpu,
+      List<PublisherHandler> publishers,
+      List<SubscriberHandler> subscribers,
+      Histogram latency) {
     long sent = publishers.stream().mapToLong(PublisherHandler::sent).sum();
     long sentInWindow = publishers.stream().mapToLong(PublisherHandler::sentInWindow).sum();
     long expected = expectedDeliveries(publishers, PublisherHandler::sent);

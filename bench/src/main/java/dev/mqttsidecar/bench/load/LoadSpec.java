@@ -58,7 +58,8 @@ public record LoadSpec(
       throw new IllegalArgumentException("need at least one publisher and one subscriber");
     }
     if (payloadSize < Payload.HEADER_BYTES) {
-      throw new IllegalArgumentException("payload must be at least " + Payload.HEADER_BYTES + " bytes");
+      throw new IllegalArgumentException(
+          "payload must be at least " + Payload.HEADER_BYTES + " bytes");
     }
     if (targetRate < 0 || duration.isZero() || duration.isNegative() || warmup.isNegative()) {
       throw new IllegalArgumentException("rate must be >= 0, duration > 0, warm-up >= 0");

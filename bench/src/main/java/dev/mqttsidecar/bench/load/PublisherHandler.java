@@ -82,8 +82,10 @@ final class PublisherHandler extends MqttClientHandler {
             () -> {
               timeline = t;
               long now = System.nanoTime();
-              ctx.executor().schedule(this::begin, Math.max(0, t.start() - now), TimeUnit.NANOSECONDS);
-              ctx.executor().schedule(this::finish, Math.max(0, t.end() - now), TimeUnit.NANOSECONDS);
+              ctx.executor()
+                  .schedule(this::begin, Math.max(0, t.start() - now), TimeUnit.NANOSECONDS);
+              ctx.executor()
+                  .schedule(this::finish, Math.max(0, t.end() - now), TimeUnit.NANOSECONDS);
             });
   }
 

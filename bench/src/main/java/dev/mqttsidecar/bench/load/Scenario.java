@@ -47,6 +47,7 @@ public enum Scenario {
         return s;
       }
     }
-    throw new IllegalArgumentException("scenario must be pairs, fan-in or fan-out, was '" + text + "'");
+    throw new IllegalArgumentException(
+        "scenario must be pairs, fan-in or fan-out, was '" + text + "'");
   }
 }

@@ -59,7 +59,14 @@ final class SubscriberHandler extends MqttClientHandler {
   @Override
   protected void onSubAck(ChannelHandlerContext ctx, int code) {
     if (code != qos) {
-      fail(ctx, new IllegalStateException(settings.clientId() + ": SUBACK 0x" + Integer.toHexString(code) + ", asked QoS " + qos));
+      fail(
+          ctx,
+          new IllegalStateException(
+              settings.clientId()
+                  + ": SUBACK 0x"
+                  + Integer.toHexString(code)
+                  + ", asked QoS "
+                  + qos));
       return;
     }
     markReady();
@@ -71,7 +78,8 @@ final class SubscriberHandler extends MqttClientHandler {
   }
 
   @Override
-  protected void onPublish(ChannelHandlerContext ctx, int q, int packetId, ByteBuf in, int from, int to) {
+  protected void onPublish(
+      ChannelHandlerContext ctx, int q, int packetId, ByteBuf in, int from, int to) {
     long now = System.nanoTime();
     if (q == 2) {
       queueAck(ctx, Packets.PUBREC, packetId);

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param keepAliveSeconds keep alive sent in CONNECT (0 = none; runs are short)
  * @param receiveMaximum Receive Maximum sent by 5.0 clients, so the broker's own window governs
  */
-public record ClientSettings(String clientId, MqttVersion version, int keepAliveSeconds, int receiveMaximum) {
+public record ClientSettings(
+    String clientId, MqttVersion version, int keepAliveSeconds, int receiveMaximum) {
   public ClientSettings {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(version, "version");

@@ -30,7 +30,8 @@ public final class Connector {
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int i = 0; i < count; i++) {
       if (!permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        failures.add(new IllegalStateException("timed out opening connection " + i + " of " + count));
+        failures.add(
+            new IllegalStateException("timed out opening connection " + i + " of " + count));
         break;
       }
       CompletableFuture<Void> f = open.apply(i);

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A generator connection: sends CONNECT when the socket is up, frames inbound packets and hands
- * them to the subclass without building message objects (the payload is read in place, which
- * keeps the generator cheap next to the broker it measures). Protocol errors and early closes
- * fail {@link #ready()}. Subclasses complete it when they are set up (connected, or subscribed).
+ * them to the subclass without building message objects (the payload is read in place, which keeps
+ * the generator cheap next to the broker it measures). Protocol errors and early closes fail {@link
+ * #ready()}. Subclasses complete it when they are set up (connected, or subscribed).
  */
 public abstract class MqttClientHandler extends ByteToMessageDecoder {
   protected final ClientSettings settings;
@@ -82,7 +82,10 @@ public abstract class MqttClientHandler extends ByteToMessageDecoder {
       case Packets.CONNACK -> {
         int code = in.getUnsignedByte(pos + 1);
         if (code != 0) {
-          fail(ctx, new IllegalStateException(settings.clientId() + ": CONNACK refused, code 0x" + Integer.toHexString(code)));
+          fail(
+              ctx,
+              new IllegalStateException(
+                  settings.clientId() + ": CONNACK refused, code 0x" + Integer.toHexString(code)));
         } else {
           onConnected(ctx);
         }
@@ -112,7 +115,8 @@ public abstract class MqttClientHandler extends ByteToMessageDecoder {
         onSubAck(ctx, in.getUnsignedByte(p));
       }
       case Packets.PINGRESP -> {}
-      case Packets.DISCONNECT -> fail(ctx, new IllegalStateException(settings.clientId() + ": broker sent DISCONNECT"));
+      case Packets.DISCONNECT ->
+          fail(ctx, new IllegalStateException(settings.clientId() + ": broker sent DISCONNECT"));
       default -> onUnexpected(ctx, type);
     }
   }
@@ -133,7 +137,8 @@ public abstract class MqttClientHandler extends ByteToMessageDecoder {
   protected abstract void onConnected(ChannelHandlerContext ctx);
 
   /** A PUBLISH; its payload is {@code in[from, to)}, readable only during this call. */
-  protected void onPublish(ChannelHandlerContext ctx, int qos, int packetId, ByteBuf in, int from, int to) {
+  protected void onPublish(
+      ChannelHandlerContext ctx, int qos, int packetId, ByteBuf in, int from, int to) {
     onUnexpected(ctx, Packets.PUBLISH);
   }
 
@@ -178,7 +183,8 @@ public abstract class MqttClientHandler extends ByteToMessageDecoder {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    ready.completeExceptionally(new IllegalStateException(settings.clientId() + ": connection closed"));
+    ready.completeExceptionally(
+        new IllegalStateException(settings.clientId() + ": connection closed"));
     super.channelInactive(ctx);
   }
 

@@ -16,7 +16,10 @@ public final class MqttPipeline {
    * connection is up; watch {@link MqttClientHandler#ready()} for the outcome.
    */
   public static ChannelFuture connect(
-      Bootstrap bootstrap, InetSocketAddress remote, InetSocketAddress local, MqttClientHandler handler) {
+      Bootstrap bootstrap,
+      InetSocketAddress remote,
+      InetSocketAddress local,
+      MqttClientHandler handler) {
     Bootstrap b =
         bootstrap
             .clone()

@@ -30,7 +30,8 @@ public final class Packets {
     byte[] clientId = s.clientId().getBytes(StandardCharsets.UTF_8);
     boolean v5 = s.isV5();
     int props = v5 && s.receiveMaximum() > 0 ? 3 : 0;
-    int remaining = 2 + MQTT.length + 1 + 1 + 2 + (v5 ? varIntSize(props) + props : 0) + 2 + clientId.length;
+    int remaining =
+        2 + MQTT.length + 1 + 1 + 2 + (v5 ? varIntSize(props) + props : 0) + 2 + clientId.length;
     ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + remaining);
     buf.writeByte(0x10);
     writeVarInt(buf, remaining);
@@ -49,7 +50,8 @@ public final class Packets {
   }
 
   /** SUBSCRIBE to one filter [MQTT-3.8]. */
-  public static ByteBuf subscribe(ByteBufAllocator alloc, boolean v5, int packetId, String filter, int qos) {
+  public static ByteBuf subscribe(
+      ByteBufAllocator alloc, boolean v5, int packetId, String filter, int qos) {
     byte[] f = filter.getBytes(StandardCharsets.UTF_8);
     int remaining = 2 + (v5 ? 1 : 0) + 2 + f.length + 1;
     ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + remaining);
@@ -79,7 +81,15 @@ public final class Packets {
    * {@code sentNanos}) padded with zeros to {@code payloadSize} [MQTT-3.3].
    */
   public static void writePublish(
-      ByteBuf buf, boolean v5, byte[] topic, int qos, int packetId, int payloadSize, int publisher, long seq, long sentNanos) {
+      ByteBuf buf,
+      boolean v5,
+      byte[] topic,
+      int qos,
+      int packetId,
+      int payloadSize,
+      int publisher,
+      long seq,
+      long sentNanos) {
     buf.writeByte(0x30 | qos << 1);
     writeVarInt(buf, publishRemaining(v5, topic.length, qos, payloadSize));
     buf.writeShort(topic.length).writeBytes(topic);
@@ -95,7 +105,8 @@ public final class Packets {
 
   /** Appends PUBACK, PUBREC, PUBREL or PUBCOMP with success (short form, also valid in 5.0). */
   public static void writeAck(ByteBuf buf, int type, int packetId) {
-    buf.writeByte(type << 4 | (type == PUBREL ? 0x02 : 0)); // PUBREL's reserved flags [MQTT-3.6.1-1]
+    buf.writeByte(
+        type << 4 | (type == PUBREL ? 0x02 : 0)); // PUBREL's reserved flags [MQTT-3.6.1-1]
     buf.writeByte(2);
     buf.writeShort(packetId);
   }

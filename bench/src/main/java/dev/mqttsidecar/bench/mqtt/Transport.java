@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -31,7 +32,8 @@ public final class Transport implements AutoCloseable {
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     if (Epoll.isAvailable()) {
       return new Transport(
-          new MultiThreadIoEventLoopGroup(n, EpollIoHandler.newFactory()), EpollSocketChannel.class);
+          new MultiThreadIoEventLoopGroup(n, EpollIoHandler.newFactory()),
+          EpollSocketChannel.class);
     }
     return new Transport(
         new MultiThreadIoEventLoopGroup(n, NioIoHandler.newFactory()), NioSocketChannel.class);
@@ -44,7 +46,21 @@ public final class Transport implements AutoCloseable {
         .channel(channelClass)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024));
+        .option(
+            ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024));
+  }
+
+  /**
+   * A bootstrap for connections that bind a source address: with epoll the source port is chosen
+   * at connect time (IP_BIND_ADDRESS_NO_PORT), so ports are shared across destinations and one
+   * source address is not limited to one connection per ephemeral port.
+   */
+  public Bootstrap bootstrapWithSourceAddresses() {
+    Bootstrap b = bootstrap();
+    if (channelClass == EpollSocketChannel.class) {
+      b.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+    }
+    return b;
   }
 
   public EventLoopGroup group() {

@@ -11,7 +11,8 @@ import java.util.Map;
  * latencies (robust to one disturbed round), sums for losses, duplicates and errors (any counts).
  */
 record Aggregate(String name, String label, List<Map<String, String>> rows) {
-  private static final List<String> SUMMED = List.of("lost", "duplicates", "out_of_order", "errors", "sent", "expected");
+  private static final List<String> SUMMED =
+      List.of("lost", "duplicates", "out_of_order", "errors", "sent", "expected");
 
   double get(String column) {
     double[] values = rows.stream().mapToDouble(r -> CsvTable.num(r, column)).toArray();

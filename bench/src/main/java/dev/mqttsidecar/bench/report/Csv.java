@@ -24,7 +24,9 @@ public final class Csv {
 
   /** Microseconds as "850us" or "12.3ms". */
   public static String micros(double us) {
-    return us >= 10_000 ? String.format(Locale.ROOT, "%.1fms", us / 1000) : String.format(Locale.ROOT, "%.0fus", us);
+    return us >= 10_000
+        ? String.format(Locale.ROOT, "%.1fms", us / 1000)
+        : String.format(Locale.ROOT, "%.0fus", us);
   }
 
   /** A flat JSON object from a CSV header and row: numbers stay numbers. */

@@ -21,13 +21,17 @@ final class LatencyPlot {
    * @param runs open-loop runs (aggregated), keyed by run name then broker
    * @return the gnuplot script written, or null if there was nothing to plot
    */
-  static Path write(Path dir, Map<String, Map<String, Aggregate>> runs, String title) throws IOException {
+  static Path write(Path dir, Map<String, Map<String, Aggregate>> runs, String title)
+      throws IOException {
     Map<String, TreeMap<Double, Aggregate>> byLabel = new LinkedHashMap<>();
     runs.values()
         .forEach(
             byBroker ->
                 byBroker.forEach(
-                    (label, a) -> byLabel.computeIfAbsent(label, k -> new TreeMap<>()).put(a.get("target_rate"), a)));
+                    (label, a) ->
+                        byLabel
+                            .computeIfAbsent(label, k -> new TreeMap<>())
+                            .put(a.get("target_rate"), a)));
     if (byLabel.isEmpty()) {
       return null;
     }
@@ -35,18 +39,30 @@ final class LatencyPlot {
     int color = 1;
     for (Map.Entry<String, TreeMap<Double, Aggregate>> e : byLabel.entrySet()) {
       String file = "latency-" + e.getKey() + ".dat";
-      StringBuilder data = new StringBuilder("# offered_msg_s delivered_msg_s p50_ms p99_ms p999_ms\n");
+      StringBuilder data =
+          new StringBuilder("# offered_msg_s delivered_msg_s p50_ms p99_ms p999_ms\n");
       e.getValue()
           .values()
           .forEach(
               a ->
                   data.append(
                       String.format(
-                          Locale.ROOT, "%.0f %.0f %.4f %.4f %.4f%n", a.get("target_rate"), a.get("delivery_rate"),
-                          a.get("p50_us") / 1000, a.get("p99_us") / 1000, a.get("p999_us") / 1000)));
+                          Locale.ROOT,
+                          "%.0f %.0f %.4f %.4f %.4f%n",
+                          a.get("target_rate"),
+                          a.get("delivery_rate"),
+                          a.get("p50_us") / 1000,
+                          a.get("p99_us") / 1000,
+                          a.get("p999_us") / 1000)));
       Files.writeString(dir.resolve(file), data);
-      plots.add(String.format("'%s' using 1:4 with linespoints lc %d pt 7 dt 1 title '%s p99'", file, color, e.getKey()));
-      plots.add(String.format("'%s' using 1:3 with linespoints lc %d pt 6 dt 2 title '%s p50'", file, color, e.getKey()));
+      plots.add(
+          String.format(
+              "'%s' using 1:4 with linespoints lc %d pt 7 dt 1 title '%s p99'",
+              file, color, e.getKey()));
+      plots.add(
+          String.format(
+              "'%s' using 1:3 with linespoints lc %d pt 6 dt 2 title '%s p50'",
+              file, color, e.getKey()));
       color++;
     }
     String script =

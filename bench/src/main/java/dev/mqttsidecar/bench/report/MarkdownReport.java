@@ -39,17 +39,33 @@ final class MarkdownReport {
     return md.toString();
   }
 
-  private void summary(Map<String, Map<String, Aggregate>> maxRate, Map<String, Map<String, Aggregate>> openLoop) {
+  private void summary(
+      Map<String, Map<String, Aggregate>> maxRate, Map<String, Map<String, Aggregate>> openLoop) {
     line("## " + subject + " vs " + baseline);
     line("");
-    line("| run | metric | " + subject + " | " + baseline + " | " + subject + "/" + baseline + " | best other |");
+    line(
+        "| run | metric | "
+            + subject
+            + " | "
+            + baseline
+            + " | "
+            + subject
+            + "/"
+            + baseline
+            + " | best other |");
     line("|---|---|---:|---:|---:|---|");
-    maxRate.forEach((name, runs) -> summaryRow(name, runs, "delivered msg/s", "delivery_rate", true));
+    maxRate.forEach(
+        (name, runs) -> summaryRow(name, runs, "delivered msg/s", "delivery_rate", true));
     openLoop.forEach((name, runs) -> summaryRow(name, runs, "p99 latency", "p99_us", false));
     line("");
   }
 
-  private void summaryRow(String name, Map<String, Aggregate> runs, String metric, String column, boolean higherIsBetter) {
+  private void summaryRow(
+      String name,
+      Map<String, Aggregate> runs,
+      String metric,
+      String column,
+      boolean higherIsBetter) {
     Aggregate s = runs.get(subject);
     Aggregate b = runs.get(baseline);
     String best = "";
@@ -67,8 +83,12 @@ final class MarkdownReport {
     line(
         String.format(
             "| %s | %s | %s | %s | %s | %s |",
-            name, metric, s == null ? "-" : format(column, s.get(column)), b == null ? "-" : format(column, b.get(column)),
-            s == null || b == null ? "-" : ratio(s.get(column), b.get(column)), best));
+            name,
+            metric,
+            s == null ? "-" : format(column, s.get(column)),
+            b == null ? "-" : format(column, b.get(column)),
+            s == null || b == null ? "-" : ratio(s.get(column), b.get(column)),
+            best));
   }
 
   private void targets(
@@ -100,7 +120,11 @@ final class MarkdownReport {
           check(
               r >= 1.5 && ahead,
               String.format(
-                  Locale.ROOT, "%s: throughput %.2fx %s (target >= 1.5x), %s the other Java brokers", name, r, baseline,
+                  Locale.ROOT,
+                  "%s: throughput %.2fx %s (target >= 1.5x), %s the other Java brokers",
+                  name,
+                  r,
+                  baseline,
                   ahead ? "ahead of" : "NOT ahead of"));
         });
     openLoop.forEach(
@@ -113,19 +137,29 @@ final class MarkdownReport {
           check(
               s.get("p99_us") <= b.get("p99_us"),
               String.format(
-                  Locale.ROOT, "%s: p99 %s vs %s %s (target: no worse)", name, Csv.micros(s.get("p99_us")), baseline,
+                  Locale.ROOT,
+                  "%s: p99 %s vs %s %s (target: no worse)",
+                  name,
+                  Csv.micros(s.get("p99_us")),
+                  baseline,
                   Csv.micros(b.get("p99_us"))));
         });
     for (Map<String, String> c : connections) {
       if (!subject.equals(c.get("label")) || CsvTable.num(c, "rss_per_conn_bytes") < 0) {
         continue;
       }
-      double projected = CsvTable.num(c, "rss_before_kib") * 1024 + CsvTable.num(c, "rss_per_conn_bytes") * TARGET_CONNECTIONS;
+      double projected =
+          CsvTable.num(c, "rss_before_kib") * 1024
+              + CsvTable.num(c, "rss_per_conn_bytes") * TARGET_CONNECTIONS;
       check(
           projected < GIB,
           String.format(
-              Locale.ROOT, "%,d idle connections: %.0f MiB resident, extrapolated from %,.0f measured (target < 1 GiB)",
-              TARGET_CONNECTIONS, projected / 1024 / 1024, CsvTable.num(c, "established")));
+              Locale.ROOT,
+              "%,d idle connections: %.0f MiB resident, extrapolated from %,.0f measured (target <"
+                  + " 1 GiB)",
+              TARGET_CONNECTIONS,
+              projected / 1024 / 1024,
+              CsvTable.num(c, "established")));
     }
     long lost = 0;
     long checkedRuns = 0;
@@ -139,7 +173,11 @@ final class MarkdownReport {
       }
     }
     if (checkedRuns > 0) {
-      check(lost == 0, String.format("QoS 1/2: %d lost (or, at QoS 2, duplicated) over %d runs (target: none)", lost, checkedRuns));
+      check(
+          lost == 0,
+          String.format(
+              "QoS 1/2: %d lost (or, at QoS 2, duplicated) over %d runs (target: none)",
+              lost, checkedRuns));
     }
     line("");
   }
@@ -160,25 +198,46 @@ final class MarkdownReport {
           line(
               String.format(
                   "### %s: %s, QoS %s, MQTT %s, %s publishers / %s subscribers, %s B%s",
-                  name, first.text("scenario"), first.text("qos"), first.text("mqtt"), first.text("publishers"),
-                  first.text("subscribers"), first.text("payload"),
-                  first.get("target_rate") > 0 ? String.format(", %,.0f msg/s offered", first.get("target_rate")) : ", max rate"));
+                  name,
+                  first.text("scenario"),
+                  first.text("qos"),
+                  first.text("mqtt"),
+                  first.text("publishers"),
+                  first.text("subscribers"),
+                  first.text("payload"),
+                  first.get("target_rate") > 0
+                      ? String.format(", %,.0f msg/s offered", first.get("target_rate"))
+                      : ", max rate"));
           line("");
           line(
-              "| broker | published msg/s | delivered msg/s | p50 | p90 | p99 | p99.9 | max | lost | dup | errors"
-                  + " | broker CPU | delivered per broker CPU-s | generator CPU | rounds |");
+              "| broker | published msg/s | delivered msg/s | p50 | p90 | p99 | p99.9 | max | lost"
+                  + " | dup | errors | broker CPU | delivered per broker CPU-s | generator CPU |"
+                  + " rounds |");
           line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-          byLabel.values()
+          byLabel
+              .values()
               .forEach(
                   a ->
                       line(
                           String.format(
-                              Locale.ROOT, "| %s | %,.0f | %,.0f | %s | %s | %s | %s | %s | %,.0f | %,.0f | %,.0f | %s | %s | %s | %d |",
-                              a.label(), a.get("publish_rate"), a.get("delivery_rate"), Csv.micros(a.get("p50_us")),
-                              Csv.micros(a.get("p90_us")), Csv.micros(a.get("p99_us")), Csv.micros(a.get("p999_us")),
-                              Csv.micros(a.get("max_us")), a.get("lost"), a.get("duplicates"), a.get("errors"),
-                              percent(a.get("broker_cpu")), perCpu(a.get("delivery_rate"), a.get("broker_cpu")),
-                              percent(a.get("generator_cpu")), a.rounds())));
+                              Locale.ROOT,
+                              "| %s | %,.0f | %,.0f | %s | %s | %s | %s | %s | %,.0f | %,.0f |"
+                                  + " %,.0f | %s | %s | %s | %d |",
+                              a.label(),
+                              a.get("publish_rate"),
+                              a.get("delivery_rate"),
+                              Csv.micros(a.get("p50_us")),
+                              Csv.micros(a.get("p90_us")),
+                              Csv.micros(a.get("p99_us")),
+                              Csv.micros(a.get("p999_us")),
+                              Csv.micros(a.get("max_us")),
+                              a.get("lost"),
+                              a.get("duplicates"),
+                              a.get("errors"),
+                              percent(a.get("broker_cpu")),
+                              perCpu(a.get("delivery_rate"), a.get("broker_cpu")),
+                              percent(a.get("generator_cpu")),
+                              a.rounds())));
           line("");
         });
   }
@@ -189,16 +248,24 @@ final class MarkdownReport {
     }
     line("## Idle connections");
     line("");
-    line("| broker | connections | established | conn/s | RSS before | RSS after | bytes/connection | 100k projected |");
+    line(
+        "| broker | connections | established | conn/s | RSS before | RSS after | bytes/connection"
+            + " | 100k projected |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (Map<String, String> c : rows) {
       double per = CsvTable.num(c, "rss_per_conn_bytes");
       double before = CsvTable.num(c, "rss_before_kib");
       line(
           String.format(
-              Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %s | %s | %s | %s |",
-              c.get("label"), CsvTable.num(c, "connections"), CsvTable.num(c, "established"), CsvTable.num(c, "connect_rate"),
-              mib(before * 1024), mib(CsvTable.num(c, "rss_after_kib") * 1024), per < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", per),
+              Locale.ROOT,
+              "| %s | %,.0f | %,.0f | %,.0f | %s | %s | %s | %s |",
+              c.get("label"),
+              CsvTable.num(c, "connections"),
+              CsvTable.num(c, "established"),
+              CsvTable.num(c, "connect_rate"),
+              mib(before * 1024),
+              mib(CsvTable.num(c, "rss_after_kib") * 1024),
+              per < 0 ? "-" : String.format(Locale.ROOT, "%,.0f", per),
               per < 0 ? "-" : mib(before * 1024 + per * TARGET_CONNECTIONS)));
     }
     line("");

@@ -25,16 +25,24 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--dir", required = true, description = "Results folder.")
   Path dir;
 
-  @Option(names = "--subject", defaultValue = "sidecar", description = "Broker label the report is about (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--subject",
+      defaultValue = "sidecar",
+      description = "Broker label the report is about (default: ${DEFAULT-VALUE}).")
   String subject;
 
-  @Option(names = "--baseline", defaultValue = "mosquitto", description = "Broker label ratios are taken against (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--baseline",
+      defaultValue = "mosquitto",
+      description = "Broker label ratios are taken against (default: ${DEFAULT-VALUE}).")
   String baseline;
 
   @Option(names = "--title", defaultValue = "MQTT broker comparison", description = "Heading.")
   String title;
 
-  @Option(names = "--note", description = "A line under the heading (machine, date, command); repeatable.")
+  @Option(
+      names = "--note",
+      description = "A line under the heading (machine, date, command); repeatable.")
   List<String> notes = new ArrayList<>();
 
   @Override
@@ -49,7 +57,8 @@ public final class ReportCommand implements Callable<Integer> {
           boolean open = runs.values().iterator().next().get("target_rate") > 0;
           (open ? openLoop : maxRate).put(name, runs);
         });
-    String md = new MarkdownReport(subject, baseline).render(title, notes, maxRate, openLoop, connections);
+    String md =
+        new MarkdownReport(subject, baseline).render(title, notes, maxRate, openLoop, connections);
     Files.writeString(dir.resolve("results.md"), md);
     Path gp = LatencyPlot.write(dir, openLoop, title + ": latency vs offered load");
     System.out.println("wrote " + dir.resolve("results.md") + (gp != null ? " and " + gp : ""));

@@ -7,16 +7,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-/** Writes machine-readable results: CSV rows appended under one header, JSON one object per file. */
+/**
+ * Writes machine-readable results: CSV rows appended under one header, JSON one object per file.
+ */
 public final class ResultFiles {
   private ResultFiles() {}
 
-  /** Appends {@code row} to {@code csv}, writing {@code header} first if the file is new or empty. */
+  /**
+   * Appends {@code row} to {@code csv}, writing {@code header} first if the file is new or empty.
+   */
   public static void appendCsv(Path csv, String header, String row) throws IOException {
     createParent(csv);
     boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
     List<String> lines = fresh ? List.of(header, row) : List.of(row);
-    Files.write(csv, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.write(
+        csv, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /** Writes {@code json} (one object) to {@code file}, replacing it. */

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The idle-connection scenario, small: every connection from several source addresses gets CONNACK. */
+/**
+ * The idle-connection scenario, small: every connection from several source addresses gets CONNACK.
+ */
 class ConnectionsSmokeTest {
 
   @Test
@@ -28,9 +30,19 @@ class ConnectionsSmokeTest {
       int exit =
           new CommandLine(new BenchMain())
               .execute(
-                  "connections", "--port", Integer.toString(broker.mqttAddress().getPort()), "-n", "300",
-                  "--source-addresses", "3", "--hold", "0", "--broker-pid", Long.toString(ProcessHandle.current().pid()),
-                  "--csv", csv.toString());
+                  "connections",
+                  "--port",
+                  Integer.toString(broker.mqttAddress().getPort()),
+                  "-n",
+                  "300",
+                  "--source-addresses",
+                  "3",
+                  "--hold",
+                  "0",
+                  "--broker-pid",
+                  Long.toString(ProcessHandle.current().pid()),
+                  "--csv",
+                  csv.toString());
 
       assertThat(exit).isZero();
       List<String> lines = Files.readAllLines(csv);

@@ -46,8 +46,25 @@ class LoadSmokeTest {
     Path csv = dir.resolve("load.csv");
     Path json = dir.resolve("run.json");
     int exit =
-        run("--qos", "1", "-p", "4", "--rate", "4000", "--warmup", "0.5", "--duration", "1.5", "--csv", csv.toString(),
-            "--json", json.toString(), "--label", "embedded", "--name", "smoke");
+        run(
+            "--qos",
+            "1",
+            "-p",
+            "4",
+            "--rate",
+            "4000",
+            "--warmup",
+            "0.5",
+            "--duration",
+            "1.5",
+            "--csv",
+            csv.toString(),
+            "--json",
+            json.toString(),
+            "--label",
+            "embedded",
+            "--name",
+            "smoke");
 
     assertThat(exit).isZero();
     List<String> lines = Files.readAllLines(csv);
@@ -68,8 +85,23 @@ class LoadSmokeTest {
   void qos2FanInOverMqtt5MaxRateLosesNothing(@TempDir Path dir) throws Exception {
     Path csv = dir.resolve("load.csv");
     int exit =
-        run("--scenario", "fan-in", "-p", "3", "--qos", "2", "--mqtt", "5", "--warmup", "0.5", "--duration", "1", "--max-outstanding", "300",
-            "--csv", csv.toString());
+        run(
+            "--scenario",
+            "fan-in",
+            "-p",
+            "3",
+            "--qos",
+            "2",
+            "--mqtt",
+            "5",
+            "--warmup",
+            "0.5",
+            "--duration",
+            "1",
+            "--max-outstanding",
+            "300",
+            "--csv",
+            csv.toString());
 
     assertThat(exit).as("exit 3 means QoS 2 lost or duplicated messages").isZero();
     String[] header = Files.readAllLines(csv).get(0).split(",");

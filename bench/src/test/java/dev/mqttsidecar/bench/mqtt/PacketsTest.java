@@ -32,7 +32,8 @@ class PacketsTest {
   @ValueSource(booleans = {false, true})
   void connectSubscribeAndPublishDecodeWithNettysDecoder(boolean v5) {
     EmbeddedChannel broker = new EmbeddedChannel(new MqttDecoder());
-    ClientSettings settings = new ClientSettings("client-1", v5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1, 30, 500);
+    ClientSettings settings =
+        new ClientSettings("client-1", v5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1, 30, 500);
     ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
     broker.writeInbound(Packets.connect(alloc, settings));
@@ -43,7 +44,13 @@ class PacketsTest {
     assertThat(connect.variableHeader().isCleanSession()).isTrue();
     assertThat(connect.variableHeader().keepAliveTimeSeconds()).isEqualTo(30);
     if (v5) {
-      assertThat(connect.variableHeader().properties().getProperty(MqttProperties.RECEIVE_MAXIMUM).value()).isEqualTo(500);
+      assertThat(
+              connect
+                  .variableHeader()
+                  .properties()
+                  .getProperty(MqttProperties.RECEIVE_MAXIMUM)
+                  .value())
+          .isEqualTo(500);
     }
 
     broker.writeInbound(Packets.subscribe(alloc, v5, 7, "a/+/c", 2));
@@ -51,13 +58,17 @@ class PacketsTest {
     assertThat(subscribe.decoderResult().isSuccess()).isTrue();
     assertThat(subscribe.idAndPropertiesVariableHeader().messageId()).isEqualTo(7);
     assertThat(subscribe.payload().topicSubscriptions().get(0).topicFilter()).isEqualTo("a/+/c");
-    assertThat(subscribe.payload().topicSubscriptions().get(0).qualityOfService()).isEqualTo(MqttQoS.EXACTLY_ONCE);
+    assertThat(subscribe.payload().topicSubscriptions().get(0).qualityOfService())
+        .isEqualTo(MqttQoS.EXACTLY_ONCE);
 
     byte[] topic = "bench/x/p/3".getBytes(StandardCharsets.UTF_8);
     ByteBuf two = alloc.buffer();
     Packets.writePublish(two, v5, topic, 1, 42, 300, 3, 99L, 123_456_789L);
     Packets.writePublish(two, v5, topic, 0, 0, 20, 3, 100L, 5L);
-    assertThat(two.readableBytes()).isEqualTo(Packets.publishSize(v5, topic.length, 1, 300) + Packets.publishSize(v5, topic.length, 0, 20));
+    assertThat(two.readableBytes())
+        .isEqualTo(
+            Packets.publishSize(v5, topic.length, 1, 300)
+                + Packets.publishSize(v5, topic.length, 0, 20));
     broker.writeInbound(two);
     MqttPublishMessage first = broker.readInbound();
     MqttPublishMessage second = broker.readInbound();
@@ -97,10 +108,13 @@ class PacketsTest {
 
     // Encode as a broker would (the encoder learns the version from a CONNECT it encodes).
     EmbeddedChannel broker = new EmbeddedChannel(MqttEncoder.INSTANCE);
-    broker.writeOutbound(MqttMessageBuilders.connect().clientId("x").protocolVersion(version).build());
+    broker.writeOutbound(
+        MqttMessageBuilders.connect().clientId("x").protocolVersion(version).build());
     ((ByteBuf) broker.readOutbound()).release();
     broker.writeOutbound(
-        MqttMessageBuilders.connAck().returnCode(io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_ACCEPTED).build(),
+        MqttMessageBuilders.connAck()
+            .returnCode(io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_ACCEPTED)
+            .build(),
         MqttMessageBuilders.subAck().packetId(1).addGrantedQos(MqttQoS.AT_LEAST_ONCE).build(),
         MqttMessageBuilders.publish()
             .topicName("t/1")
@@ -118,7 +132,8 @@ class PacketsTest {
     client.writeInbound(wire.readRetainedSlice(wire.readableBytes() / 2));
     client.writeInbound(wire);
 
-    assertThat(recorder.events).containsExactly("connack", "suback 1", "publish q1 id77 len30 pub0 seq5", "ack 4 78 0");
+    assertThat(recorder.events)
+        .containsExactly("connack", "suback 1", "publish q1 id77 len30 pub0 seq5", "ack 4 78 0");
     assertThat(client.finishAndReleaseAll()).isFalse();
     broker.finishAndReleaseAll();
   }
@@ -141,8 +156,19 @@ class PacketsTest {
     }
 
     @Override
-    protected void onPublish(ChannelHandlerContext ctx, int qos, int packetId, ByteBuf in, int from, int to) {
-      events.add("publish q" + qos + " id" + packetId + " len" + (to - from) + " pub" + in.getInt(from) + " seq" + in.getLong(from + 4));
+    protected void onPublish(
+        ChannelHandlerContext ctx, int qos, int packetId, ByteBuf in, int from, int to) {
+      events.add(
+          "publish q"
+              + qos
+              + " id"
+              + packetId
+              + " len"
+              + (to - from)
+              + " pub"
+              + in.getInt(from)
+              + " seq"
+              + in.getLong(from + 4));
     }
 
     @Override

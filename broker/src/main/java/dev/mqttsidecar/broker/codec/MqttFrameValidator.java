@@ -13,15 +13,17 @@ import java.util.List;
  * Splits the byte stream into whole MQTT packets and checks what {@code MqttDecoder} does not:
  * reserved packet types and fixed-header flags, the remaining-length encoding and limit, and the
  * UTF-8 well-formedness of PUBLISH topic names. Complete packets go on to {@code MqttDecoder}, each
- * followed by {@link FrameEnd} so the decoder's reading is checked against the frame; the
- * first problem becomes a {@link ProtocolViolation} value and all later input is discarded. No
- * packet is buffered beyond the size limit.
+ * followed by {@link FrameEnd} so the decoder's reading is checked against the frame; the first
+ * problem becomes a {@link ProtocolViolation} value and all later input is discarded. No packet is
+ * buffered beyond the size limit.
  */
 public final class MqttFrameValidator extends ByteToMessageDecoder {
   private final int maxPacketSize;
   private boolean failed;
 
-  /** @param maxPacketSize largest accepted packet in bytes, fixed header included */
+  /**
+   * @param maxPacketSize largest accepted packet in bytes, fixed header included
+   */
   public MqttFrameValidator(int maxPacketSize) {
     this.maxPacketSize = maxPacketSize;
   }
@@ -42,7 +44,11 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
     int headerLength = 1;
     while (true) {
       if (headerLength > 4) {
-        fail(in, out, ReasonCode.MALFORMED_PACKET, "remaining length longer than 4 bytes"); // [MQTT-2.2.3]
+        fail(
+            in,
+            out,
+            ReasonCode.MALFORMED_PACKET,
+            "remaining length longer than 4 bytes"); // [MQTT-2.2.3]
         return;
       }
       if (in.readableBytes() < headerLength + 1) {
@@ -63,7 +69,8 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
     }
     long total = (long) headerLength + remaining;
     if (total > maxPacketSize) {
-      fail(in, out, ReasonCode.PACKET_TOO_LARGE, "packet of " + total + " bytes"); // [MQTT-3.2.2-15]
+      fail(
+          in, out, ReasonCode.PACKET_TOO_LARGE, "packet of " + total + " bytes"); // [MQTT-3.2.2-15]
       return;
     }
     if (in.readableBytes() < total) {
@@ -104,7 +111,11 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
       case 6: // PUBREL
       case 8: // SUBSCRIBE
       case 10: // UNSUBSCRIBE
-        return flags == 0x02 ? null : "reserved flags of packet type " + type + " must be 0010"; // [MQTT-3.6.1-1], [MQTT-3.8.1-1], [MQTT-3.10.1-1]
+        return flags == 0x02
+            ? null
+            : "reserved flags of packet type "
+                + type
+                + " must be 0010"; // [MQTT-3.6.1-1], [MQTT-3.8.1-1], [MQTT-3.10.1-1]
       default:
         return flags == 0 ? null : "reserved flags of packet type " + type + " must be 0000";
     }

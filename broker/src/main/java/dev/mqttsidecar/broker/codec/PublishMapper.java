@@ -34,7 +34,8 @@ public final class PublishMapper {
    */
   public static Message toMessage(MqttPublishMessage packet, String topic, Instant now) {
     ByteBuf content = packet.content();
-    byte[] payload = ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), false);
+    byte[] payload =
+        ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), false);
     MqttFixedHeader fh = packet.fixedHeader();
     MqttProperties props = packet.variableHeader().properties();
     Instant expiresAt = null;
@@ -66,10 +67,15 @@ public final class PublishMapper {
         }
       }
     }
-    if (format == null && contentType == null && responseTopic == null && correlation == null && users.isEmpty()) {
+    if (format == null
+        && contentType == null
+        && responseTopic == null
+        && correlation == null
+        && users.isEmpty()) {
       return MessageProperties.NONE;
     }
-    return new MessageProperties(format != null && format == 1, contentType, responseTopic, correlation, users);
+    return new MessageProperties(
+        format != null && format == 1, contentType, responseTopic, correlation, users);
   }
 
   /**
@@ -78,21 +84,28 @@ public final class PublishMapper {
    * @param mqtt5 whether to encode properties
    * @param now send time: the forwarded expiry interval is the remaining lifetime [MQTT-3.3.2-6]
    */
-  public static MqttPublishMessage toPacket(Message m, int packetId, boolean dup, boolean mqtt5, Instant now) {
+  public static MqttPublishMessage toPacket(
+      Message m, int packetId, boolean dup, boolean mqtt5, Instant now) {
     MqttProperties props = MqttProperties.NO_PROPERTIES;
     if (mqtt5) {
       props = toMqttProperties(m.properties());
       if (m.expiresAt() != null) {
-        long remaining = Math.max(1, (Duration.between(now, m.expiresAt()).toMillis() + 999) / 1000);
+        long remaining =
+            Math.max(1, (Duration.between(now, m.expiresAt()).toMillis() + 999) / 1000);
         props = props == MqttProperties.NO_PROPERTIES ? new MqttProperties() : props;
-        props.add(new MqttProperties.IntegerProperty(
-            MqttProperties.PUBLICATION_EXPIRY_INTERVAL, (int) Math.min(remaining, 0xFFFFFFFFL)));
+        props.add(
+            new MqttProperties.IntegerProperty(
+                MqttProperties.PUBLICATION_EXPIRY_INTERVAL,
+                (int) Math.min(remaining, 0xFFFFFFFFL)));
       }
     }
     MqttFixedHeader fh =
-        new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(m.qos().value()), m.retain(), 0);
+        new MqttFixedHeader(
+            MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(m.qos().value()), m.retain(), 0);
     return new MqttPublishMessage(
-        fh, new MqttPublishVariableHeader(m.topic(), packetId, props), Unpooled.wrappedBuffer(m.payload()));
+        fh,
+        new MqttPublishVariableHeader(m.topic(), packetId, props),
+        Unpooled.wrappedBuffer(m.payload()));
   }
 
   /** MQTT 5 properties for an application message (also used for will properties). */
@@ -108,10 +121,12 @@ public final class PublishMapper {
       props.add(new MqttProperties.StringProperty(MqttProperties.CONTENT_TYPE, p.contentType()));
     }
     if (p.responseTopic() != null) {
-      props.add(new MqttProperties.StringProperty(MqttProperties.RESPONSE_TOPIC, p.responseTopic()));
+      props.add(
+          new MqttProperties.StringProperty(MqttProperties.RESPONSE_TOPIC, p.responseTopic()));
     }
     if (p.correlationData() != null) {
-      props.add(new MqttProperties.BinaryProperty(MqttProperties.CORRELATION_DATA, p.correlationData()));
+      props.add(
+          new MqttProperties.BinaryProperty(MqttProperties.CORRELATION_DATA, p.correlationData()));
     }
     if (!p.userProperties().isEmpty()) {
       MqttProperties.UserProperties ups = new MqttProperties.UserProperties();

@@ -9,6 +9,7 @@ import dev.mqttsidecar.broker.Subscriber;
 import dev.mqttsidecar.broker.Subscription;
 import dev.mqttsidecar.broker.SubscriptionRequest;
 import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
+import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
 import dev.mqttsidecar.broker.retained.RetainedService;
 import dev.mqttsidecar.broker.session.Counters;
@@ -23,40 +24,70 @@ import dev.mqttsidecar.broker.transport.MqttServer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wires the broker's services together and runs the MQTT listener. */
 public final class EmbeddedBroker implements Broker {
-  /** Key prefix separating in-process session ids from MQTT client ids (which cannot hold U+0000). */
+  /**
+   * Key prefix separating in-process session ids from MQTT client ids (which cannot hold U+0000).
+   */
   static final String IN_PROCESS_PREFIX = "\u0000in-process/";
 
-  private enum State { NEW, RUNNING, STOPPED }
+  private static final int ATTACH_WAIT_SECONDS = 5;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPED
+  }
 
   private final BrokerConfig config;
   private final BrokerServices services;
   private final ExecutorService workers;
   private final ScheduledExecutorService scheduler;
   private final RetainedPersistence retainedPersistence;
+  private final QueuePersistence queuePersistence;
   private final MqttServer server;
   private volatile State state = State.NEW;
 
   public EmbeddedBroker(BrokerConfig config) {
-    this(config, new InMemoryRetainedPersistence());
+    this(config, new InMemoryRetainedPersistence(), QueuePersistence.NONE);
   }
 
-  /** A broker storing retained messages in {@code retainedPersistence}. */
+  /**
+   * A broker storing retained messages in {@code retainedPersistence}; session queues in memory.
+   */
   public EmbeddedBroker(BrokerConfig config, RetainedPersistence retainedPersistence) {
+    this(config, retainedPersistence, QueuePersistence.NONE);
+  }
+
+  /**
+   * A broker storing retained messages in {@code retainedPersistence} and mirroring persistent
+   * sessions' queues to {@code queuePersistence}. Both are closed by {@link #stop()}.
+   */
+  public EmbeddedBroker(
+      BrokerConfig config,
+      RetainedPersistence retainedPersistence,
+      QueuePersistence queuePersistence) {
     this.config = config;
     this.retainedPersistence = retainedPersistence;
-    this.workers = Executors.newFixedThreadPool(
-        Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("mqtt-broker-worker"));
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("mqtt-broker-timer"));
+    this.queuePersistence = queuePersistence;
+    this.workers =
+        // Serial executors never block, but hooks (authentication) and a subscribe/close waiting
+        // for its session may: keep spare threads.
+        Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            daemon("mqtt-broker-worker"));
+    ScheduledThreadPoolExecutor timers =
+        new ScheduledThreadPoolExecutor(1, daemon("mqtt-broker-timer"));
     timers.setRemoveOnCancelPolicy(true);
     this.scheduler = timers;
     TopicRules rules = new TopicRules(config.maxTopicLength(), config.maxTopicLevels());
@@ -74,17 +105,29 @@ public final class EmbeddedBroker implements Broker {
             s -> {
               subs[0].removeAll(s);
               registry.remove(s);
-            });
+            },
+            queuePersistence);
     SubscriptionIndex index = new SubscriptionIndex(ctx);
     PublishService[] pub = new PublishService[1];
     RetainedService retained =
-        new RetainedService(retainedPersistence, rules, config.maxPacketSize(), config.clock(),
+        new RetainedService(
+            retainedPersistence,
+            rules,
+            config.maxPacketSize(),
+            config.clock(),
             m -> pub[0].fanOut(m, null));
-    pub[0] = new PublishService(index, retained, rules, config.maxPacketSize(), config.clock(),
-        () -> state == State.RUNNING);
+    pub[0] =
+        new PublishService(
+            index,
+            retained,
+            rules,
+            config.maxPacketSize(),
+            config.clock(),
+            () -> state == State.RUNNING);
     subs[0] = new SubscriptionService(index, retained);
-    this.services = new BrokerServices(config, rules, registry, ctx, pub[0], subs[0], retained,
-        workers, scheduler, counters);
+    this.services =
+        new BrokerServices(
+            config, rules, registry, ctx, pub[0], subs[0], retained, workers, scheduler, counters);
     this.server = new MqttServer(services);
   }
 
@@ -131,6 +174,7 @@ public final class EmbeddedBroker implements Broker {
     }
     workers.shutdownNow();
     retainedPersistence.close();
+    queuePersistence.close();
   }
 
   @Override
@@ -152,8 +196,11 @@ public final class EmbeddedBroker implements Broker {
     }
     SessionContext ctx = services.sessionContext();
     Session session =
-        services.sessions()
-            .open(IN_PROCESS_PREFIX + request.sessionId(), false,
+        services
+            .sessions()
+            .open(
+                IN_PROCESS_PREFIX + request.sessionId(),
+                false,
                 key -> new Session(key, request.sessionId(), ctx))
             .session();
     session.setExpiry(request.sessionExpiry());
@@ -164,10 +211,21 @@ public final class EmbeddedBroker implements Broker {
       }
     }
     SubscriberOutbound outbound = new SubscriberOutbound(subscriber);
-    session.attach(outbound, request.maxInflight(), () -> {});
+    CompletableFuture<Void> attached = session.attach(outbound, request.maxInflight(), () -> {});
+    if (!session.executor().inExecutor()) {
+      // Once subscribe returns the subscriber is online (a shared group can pick it at once).
+      try {
+        attached.get(ATTACH_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // The attach still happens; only the wait gave up.
+      }
+    }
     // In-process subscribers see the RETAIN flag as published; retained messages only when new.
-    services.subscriptions().subscribe(
-        session, filter, new SubscriptionOptions(request.maxQos(), false, true, 1));
+    services
+        .subscriptions()
+        .subscribe(session, filter, new SubscriptionOptions(request.maxQos(), false, true, 1));
     return new InProcessSubscription(session, outbound);
   }
 

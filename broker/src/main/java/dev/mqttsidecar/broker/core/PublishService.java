@@ -51,14 +51,17 @@ public final class PublishService {
    */
   public CompletableFuture<PublishResult> publish(Message message, String originClientId) {
     if (!running.getAsBoolean()) {
-      return done(PublishResult.rejected(PublishResult.Status.UNAVAILABLE, "broker is not running"));
+      return done(
+          PublishResult.rejected(PublishResult.Status.UNAVAILABLE, "broker is not running"));
     }
     String problem = rules.nameProblem(message.topic());
     if (problem != null) {
       return done(PublishResult.rejected(PublishResult.Status.INVALID_TOPIC, problem));
     }
     if (message.payloadSize() > maxPayload) {
-      return done(PublishResult.rejected(PublishResult.Status.TOO_LARGE, "payload larger than " + maxPayload));
+      return done(
+          PublishResult.rejected(
+              PublishResult.Status.TOO_LARGE, "payload larger than " + maxPayload));
     }
     if (message.isExpired(clock.instant())) {
       return done(PublishResult.accepted(0));
@@ -71,7 +74,10 @@ public final class PublishService {
           .exceptionally(
               e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, String.valueOf(e)));
     }
-    return fanOut(message, originClientId).thenApply(PublishResult::accepted);
+    return fanOut(message, originClientId)
+        .thenApply(PublishResult::accepted)
+        .exceptionally(
+            e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, String.valueOf(e)));
   }
 
   /** Queues a message for every matching subscription; completes with the number matched. */
@@ -84,7 +90,9 @@ public final class PublishService {
       Qos qos = null;
       boolean retainAsPublished = false;
       for (SubscriptionOptions o : e.getValue()) {
-        if (o.noLocal() && originClientId != null && originClientId.equals(session.clientId())
+        if (o.noLocal()
+            && originClientId != null
+            && originClientId.equals(session.clientId())
             && !session.key().startsWith(EmbeddedBroker.IN_PROCESS_PREFIX)) {
           continue; // [MQTT-3.8.3-3]
         }
@@ -106,7 +114,8 @@ public final class PublishService {
       count++;
     }
     int matched = count;
-    return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).thenApply(v -> matched);
+    return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
+        .thenApply(v -> matched);
   }
 
   private static CompletableFuture<PublishResult> done(PublishResult r) {

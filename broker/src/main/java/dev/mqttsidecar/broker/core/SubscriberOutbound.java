@@ -30,9 +30,11 @@ final class SubscriberOutbound implements Outbound {
   public void publish(Session session, InflightEntry entry, QueuedMessage message, boolean dup) {
     try {
       // Runs on the session's serial executor: calls never overlap and never on an event loop.
-      subscriber.onMessage(new InProcessDelivery(session, entry, message.delivered(), message.deliveryCount()));
+      subscriber.onMessage(
+          new InProcessDelivery(session, entry, message.delivered(), message.deliveryCount()));
     } catch (Throwable t) {
-      LOG.warn("subscriber {} failed on a message; it stays in flight until settled", session.key(), t);
+      LOG.warn(
+          "subscriber {} failed on a message; it stays in flight until settled", session.key(), t);
     }
   }
 

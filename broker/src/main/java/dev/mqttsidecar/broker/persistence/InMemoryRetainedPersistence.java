@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /** Keeps retained messages in memory only: nothing survives a restart of the process. */
 public final class InMemoryRetainedPersistence implements RetainedPersistence {
-  private final ConcurrentSkipListMap<String, RetainedMessage> store = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, RetainedMessage> store =
+      new ConcurrentSkipListMap<>();
 
   @Override
   public List<RetainedMessage> loadAll() {

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * prefix.
  */
 final class RetainedIndex {
-  private final ConcurrentSkipListMap<String, RetainedMessage> byTopic = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, RetainedMessage> byTopic =
+      new ConcurrentSkipListMap<>();
 
   RetainedMessage get(String topic) {
     return byTopic.get(topic);

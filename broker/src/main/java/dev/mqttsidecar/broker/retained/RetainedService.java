@@ -71,13 +71,16 @@ public final class RetainedService implements RetainedStore {
   }
 
   /** The outcome of a publish with the RETAIN flag: matched count and storage completion. */
-  public record PublishOutcome(CompletableFuture<Integer> matched, CompletableFuture<Void> stored) {}
+  public record PublishOutcome(
+      CompletableFuture<Integer> matched, CompletableFuture<Void> stored) {}
 
   /**
    * Stores (or, with an empty payload, clears [MQTT-3.3.1-10]) a retained message published through
-   * {@code Broker.publish} and runs its {@code fanOut}, atomically with respect to other retained writes.
+   * {@code Broker.publish} and runs its {@code fanOut}, atomically with respect to other retained
+   * writes.
    */
-  public PublishOutcome publishRetained(Message message, Supplier<CompletableFuture<Integer>> fanOut) {
+  public PublishOutcome publishRetained(
+      Message message, Supplier<CompletableFuture<Integer>> fanOut) {
     writeLock.lock();
     try {
       RetainedPersistence.Change change;
@@ -122,12 +125,15 @@ public final class RetainedService implements RetainedStore {
   public CompletableFuture<RetainedWriteResult> write(List<RetainedWrite> writes) {
     for (RetainedWrite w : writes) {
       String problem = rules.nameProblem(w.topic());
-      if (problem == null && w.replacement() != null && w.replacement().payloadSize() > maxPayload) {
+      if (problem == null
+          && w.replacement() != null
+          && w.replacement().payloadSize() > maxPayload) {
         problem = "payload larger than " + maxPayload + " bytes";
       }
       if (problem != null) {
         return CompletableFuture.completedFuture(
-            new RetainedWriteResult(RetainedWriteResult.Status.INVALID, -1, List.of(), w.topic() + ": " + problem));
+            new RetainedWriteResult(
+                RetainedWriteResult.Status.INVALID, -1, List.of(), w.topic() + ": " + problem));
       }
     }
     writeLock.lock();
@@ -142,7 +148,10 @@ public final class RetainedService implements RetainedStore {
         if (expected != RetainedWrite.ANY_VERSION && expected != have) {
           return CompletableFuture.completedFuture(
               new RetainedWriteResult(
-                  RetainedWriteResult.Status.CONFLICT, i, List.of(), "version of " + w.topic() + " is " + have));
+                  RetainedWriteResult.Status.CONFLICT,
+                  i,
+                  List.of(),
+                  "version of " + w.topic() + " is " + have));
         }
         current.put(w.topic(), w.replacement() == null ? 0L : lastVersion + i + 1);
       }
@@ -172,9 +181,13 @@ public final class RetainedService implements RetainedStore {
           .handle(
               (v, err) ->
                   err == null
-                      ? new RetainedWriteResult(RetainedWriteResult.Status.APPLIED, -1, versions, "")
+                      ? new RetainedWriteResult(
+                          RetainedWriteResult.Status.APPLIED, -1, versions, "")
                       : new RetainedWriteResult(
-                          RetainedWriteResult.Status.STORAGE_FAILED, -1, List.of(), String.valueOf(err)));
+                          RetainedWriteResult.Status.STORAGE_FAILED,
+                          -1,
+                          List.of(),
+                          String.valueOf(err)));
     } finally {
       writeLock.unlock();
     }

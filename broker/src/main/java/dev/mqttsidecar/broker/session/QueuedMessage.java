@@ -14,6 +14,7 @@ public final class QueuedMessage {
   private final Message delivered;
   private final GroupLink group;
   private int deliveryCount;
+  private long sequence; // in the session's durable queue; 0 when not stored
 
   public QueuedMessage(Message published, Message delivered, GroupLink group, int deliveryCount) {
     this.published = published;
@@ -46,6 +47,14 @@ public final class QueuedMessage {
 
   public int deliveryCount() {
     return deliveryCount;
+  }
+
+  long sequence() {
+    return sequence;
+  }
+
+  void setSequence(long value) {
+    sequence = value;
   }
 
   int incrementDeliveryCount() {

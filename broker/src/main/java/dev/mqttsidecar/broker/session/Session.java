@@ -34,6 +34,7 @@ public final class Session {
   private Outbound outbound;
   private boolean paused;
   private ScheduledFuture<?> expiryTimer;
+  private long lastSequence;
 
   // Read from other threads.
   private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
@@ -103,22 +104,50 @@ public final class Session {
     this.expiry = value;
   }
 
-  /** Queues a message for delivery; completes once it is queued (or dropped and counted). */
+  /**
+   * Queues a message for delivery. Completes once it is queued (or dropped and counted) and, for a
+   * persistent session, once its durable copy is stored; fails if storing fails.
+   */
   public CompletableFuture<Void> enqueue(QueuedMessage message) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     executor.execute(
         () -> {
+          CompletableFuture<Void> stored = null;
           try {
-            offer(message);
+            if (offer(message) && message.qos() != Qos.AT_MOST_ONCE && !expiry.isZero()) {
+              message.setSequence(++lastSequence);
+              stored = ctx.queues().append(key, lastSequence, message.delivered());
+            }
             pump();
           } finally {
-            done.complete(null);
+            if (stored == null) {
+              done.complete(null);
+            } else {
+              stored.whenComplete(
+                  (v, e) -> {
+                    if (e == null) {
+                      done.complete(null);
+                    } else {
+                      done.completeExceptionally(e);
+                    }
+                  });
+            }
           }
         });
     return done;
   }
 
-  /** A shared group hands this member one of its messages; handed back if this member can't take it. */
+  /** Forgets the durable copy of a message that left the session. */
+  private void forget(QueuedMessage m) {
+    if (m.sequence() != 0) {
+      ctx.queues().remove(key, m.sequence());
+      m.setSequence(0);
+    }
+  }
+
+  /**
+   * A shared group hands this member one of its messages; handed back if this member can't take it.
+   */
   public void offerFromGroup(QueuedMessage message) {
     executor.execute(
         () -> {
@@ -136,36 +165,47 @@ public final class Session {
    * onAttached} runs before any message is sent (the MQTT CONNACK goes there), then in-flight
    * messages are resent [MQTT-4.4.0-1] and the queue drains.
    */
-  public void attach(Outbound out, int windowSize, Runnable onAttached) {
+  public CompletableFuture<Void> attach(Outbound out, int windowSize, Runnable onAttached) {
+    CompletableFuture<Void> attached = new CompletableFuture<>();
     executor.execute(
         () -> {
-          if (outbound != null && outbound != out) {
-            Outbound old = outbound;
-            detachNow(old);
-            old.takenOver();
+          try {
+            attachNow(out, windowSize, onAttached);
+          } finally {
+            attached.complete(null);
           }
-          cancelExpiry();
-          outbound = out;
-          window = Math.max(1, windowSize);
-          paused = false;
-          online = true;
-          onAttached.run();
-          groups.values().forEach(g -> g.memberOnline(this));
-          for (InflightEntry e : new ArrayList<>(inflight.values())) {
-            if (e.pubrecReceived()) {
-              out.pubrel(e.packetId()); // [MQTT-4.4.0-1]
-            } else {
-              e.message().incrementDeliveryCount();
-              out.publish(this, e, e.message(), true); // [MQTT-3.3.1-1]
-            }
-          }
-          pump();
         });
+    return attached;
+  }
+
+  private void attachNow(Outbound out, int windowSize, Runnable onAttached) {
+    if (outbound != null && outbound != out) {
+      Outbound old = outbound;
+      detachNow(old);
+      old.takenOver();
+    }
+    cancelExpiry();
+    outbound = out;
+    window = Math.max(1, windowSize);
+    paused = false;
+    online = true;
+    onAttached.run();
+    groups.values().forEach(g -> g.memberOnline(this));
+    for (InflightEntry e : new ArrayList<>(inflight.values())) {
+      if (e.pubrecReceived()) {
+        out.pubrel(e.packetId()); // [MQTT-4.4.0-1]
+      } else {
+        e.message().incrementDeliveryCount();
+        out.publish(this, e, e.message(), true); // [MQTT-3.3.1-1]
+      }
+    }
+    pump();
   }
 
   /**
    * Detaches {@code out} if it is still the attached outbound; the session then lives for its
-   * expiry. Completes once done (with expiry zero: once the session and its subscriptions are gone).
+   * expiry. Completes once done (with expiry zero: once the session and its subscriptions are
+   * gone).
    */
   public CompletableFuture<Void> detach(Outbound out) {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -188,7 +228,9 @@ public final class Session {
     executor.execute(this::endNow);
   }
 
-  /** Ends the session now and takes over any attached outbound (clean start of a new connection). */
+  /**
+   * Ends the session now and takes over any attached outbound (clean start of a new connection).
+   */
   public void endAndTakeOver() {
     executor.execute(
         () -> {
@@ -213,7 +255,9 @@ public final class Session {
         });
   }
 
-  /** PUBACK, PUBCOMP or an in-process ack. {@code expected} guards against stale acks (may be null). */
+  /**
+   * PUBACK, PUBCOMP or an in-process ack. {@code expected} guards against stale acks (may be null).
+   */
   public void settle(int packetId, InflightEntry expected) {
     executor.execute(
         () -> {
@@ -222,6 +266,7 @@ public final class Session {
             return;
           }
           inflight.remove(packetId);
+          forget(e.message());
           if (e.message().group() != null) {
             e.message().group().release(this, 1);
           }
@@ -229,7 +274,9 @@ public final class Session {
         });
   }
 
-  /** PUBREC: a failure reason code settles the message; success moves it to PUBREL [MQTT-4.3.3-4]. */
+  /**
+   * PUBREC: a failure reason code settles the message; success moves it to PUBREL [MQTT-4.3.3-4].
+   */
   public void pubrec(int packetId, boolean failed) {
     executor.execute(
         () -> {
@@ -295,25 +342,30 @@ public final class Session {
 
   // ---- executor-confined internals ----
 
-  private void offer(QueuedMessage m) {
+  /** Adds to the queue; false if the message was dropped. */
+  private boolean offer(QueuedMessage m) {
     if (ended) {
-      return;
+      return false;
     }
     if (outbound == null && m.qos() == Qos.AT_MOST_ONCE) {
       ctx.counters().countQos0Dropped(); // QoS 0 is not queued for offline sessions [MQTT-3.1.2-5]
-      return;
+      return false;
     }
     if (pending.size() >= ctx.maxQueued()) {
       ctx.counters().countOverflow();
       if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
-        return;
+        return false;
       }
       QueuedMessage dropped = pending.pollFirst();
-      if (dropped != null && dropped.group() != null) {
-        dropped.group().release(this, 1);
+      if (dropped != null) {
+        forget(dropped);
+        if (dropped.group() != null) {
+          dropped.group().release(this, 1);
+        }
       }
     }
     pending.addLast(m);
+    return true;
   }
 
   private void pump() {
@@ -325,6 +377,7 @@ public final class Session {
       QueuedMessage head = pending.peekFirst();
       if (head.delivered().isExpired(now)) {
         pending.pollFirst();
+        forget(head);
         ctx.counters().countExpired();
         if (head.group() != null) {
           head.group().release(this, 1);
@@ -378,12 +431,13 @@ public final class Session {
       expiryTimer =
           ctx.scheduler()
               .schedule(
-                  () -> executor.execute(
-                      () -> {
-                        if (outbound == null) {
-                          endNow();
-                        }
-                      }),
+                  () ->
+                      executor.execute(
+                          () -> {
+                            if (outbound == null) {
+                              endNow();
+                            }
+                          }),
                   d.toMillis(),
                   TimeUnit.MILLISECONDS);
     }
@@ -410,6 +464,9 @@ public final class Session {
     returnGroupMessages();
     pending.clear();
     inboundQos2.clear();
+    if (lastSequence != 0) {
+      ctx.queues().drop(key);
+    }
     ctx.onEnd().accept(this);
   }
 

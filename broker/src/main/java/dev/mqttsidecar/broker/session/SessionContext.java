@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
+import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
  * @param overflow what to drop when a queue is full
  * @param counters drop counters
  * @param onEnd called (on the session's executor) when a session ends, to drop its subscriptions
+ * @param queues durable mirror of persistent sessions' queues
  */
 public record SessionContext(
     Executor workers,
@@ -24,4 +26,5 @@ public record SessionContext(
     int maxQueued,
     QueueOverflow overflow,
     Counters counters,
-    Consumer<Session> onEnd) {}
+    Consumer<Session> onEnd,
+    QueuePersistence queues) {}

@@ -10,7 +10,8 @@ import dev.mqttsidecar.broker.Qos;
  * @param retainAsPublished keep the RETAIN flag of forwarded messages
  * @param retainHandling 0 send retained on subscribe, 1 only if new, 2 never
  */
-public record SubscriptionOptions(Qos qos, boolean noLocal, boolean retainAsPublished, int retainHandling) {
+public record SubscriptionOptions(
+    Qos qos, boolean noLocal, boolean retainAsPublished, int retainHandling) {
 
   public static SubscriptionOptions of(Qos qos) {
     return new SubscriptionOptions(qos, false, false, 0);

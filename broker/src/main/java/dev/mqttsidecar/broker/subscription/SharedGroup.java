@@ -126,7 +126,8 @@ public final class SharedGroup implements GroupLink {
 
   /** Number of messages waiting in the group queue (for tests and metrics); runs asynchronously. */
   public java.util.concurrent.CompletableFuture<Integer> queuedCount() {
-    java.util.concurrent.CompletableFuture<Integer> f = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Integer> f =
+        new java.util.concurrent.CompletableFuture<>();
     executor.execute(() -> f.complete(queue.size()));
     return f;
   }
@@ -152,7 +153,8 @@ public final class SharedGroup implements GroupLink {
           }
           for (int i = messages.size() - 1; i >= 0; i--) {
             QueuedMessage m = messages.get(i);
-            queue.addFirst(new QueuedMessage(m.published(), m.published(), this, m.deliveryCount()));
+            queue.addFirst(
+                new QueuedMessage(m.published(), m.published(), this, m.deliveryCount()));
           }
           pump();
         });
@@ -191,7 +193,8 @@ public final class SharedGroup implements GroupLink {
       queue.pollFirst();
       m.assigned++;
       Message delivered = deliveredTo(m, head.published());
-      QueuedMessage forMember = new QueuedMessage(head.published(), delivered, this, head.deliveryCount());
+      QueuedMessage forMember =
+          new QueuedMessage(head.published(), delivered, this, head.deliveryCount());
       if (delivered.qos() == Qos.AT_MOST_ONCE) {
         m.assigned--; // a QoS 0 member settles on send
         m.session.enqueue(QueuedMessage.direct(head.published(), delivered));

@@ -17,8 +17,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class SubscriptionIndex {
 
-  /** What a topic matched: non-shared subscriptions per session (overlaps merged) and shared groups. */
-  public record Matches(Map<Session, List<SubscriptionOptions>> sessions, List<SharedGroup> groups) {
+  /**
+   * What a topic matched: non-shared subscriptions per session (overlaps merged) and shared groups.
+   */
+  public record Matches(
+      Map<Session, List<SubscriptionOptions>> sessions, List<SharedGroup> groups) {
     public int count() {
       return sessions.size() + groups.size();
     }
@@ -71,7 +74,9 @@ public final class SubscriptionIndex {
     }
   }
 
-  /** Removes a subscription; returns whether it existed. Held shared messages go back to the group. */
+  /**
+   * Removes a subscription; returns whether it existed. Held shared messages go back to the group.
+   */
   public boolean unsubscribe(Session session, TopicFilter filter) {
     lock.writeLock().lock();
     try {

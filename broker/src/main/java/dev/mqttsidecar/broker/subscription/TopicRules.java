@@ -29,7 +29,9 @@ public record TopicRules(int maxLength, int maxLevels) {
     return null;
   }
 
-  /** Parses a filter, optionally {@code $share/<group>/<filter>}; throws IllegalArgumentException. */
+  /**
+   * Parses a filter, optionally {@code $share/<group>/<filter>}; throws IllegalArgumentException.
+   */
   public TopicFilter parseFilter(String filter) {
     if (filter == null || filter.isEmpty()) {
       throw new IllegalArgumentException("empty topic filter"); // [MQTT-4.7.3-1]
@@ -55,7 +57,8 @@ public record TopicRules(int maxLength, int maxLevels) {
     for (int i = 0; i < levels.length; i++) {
       String level = levels[i];
       if (level.indexOf('#') >= 0 && (!level.equals("#") || i != levels.length - 1)) {
-        throw new IllegalArgumentException("'#' must be last and alone in its level"); // [MQTT-4.7.1-1]
+        throw new IllegalArgumentException(
+            "'#' must be last and alone in its level"); // [MQTT-4.7.1-1]
       }
       if (level.indexOf('+') >= 0 && !level.equals("+")) {
         throw new IllegalArgumentException("'+' must occupy a whole level"); // [MQTT-4.7.1-2]
@@ -79,8 +82,12 @@ public record TopicRules(int maxLength, int maxLevels) {
         return "contains ill-formed UTF-8";
       }
       if (Character.isSurrogate(c)
-          && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-          && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
+          && !(Character.isHighSurrogate(c)
+              && i + 1 < s.length()
+              && Character.isLowSurrogate(s.charAt(i + 1)))
+          && !(Character.isLowSurrogate(c)
+              && i > 0
+              && Character.isHighSurrogate(s.charAt(i - 1)))) {
         return "contains an unpaired surrogate";
       }
       if (c == '/') {

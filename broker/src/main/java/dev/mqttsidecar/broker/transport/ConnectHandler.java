@@ -32,6 +32,11 @@ final class ConnectHandler {
     conn.state = MqttConnection.State.CONNECTING;
     MqttProperties props = vh.properties();
 
+    String flagProblem = flagProblem(vh);
+    if (flagProblem != null) {
+      conn.refuseConnect((byte) 0x02, ReasonCode.MALFORMED_PACKET.value());
+      return;
+    }
     if (conn.server.connectionCount() > config.maxConnections()) {
       conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value()); // server unavailable
       return;
@@ -44,15 +49,18 @@ final class ConnectHandler {
     String assigned = null;
     if (clientId == null || clientId.isEmpty()) {
       if (!conn.mqtt5 && !vh.isCleanSession()) {
-        conn.refuseConnect((byte) 0x02, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID.value()); // [MQTT-3.1.3-8]
+        conn.refuseConnect(
+            (byte) 0x02, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID.value()); // [MQTT-3.1.3-8]
         return;
       }
       clientId = "auto-" + UUID.randomUUID(); // [MQTT-3.1.3-6]
       assigned = conn.mqtt5 ? clientId : null; // [MQTT-3.2.2-16]
     }
-    Integer receiveMax = conn.mqtt5 ? PublishMapper.intProperty(props, MqttProperties.RECEIVE_MAXIMUM) : null;
+    Integer receiveMax =
+        conn.mqtt5 ? PublishMapper.intProperty(props, MqttProperties.RECEIVE_MAXIMUM) : null;
     if (receiveMax != null && receiveMax == 0) {
-      conn.refuseConnect((byte) 0x02, ReasonCode.PROTOCOL_ERROR.value()); // Receive Maximum 0 is a protocol error
+      conn.refuseConnect(
+          (byte) 0x02, ReasonCode.PROTOCOL_ERROR.value()); // Receive Maximum 0 is a protocol error
       return;
     }
     Wills.Will will = null;
@@ -76,15 +84,26 @@ final class ConnectHandler {
     int clientReceiveMax = receiveMax == null ? 65535 : receiveMax;
     byte[] password = payload.passwordInBytes();
     CompletableFuture.supplyAsync(
-            () -> config.authenticator().authenticate(id, conn.username, password, conn.channel.remoteAddress()),
+            () ->
+                config
+                    .authenticator()
+                    .authenticate(id, conn.username, password, conn.channel.remoteAddress()),
             conn.services.workers())
         .whenComplete(
             (ok, err) ->
-                conn.channel.eventLoop().execute(
-                    () -> afterAuthentication(Boolean.TRUE.equals(ok) && err == null, vh, assignedId, clientReceiveMax)));
+                conn.channel
+                    .eventLoop()
+                    .execute(
+                        () ->
+                            afterAuthentication(
+                                Boolean.TRUE.equals(ok) && err == null,
+                                vh,
+                                assignedId,
+                                clientReceiveMax)));
   }
 
-  private void afterAuthentication(boolean ok, MqttConnectVariableHeader vh, String assigned, int clientReceiveMax) {
+  private void afterAuthentication(
+      boolean ok, MqttConnectVariableHeader vh, String assigned, int clientReceiveMax) {
     if (conn.state != MqttConnection.State.CONNECTING) {
       return; // closed meanwhile
     }
@@ -98,7 +117,8 @@ final class ConnectHandler {
     Duration expiry;
     boolean capped = false;
     if (conn.mqtt5) {
-      Integer requested = PublishMapper.intProperty(vh.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+      Integer requested =
+          PublishMapper.intProperty(vh.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
       long req = requested == null ? 0 : Integer.toUnsignedLong(requested);
       expiry = sessionExpiry(requested == null ? 0 : requested, max);
       capped = expiry.getSeconds() != req;
@@ -107,57 +127,122 @@ final class ConnectHandler {
       expiry = vh.isCleanSession() ? Duration.ZERO : max; // [MQTT-3.1.2-4], [MQTT-3.1.2-6]
     }
     SessionRegistry.Opened opened =
-        conn.services.sessions().open(conn.clientId, vh.isCleanSession(),
-            key -> new Session(key, conn.clientId, conn.services.sessionContext()));
+        conn.services
+            .sessions()
+            .open(
+                conn.clientId,
+                vh.isCleanSession(),
+                key -> new Session(key, conn.clientId, conn.services.sessionContext()));
     Session session = opened.session();
     session.setExpiry(expiry);
     conn.session = session;
-    conn.outbound = new MqttOutbound(conn.channel, conn.mqtt5, config.clock(), conn.services.counters(),
-        () -> conn.takenOver = true);
-    int keepAlive = config.serverKeepAlive() != null ? (int) config.serverKeepAlive().getSeconds() : vh.keepAliveTimeSeconds();
-    MqttProperties props = conn.mqtt5 ? connAckProperties(config, assigned, capped ? expiry : null) : MqttProperties.NO_PROPERTIES;
+    conn.outbound =
+        new MqttOutbound(
+            conn.channel,
+            conn.mqtt5,
+            config.clock(),
+            conn.services.counters(),
+            () -> conn.takenOver = true);
+    int keepAlive =
+        config.serverKeepAlive() != null
+            ? (int) config.serverKeepAlive().getSeconds()
+            : vh.keepAliveTimeSeconds();
+    MqttProperties props =
+        conn.mqtt5
+            ? connAckProperties(config, assigned, capped ? expiry : null)
+            : MqttProperties.NO_PROPERTIES;
     boolean present = opened.present(); // [MQTT-3.2.2-2], [MQTT-3.2.2-3]
     int window = Math.min(config.maxInflightOutbound(), clientReceiveMax);
-    session.attach(conn.outbound, window, () -> {
-      conn.channel.writeAndFlush(Packets.connAck((byte) 0, present, props));
-      conn.channel.eventLoop().execute(() -> conn.connected(keepAlive));
-    });
+    // CONNACK and the switch to CONNECTED happen in one event-loop task, queued before any resent
+    // PUBLISH the session writes next: the client sees CONNACK first, and anything it sends after
+    // reading CONNACK finds the connection CONNECTED.
+    session.attach(
+        conn.outbound,
+        window,
+        () ->
+            conn.channel
+                .eventLoop()
+                .execute(
+                    () -> {
+                      conn.channel.writeAndFlush(Packets.connAck((byte) 0, present, props));
+                      conn.connected(keepAlive);
+                    }));
   }
 
-  private MqttProperties connAckProperties(BrokerConfig config, String assigned, Duration cappedExpiry) {
+  private MqttProperties connAckProperties(
+      BrokerConfig config, String assigned, Duration cappedExpiry) {
     MqttProperties p = new MqttProperties();
     if (assigned != null) {
       p.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, assigned));
     }
     if (cappedExpiry != null) {
-      p.add(new MqttProperties.IntegerProperty(MqttProperties.SESSION_EXPIRY_INTERVAL, (int) cappedExpiry.getSeconds()));
+      p.add(
+          new MqttProperties.IntegerProperty(
+              MqttProperties.SESSION_EXPIRY_INTERVAL, (int) cappedExpiry.getSeconds()));
     }
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.RECEIVE_MAXIMUM, config.receiveMaximum()));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_PACKET_SIZE, config.maxPacketSize()));
+    p.add(
+        new MqttProperties.IntegerProperty(
+            MqttProperties.RECEIVE_MAXIMUM, config.receiveMaximum()));
+    p.add(
+        new MqttProperties.IntegerProperty(
+            MqttProperties.MAXIMUM_PACKET_SIZE, config.maxPacketSize()));
     if (config.topicAliasMaximum() > 0) {
-      p.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
+      p.add(
+          new MqttProperties.IntegerProperty(
+              MqttProperties.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
     }
     p.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0));
     if (config.serverKeepAlive() != null) {
-      p.add(new MqttProperties.IntegerProperty(MqttProperties.SERVER_KEEP_ALIVE, (int) config.serverKeepAlive().getSeconds()));
+      p.add(
+          new MqttProperties.IntegerProperty(
+              MqttProperties.SERVER_KEEP_ALIVE, (int) config.serverKeepAlive().getSeconds()));
     }
     return p;
   }
 
   private Wills.Will will(MqttConnectVariableHeader vh, MqttConnectPayload payload) {
     MqttProperties wp = payload.willProperties();
-    MessageProperties mp = conn.mqtt5 && wp != null ? PublishMapper.toProperties(wp) : MessageProperties.NONE;
-    Message message = new Message(payload.willTopic(), payload.willMessageInBytes(), Qos.of(vh.willQos()),
-        vh.isWillRetain(), mp, null);
-    Integer expiry = conn.mqtt5 ? PublishMapper.intProperty(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL) : null;
-    Integer delay = conn.mqtt5 ? PublishMapper.intProperty(wp, MqttProperties.WILL_DELAY_INTERVAL) : null;
+    MessageProperties mp =
+        conn.mqtt5 && wp != null ? PublishMapper.toProperties(wp) : MessageProperties.NONE;
+    Message message =
+        new Message(
+            payload.willTopic(),
+            payload.willMessageInBytes(),
+            Qos.of(vh.willQos()),
+            vh.isWillRetain(),
+            mp,
+            null);
+    Integer expiry =
+        conn.mqtt5
+            ? PublishMapper.intProperty(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL)
+            : null;
+    Integer delay =
+        conn.mqtt5 ? PublishMapper.intProperty(wp, MqttProperties.WILL_DELAY_INTERVAL) : null;
     return new Wills.Will(
         message,
         expiry == null ? null : Duration.ofSeconds(Integer.toUnsignedLong(expiry)),
         delay == null ? Duration.ZERO : Duration.ofSeconds(Integer.toUnsignedLong(delay)));
   }
 
-  /** A Session Expiry Interval (unsigned seconds, 0xFFFFFFFF = never) capped by the configured maximum. */
+  /** CONNECT flag combinations the spec forbids; the decoder does not check them. */
+  private String flagProblem(MqttConnectVariableHeader vh) {
+    if (!vh.isWillFlag() && (vh.willQos() != 0 || vh.isWillRetain())) {
+      return "will QoS or retain without will flag"; // [MQTT-3.1.2-11], [MQTT-3.1.2-13],
+                                                     // [MQTT-3.1.2-15]
+    }
+    if (vh.willQos() > 2) {
+      return "will QoS 3"; // [MQTT-3.1.2-14]
+    }
+    if (!conn.mqtt5 && vh.hasPassword() && !vh.hasUserName()) {
+      return "password without user name"; // [MQTT-3.1.2-22]
+    }
+    return null;
+  }
+
+  /**
+   * A Session Expiry Interval (unsigned seconds, 0xFFFFFFFF = never) capped by the configured
+   * maximum.
+   */
   static Duration sessionExpiry(int wireValue, Duration max) {
     Duration d = Duration.ofSeconds(Integer.toUnsignedLong(wireValue));
     return d.compareTo(max) > 0 ? max : d;

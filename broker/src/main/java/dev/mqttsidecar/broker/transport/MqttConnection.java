@@ -40,10 +40,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   /** Packets a client may pipeline behind CONNECT before CONNACK is sent. */
   private static final int MAX_HELD = 1000;
+
   /** How long a connection closed by the broker may still drain input. */
   private static final long LINGER_MILLIS = 500;
 
-  enum State { AWAIT_CONNECT, CONNECTING, CONNECTED, CLOSED }
+  enum State {
+    AWAIT_CONNECT,
+    CONNECTING,
+    CONNECTED,
+    CLOSED
+  }
 
   final BrokerServices services;
   final MqttServer server;
@@ -101,7 +107,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg == FrameEnd.INSTANCE) {
       if (packetsInFrame != 1) {
-        protocolError(ReasonCode.MALFORMED_PACKET, packetsInFrame + " packets decoded from one frame");
+        protocolError(
+            ReasonCode.MALFORMED_PACKET, packetsInFrame + " packets decoded from one frame");
       }
       packetsInFrame = 0;
       return;
@@ -159,7 +166,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       case UNSUBSCRIBE -> subscribeHandler.onUnsubscribe((MqttUnsubscribeMessage) m);
       case PINGREQ -> channel.writeAndFlush(Packets.pingResp()); // [MQTT-3.12.4-1]
       case DISCONNECT -> onDisconnect(m);
-      case AUTH -> protocolError(ReasonCode.PROTOCOL_ERROR, "enhanced authentication is not supported");
+      case AUTH ->
+          protocolError(ReasonCode.PROTOCOL_ERROR, "enhanced authentication is not supported");
       default -> protocolError(ReasonCode.PROTOCOL_ERROR, type + " is sent by servers only");
     }
   }
@@ -191,7 +199,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     if (keepAliveSeconds > 0) {
       long millis = keepAliveSeconds * 1500L; // [MQTT-3.1.2-24]
-      channel.pipeline().addBefore("frames", "keepAlive", new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
+      channel
+          .pipeline()
+          .addBefore(
+              "frames", "keepAlive", new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
     }
     while (!held.isEmpty() && state == State.CONNECTED) {
       Object msg = held.poll();
@@ -210,13 +221,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     boolean keepWill = false;
     if (mqtt5 && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
       keepWill = vh.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL.value(); // [MQTT-3.14.4-3]
-      Integer expiry = PublishMapper.intProperty(vh.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
+      Integer expiry =
+          PublishMapper.intProperty(vh.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
       if (expiry != null) {
         if (sessionExpiryWasZero && expiry != 0) {
           protocolError(ReasonCode.PROTOCOL_ERROR, "session expiry set after 0"); // [MQTT-3.14.2-2]
           return;
         }
-        session.setExpiry(ConnectHandler.sessionExpiry(expiry, services.config().maxSessionExpiry()));
+        session.setExpiry(
+            ConnectHandler.sessionExpiry(expiry, services.config().maxSessionExpiry()));
       }
     }
     if (!keepWill) {
@@ -226,11 +239,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     channel.close(); // [MQTT-3.14.4-1]
   }
 
-  /** Refuses a CONNECT with a 3.1.1 return code or a 5.0 reason code, then closes [MQTT-3.2.2-5]. */
+  /**
+   * Refuses a CONNECT with a 3.1.1 return code or a 5.0 reason code, then closes [MQTT-3.2.2-5].
+   */
   void refuseConnect(byte code311, byte code5) {
     state = State.CLOSED;
     byte code = mqtt5 ? code5 : code311;
-    channel.writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
+    channel
+        .writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
         .addListener(f -> closeAfterWrite());
   }
 
@@ -302,6 +318,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   }
 
   private static int reasonCode(MqttMessage m) {
-    return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader v ? v.reasonCode() & 0xFF : 0;
+    return m.variableHeader() instanceof MqttPubReplyMessageVariableHeader v
+        ? v.reasonCode() & 0xFF
+        : 0;
   }
 }

@@ -21,7 +21,8 @@ final class MqttOutbound implements Outbound {
   private final Counters counters;
   private final Runnable onTakenOver;
 
-  MqttOutbound(Channel channel, boolean mqtt5, Clock clock, Counters counters, Runnable onTakenOver) {
+  MqttOutbound(
+      Channel channel, boolean mqtt5, Clock clock, Counters counters, Runnable onTakenOver) {
     this.channel = channel;
     this.mqtt5 = mqtt5;
     this.clock = clock;
@@ -42,7 +43,8 @@ final class MqttOutbound implements Outbound {
 
   @Override
   public void pubrel(int packetId) {
-    channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, ReasonCode.SUCCESS, mqtt5));
+    channel.writeAndFlush(
+        Packets.pubReply(MqttMessageType.PUBREL, packetId, ReasonCode.SUCCESS, mqtt5));
   }
 
   @Override
@@ -54,7 +56,8 @@ final class MqttOutbound implements Outbound {
   public void takenOver() {
     channel.eventLoop().execute(onTakenOver);
     if (mqtt5) {
-      channel.writeAndFlush(Packets.disconnect(ReasonCode.SESSION_TAKEN_OVER)) // [MQTT-3.1.4-3]
+      channel
+          .writeAndFlush(Packets.disconnect(ReasonCode.SESSION_TAKEN_OVER)) // [MQTT-3.1.4-3]
           .addListener(ChannelFutureListener.CLOSE);
     } else {
       channel.close();

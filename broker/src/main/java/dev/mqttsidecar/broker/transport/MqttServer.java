@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 /** The MQTT TCP listener: epoll on Linux when available, NIO elsewhere. */
 public final class MqttServer {
   private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
+
   /** A connection must send CONNECT within this many seconds. */
   static final int CONNECT_TIMEOUT_SECONDS = 10;
 
@@ -44,15 +45,23 @@ public final class MqttServer {
 
   public MqttServer(BrokerServices services) {
     this.services = services;
-    this.wills = new Wills(services.publisher(), services.sessions(), services.scheduler(),
-        services.config().clock());
+    this.wills =
+        new Wills(
+            services.publisher(),
+            services.sessions(),
+            services.scheduler(),
+            services.config().clock());
   }
 
   /** Binds the listener; returns once it accepts connections. */
   public void start() throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
-    bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-    workerGroup = new MultiThreadIoEventLoopGroup(0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    bossGroup =
+        new MultiThreadIoEventLoopGroup(
+            1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    workerGroup =
+        new MultiThreadIoEventLoopGroup(
+            0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     int maxPacket = services.config().maxPacketSize();
@@ -68,7 +77,9 @@ public final class MqttServer {
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
                     ch.pipeline()
-                        .addLast("connectTimeout", new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
+                        .addLast(
+                            "connectTimeout",
+                            new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
                         .addLast("frames", new MqttFrameValidator(maxPacket))
                         .addLast("decoder", new MqttDecoder(maxPacket, 65535))
                         .addLast("encoder", MqttEncoder.INSTANCE)
@@ -95,8 +106,12 @@ public final class MqttServer {
     }
     channels.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     if (bossGroup != null) {
-      bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-      workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      bossGroup
+          .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+          .awaitUninterruptibly(5, TimeUnit.SECONDS);
+      workerGroup
+          .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+          .awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
   }
 

@@ -32,35 +32,50 @@ final class Packets {
   static MqttMessage disconnect(ReasonCode reason) {
     return new MqttMessage(
         new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
-        new MqttReasonCodeAndPropertiesVariableHeader(reason.value(), MqttProperties.NO_PROPERTIES));
+        new MqttReasonCodeAndPropertiesVariableHeader(
+            reason.value(), MqttProperties.NO_PROPERTIES));
   }
 
   static MqttMessage pingResp() {
-    return new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
+    return new MqttMessage(
+        new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
   }
 
   /** PUBACK, PUBREC, PUBREL or PUBCOMP; the reason code is only encoded for 5.0. */
-  static MqttMessage pubReply(MqttMessageType type, int packetId, ReasonCode reason, boolean mqtt5) {
+  static MqttMessage pubReply(
+      MqttMessageType type, int packetId, ReasonCode reason, boolean mqtt5) {
     MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
     MqttFixedHeader fh = new MqttFixedHeader(type, false, qos, false, 0);
     if (mqtt5 && reason != ReasonCode.SUCCESS) {
-      return new MqttMessage(fh, new MqttPubReplyMessageVariableHeader(packetId, reason.value(), MqttProperties.NO_PROPERTIES));
+      return new MqttMessage(
+          fh,
+          new MqttPubReplyMessageVariableHeader(
+              packetId, reason.value(), MqttProperties.NO_PROPERTIES));
     }
     return new MqttMessage(fh, MqttMessageIdVariableHeader.from(packetId));
   }
 
   static MqttSubAckMessage subAck(int packetId, List<Integer> codes, boolean mqtt5) {
     int[] values = codes.stream().mapToInt(Integer::intValue).toArray();
-    MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+    MqttFixedHeader fh =
+        new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
     return mqtt5
-        ? new MqttSubAckMessage(fh, new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES), new MqttSubAckPayload(values))
-        : new MqttSubAckMessage(fh, MqttMessageIdVariableHeader.from(packetId), new MqttSubAckPayload(values));
+        ? new MqttSubAckMessage(
+            fh,
+            new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+            new MqttSubAckPayload(values))
+        : new MqttSubAckMessage(
+            fh, MqttMessageIdVariableHeader.from(packetId), new MqttSubAckPayload(values));
   }
 
   static MqttUnsubAckMessage unsubAck(int packetId, List<Short> codes, boolean mqtt5) {
-    MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+    MqttFixedHeader fh =
+        new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
     return mqtt5
-        ? new MqttUnsubAckMessage(fh, new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES), new MqttUnsubAckPayload(codes))
+        ? new MqttUnsubAckMessage(
+            fh,
+            new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
+            new MqttUnsubAckPayload(codes))
         : new MqttUnsubAckMessage(fh, MqttMessageIdVariableHeader.from(packetId));
   }
 }

@@ -36,10 +36,13 @@ final class PublishHandler {
     int packetId = p.variableHeader().packetId();
     String topic = p.variableHeader().topicName();
     if (conn.mqtt5) {
-      Integer alias = PublishMapper.intProperty(p.variableHeader().properties(), MqttProperties.TOPIC_ALIAS);
+      Integer alias =
+          PublishMapper.intProperty(p.variableHeader().properties(), MqttProperties.TOPIC_ALIAS);
       if (alias != null) {
         if (alias == 0 || alias > config.topicAliasMaximum()) {
-          conn.protocolError(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias); // [MQTT-3.3.2-9], [MQTT-3.3.2-10]
+          conn.protocolError(
+              ReasonCode.TOPIC_ALIAS_INVALID,
+              "topic alias " + alias); // [MQTT-3.3.2-9], [MQTT-3.3.2-10]
           return;
         }
         if (topic.isEmpty()) {
@@ -54,7 +57,8 @@ final class PublishHandler {
       }
     }
     if (topic.isEmpty()) {
-      conn.protocolError(ReasonCode.PROTOCOL_ERROR, "zero-length topic name"); // [MQTT-3.3.2-1], [MQTT-4.7.3-1]
+      conn.protocolError(
+          ReasonCode.PROTOCOL_ERROR, "zero-length topic name"); // [MQTT-3.3.2-1], [MQTT-4.7.3-1]
       return;
     }
     String problem = conn.services.rules().nameProblem(topic);
@@ -63,13 +67,17 @@ final class PublishHandler {
       return;
     }
     if (qos == 2 && conn.session.inboundQos2().contains(packetId)) {
-      // A resend of a QoS 2 message already accepted: acknowledge, never deliver twice [MQTT-4.3.3-10].
-      enqueueAck(CompletableFuture.completedFuture(PublishResult.accepted(0)), qos, packetId, false);
+      // A resend of a QoS 2 message already accepted: acknowledge, never deliver twice
+      // [MQTT-4.3.3-10].
+      enqueueAck(
+          CompletableFuture.completedFuture(PublishResult.accepted(0)), qos, packetId, false);
       return;
     }
     if (qos > 0) {
       if (unacknowledged >= config.receiveMaximum()) {
-        conn.protocolError(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + config.receiveMaximum()); // [MQTT-3.3.4-9]
+        conn.protocolError(
+            ReasonCode.RECEIVE_MAXIMUM_EXCEEDED,
+            "more than " + config.receiveMaximum()); // [MQTT-3.3.4-9]
         return;
       }
       unacknowledged++;
@@ -78,12 +86,17 @@ final class PublishHandler {
       }
     }
     if (!config.authorizer().mayPublish(conn.clientId, conn.username, topic)) {
-      enqueueAck(CompletableFuture.completedFuture(
-          PublishResult.rejected(PublishResult.Status.NOT_AUTHORIZED, topic)), qos, packetId, true);
+      enqueueAck(
+          CompletableFuture.completedFuture(
+              PublishResult.rejected(PublishResult.Status.NOT_AUTHORIZED, topic)),
+          qos,
+          packetId,
+          true);
       return;
     }
     Message message = PublishMapper.toMessage(p, topic, config.clock().instant());
-    CompletableFuture<PublishResult> result = conn.services.publisher().publish(message, conn.clientId);
+    CompletableFuture<PublishResult> result =
+        conn.services.publisher().publish(message, conn.clientId);
     if (qos > 0) {
       enqueueAck(result, qos, packetId, true);
     }
@@ -95,30 +108,42 @@ final class PublishHandler {
       unacknowledged = Math.max(0, unacknowledged - 1);
     }
     // After queued PUBACK/PUBRECs, to keep acknowledgement order.
-    ackTail = ackTail.thenRunAsync(
-        () -> conn.channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBCOMP, packetId,
-            known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, conn.mqtt5)), // [MQTT-4.3.3-11]
-        conn.channel.eventLoop());
+    ackTail =
+        ackTail.thenRunAsync(
+            () ->
+                conn.channel.writeAndFlush(
+                    Packets.pubReply(
+                        MqttMessageType.PUBCOMP,
+                        packetId,
+                        known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
+                        conn.mqtt5)), // [MQTT-4.3.3-11]
+            conn.channel.eventLoop());
   }
 
-  private void enqueueAck(CompletableFuture<PublishResult> result, int qos, int packetId, boolean counted) {
+  private void enqueueAck(
+      CompletableFuture<PublishResult> result, int qos, int packetId, boolean counted) {
     if (qos == 0) {
       return;
     }
-    ackTail = ackTail
-        .thenCombine(result.exceptionally(e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, e.toString())),
-            (v, r) -> r)
-        .thenAcceptAsync(r -> acknowledge(r, qos, packetId, counted), conn.channel.eventLoop())
-        .exceptionally(e -> {
-          LOG.debug("acknowledgement failed", e);
-          return null;
-        });
+    ackTail =
+        ackTail
+            .thenCombine(
+                result.exceptionally(
+                    e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, e.toString())),
+                (v, r) -> r)
+            .thenAcceptAsync(r -> acknowledge(r, qos, packetId, counted), conn.channel.eventLoop())
+            .exceptionally(
+                e -> {
+                  LOG.debug("acknowledgement failed", e);
+                  return null;
+                });
   }
 
   private void acknowledge(PublishResult r, int qos, int packetId, boolean counted) {
     ReasonCode reason = reasonFor(r);
     if (reason.isError() && !conn.mqtt5 && r.status() != PublishResult.Status.NOT_AUTHORIZED) {
-      conn.protocolError(reason, r.reason()); // 3.1.1 cannot report the failure: close [MQTT-3.3.5-2]
+      conn.protocolError(
+          reason, r.reason()); // 3.1.1 cannot report the failure: close [MQTT-3.3.5-2]
       return;
     }
     // 3.1.1 answers a not-authorized publish with a normal ack [MQTT-3.3.5-2].
@@ -127,7 +152,8 @@ final class PublishHandler {
       if (counted) {
         unacknowledged = Math.max(0, unacknowledged - 1);
       }
-      conn.channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
+      conn.channel.writeAndFlush(
+          Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
     } else {
       if (reason.isError() && conn.mqtt5) {
         // A PUBREC with an error reason code ends the QoS 2 flow: forget the id.
@@ -136,7 +162,8 @@ final class PublishHandler {
           unacknowledged = Math.max(0, unacknowledged - 1);
         }
       }
-      conn.channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
+      conn.channel.writeAndFlush(
+          Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
     }
   }
 

@@ -30,8 +30,11 @@ final class SubscribeHandler {
       return;
     }
     MqttProperties props = m.idAndPropertiesVariableHeader().properties();
-    if (conn.mqtt5 && props != null && props.getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER) != null) {
-      conn.protocolError(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers");
+    if (conn.mqtt5
+        && props != null
+        && props.getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER) != null) {
+      conn.protocolError(
+          ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers");
       return;
     }
     BrokerConfig config = conn.services.config();
@@ -47,7 +50,8 @@ final class SubscribeHandler {
         continue;
       }
       if (conn.mqtt5 && filter.isShared() && o.isNoLocal()) {
-        conn.protocolError(ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription"); // [MQTT-3.8.3-4]
+        conn.protocolError(
+            ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription"); // [MQTT-3.8.3-4]
         return;
       }
       if (!config.authorizer().maySubscribe(conn.clientId, conn.username, filter.raw())) {
@@ -62,19 +66,22 @@ final class SubscribeHandler {
       Qos qos = Qos.of(o.qos().value());
       SubscriptionOptions options =
           conn.mqtt5
-              ? new SubscriptionOptions(qos, o.isNoLocal(), o.isRetainAsPublished(), o.retainHandling().value())
+              ? new SubscriptionOptions(
+                  qos, o.isNoLocal(), o.isRetainAsPublished(), o.retainHandling().value())
               : SubscriptionOptions.of(qos);
       conn.services.subscriptions().subscribe(session, filter, options);
       codes.add(qos.value()); // the granted QoS [MQTT-3.9.3-1]
     }
     // Written now, on the event loop: retained messages queued above reach the channel after it.
-    conn.channel.writeAndFlush(Packets.subAck(m.variableHeader().messageId(), codes, conn.mqtt5)); // [MQTT-3.8.4-1]
+    conn.channel.writeAndFlush(
+        Packets.subAck(m.variableHeader().messageId(), codes, conn.mqtt5)); // [MQTT-3.8.4-1]
   }
 
   void onUnsubscribe(MqttUnsubscribeMessage m) {
     List<String> filters = m.payload().topics();
     if (filters.isEmpty()) {
-      conn.protocolError(ReasonCode.PROTOCOL_ERROR, "UNSUBSCRIBE without filters"); // [MQTT-3.10.3-2]
+      conn.protocolError(
+          ReasonCode.PROTOCOL_ERROR, "UNSUBSCRIBE without filters"); // [MQTT-3.10.3-2]
       return;
     }
     List<Short> codes = new ArrayList<>(filters.size());
@@ -89,6 +96,7 @@ final class SubscribeHandler {
       boolean existed = conn.services.subscriptions().unsubscribe(conn.session, filter);
       codes.add((short) (existed ? 0 : ReasonCode.NO_SUBSCRIPTION_EXISTED.value()));
     }
-    conn.channel.writeAndFlush(Packets.unsubAck(m.variableHeader().messageId(), codes, conn.mqtt5)); // [MQTT-3.10.4-4]
+    conn.channel.writeAndFlush(
+        Packets.unsubAck(m.variableHeader().messageId(), codes, conn.mqtt5)); // [MQTT-3.10.4-4]
   }
 }

@@ -34,14 +34,21 @@ final class Wills {
   private final Clock clock;
   private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
 
-  Wills(PublishService publisher, SessionRegistry sessions, ScheduledExecutorService scheduler, Clock clock) {
+  Wills(
+      PublishService publisher,
+      SessionRegistry sessions,
+      ScheduledExecutorService scheduler,
+      Clock clock) {
     this.publisher = publisher;
     this.sessions = sessions;
     this.scheduler = scheduler;
     this.clock = clock;
   }
 
-  /** The connection ended without a normal DISCONNECT: send the will, delayed at most until the session ends. */
+  /**
+   * The connection ended without a normal DISCONNECT: send the will, delayed at most until the
+   * session ends.
+   */
   void connectionLost(String clientId, Will will, Duration sessionExpiry) {
     Duration delay = will.delay().compareTo(sessionExpiry) < 0 ? will.delay() : sessionExpiry;
     if (delay.isZero()) {
@@ -80,10 +87,17 @@ final class Wills {
   private void publish(String clientId, Will will) {
     Message m = will.message();
     if (will.expiryInterval() != null) {
-      m = new Message(m.topic(), m.payload(), m.qos(), m.retain(), m.properties(),
-          clock.instant().plus(will.expiryInterval()));
+      m =
+          new Message(
+              m.topic(),
+              m.payload(),
+              m.qos(),
+              m.retain(),
+              m.properties(),
+              clock.instant().plus(will.expiryInterval()));
     }
-    publisher.publish(m, clientId)
+    publisher
+        .publish(m, clientId)
         .whenComplete((r, e) -> LOG.debug("will of {}: {}", clientId, e == null ? r : e));
   }
 }

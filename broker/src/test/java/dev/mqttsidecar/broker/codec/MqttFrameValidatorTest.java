@@ -54,10 +54,11 @@ class MqttFrameValidatorTest {
 
   @Test
   void wholePacketIsDecodedAndFollowedByFrameEnd() {
-    List<Object> out = feed(
-        0x30, 0x05, // PUBLISH QoS 0, remaining length 5
-        0x00, 0x01, 'a', // topic "a"
-        'h', 'i'); // payload
+    List<Object> out =
+        feed(
+            0x30, 0x05, // PUBLISH QoS 0, remaining length 5
+            0x00, 0x01, 'a', // topic "a"
+            'h', 'i'); // payload
     assertThat(out).hasSize(2);
     assertThat(out.get(0)).isInstanceOf(MqttPublishMessage.class);
     assertThat(out.get(1)).isEqualTo(FrameEnd.INSTANCE);
@@ -70,14 +71,18 @@ class MqttFrameValidatorTest {
     assertThat(feed(0x05, 0x00)).isEmpty();
     List<Object> out = feed(0x01, 'a', 'h', 'i', 0xC0, 0x00); // ... and a PINGREQ behind it
     assertThat(out).hasSize(4);
-    assertThat(((MqttMessage) out.get(2)).fixedHeader().messageType()).isEqualTo(MqttMessageType.PINGREQ);
+    assertThat(((MqttMessage) out.get(2)).fixedHeader().messageType())
+        .isEqualTo(MqttMessageType.PINGREQ);
     release(out);
   }
 
   @Test
   void reservedFlagsAreMalformed() {
     List<Object> out = feed(0xC1, 0x00); // PINGREQ with flag bit 0 set [MQTT-2.2.2-2]
-    assertThat(out).containsExactly(new ProtocolViolation(ReasonCode.MALFORMED_PACKET, "reserved flags of packet type 12 must be 0000"));
+    assertThat(out)
+        .containsExactly(
+            new ProtocolViolation(
+                ReasonCode.MALFORMED_PACKET, "reserved flags of packet type 12 must be 0000"));
     assertThat(feed(0xC0, 0x00)).as("input after a violation is discarded").isEmpty();
   }
 
@@ -90,7 +95,8 @@ class MqttFrameValidatorTest {
     assertThat(MqttFrameValidator.fixedHeaderProblem(0xA2)).isNull();
     assertThat(MqttFrameValidator.fixedHeaderProblem(0xA0)).isNotNull(); // [MQTT-3.10.1-1]
     assertThat(MqttFrameValidator.fixedHeaderProblem(0x36)).isNotNull(); // QoS 3 [MQTT-3.3.1-4]
-    assertThat(MqttFrameValidator.fixedHeaderProblem(0x38)).isNotNull(); // DUP with QoS 0 [MQTT-3.3.1-2]
+    assertThat(MqttFrameValidator.fixedHeaderProblem(0x38))
+        .isNotNull(); // DUP with QoS 0 [MQTT-3.3.1-2]
     assertThat(MqttFrameValidator.fixedHeaderProblem(0x3D)).isNull(); // DUP, QoS 2, RETAIN
     assertThat(MqttFrameValidator.fixedHeaderProblem(0x00)).isNotNull(); // reserved type 0
   }
@@ -110,17 +116,15 @@ class MqttFrameValidatorTest {
 
   @Test
   void illFormedUtf8TopicIsMalformed() {
-    List<Object> out = feed(
-        0x30, 0x04,
-        0x00, 0x02, 0xC3, 0x28); // 0xC3 0x28 is not UTF-8 [MQTT-1.5.3-1]
+    List<Object> out =
+        feed(0x30, 0x04, 0x00, 0x02, 0xC3, 0x28); // 0xC3 0x28 is not UTF-8 [MQTT-1.5.3-1]
     assertThat(((ProtocolViolation) out.get(0)).reason()).isEqualTo(ReasonCode.MALFORMED_PACKET);
   }
 
   @Test
   void encodedSurrogateInTopicIsMalformed() {
-    List<Object> out = feed(
-        0x30, 0x05,
-        0x00, 0x03, 0xED, 0xA0, 0x80); // U+D800 encoded [MQTT-1.5.3-1]
+    List<Object> out =
+        feed(0x30, 0x05, 0x00, 0x03, 0xED, 0xA0, 0x80); // U+D800 encoded [MQTT-1.5.3-1]
     assertThat(((ProtocolViolation) out.get(0)).reason()).isEqualTo(ReasonCode.MALFORMED_PACKET);
   }
 
@@ -129,8 +133,10 @@ class MqttFrameValidatorTest {
     List<Object> out = feed(0x40, 0x01, 0x00); // PUBACK needs 2 bytes of packet id
     assertThat(out.get(out.size() - 1)).isEqualTo(FrameEnd.INSTANCE);
     long packets = out.stream().filter(o -> o != FrameEnd.INSTANCE).count();
-    List<Object> failures = out.stream()
-        .filter(o -> o instanceof MqttMessage m && m.decoderResult().isFailure()).toList();
+    List<Object> failures =
+        out.stream()
+            .filter(o -> o instanceof MqttMessage m && m.decoderResult().isFailure())
+            .toList();
     assertThat(packets == 0 || failures.size() == 1).isTrue();
     release(out);
   }

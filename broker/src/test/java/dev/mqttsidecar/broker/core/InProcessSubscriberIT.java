@@ -43,7 +43,8 @@ class InProcessSubscriberIT {
     fixture.close();
   }
 
-  private static SubscriptionRequest request(String session, String filter, int maxInflight, Duration expiry) {
+  private static SubscriptionRequest request(
+      String session, String filter, int maxInflight, Duration expiry) {
     return new SubscriptionRequest(session, filter, Qos.EXACTLY_ONCE, maxInflight, expiry);
   }
 
@@ -77,9 +78,15 @@ class InProcessSubscriberIT {
 
   @Test
   void invalidFilterIsRejected() {
-    assertThatThrownBy(() -> broker.subscribe(request("s", "a/#/b", 1, Duration.ZERO), RecordingSubscriber.manual()))
+    assertThatThrownBy(
+            () ->
+                broker.subscribe(
+                    request("s", "a/#/b", 1, Duration.ZERO), RecordingSubscriber.manual()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> broker.subscribe(request("s", "$share//a", 1, Duration.ZERO), RecordingSubscriber.manual()))
+    assertThatThrownBy(
+            () ->
+                broker.subscribe(
+                    request("s", "$share//a", 1, Duration.ZERO), RecordingSubscriber.manual()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -179,10 +186,13 @@ class InProcessSubscriberIT {
 
   @Test
   void sessionExpiresAfterItsInterval() throws Exception {
-    Subscription s = broker.subscribe(request("short", "t", 10, Duration.ofMillis(200)), RecordingSubscriber.manual());
+    Subscription s =
+        broker.subscribe(
+            request("short", "t", 10, Duration.ofMillis(200)), RecordingSubscriber.manual());
     s.close();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(
-        () -> publish("t", "x", Qos.AT_LEAST_ONCE).matchedSubscribers() == 0);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> publish("t", "x", Qos.AT_LEAST_ONCE).matchedSubscribers() == 0);
   }
 
   @Test
@@ -208,7 +218,8 @@ class InProcessSubscriberIT {
     Subscription s1 = broker.subscribe(request("m1", "$share/g/jobs/#", 10, Duration.ZERO), m1);
     broker.subscribe(request("m2", "$share/g/jobs/#", 10, Duration.ZERO), m2);
     for (int i = 0; i < 4; i++) {
-      assertThat(publish("jobs/" + i, "j" + i, Qos.AT_LEAST_ONCE).matchedSubscribers()).isEqualTo(1);
+      assertThat(publish("jobs/" + i, "j" + i, Qos.AT_LEAST_ONCE).matchedSubscribers())
+          .isEqualTo(1);
     }
     List<String> got1 = List.of(text(m1.next()), text(m1.next()));
     List<String> got2 = List.of(text(m2.next()), text(m2.next()));
@@ -246,14 +257,18 @@ class InProcessSubscriberIT {
 
   @Test
   void durableGroupQueuesWithoutMembersAndANewMemberPicksUp() throws Exception {
-    Subscription s = broker.subscribe(request("m1", "$share/workers/t", 10, Duration.ofMinutes(1)), RecordingSubscriber.manual());
+    Subscription s =
+        broker.subscribe(
+            request("m1", "$share/workers/t", 10, Duration.ofMinutes(1)),
+            RecordingSubscriber.manual());
     s.close();
     for (int i = 0; i < 3; i++) {
       assertThat(publish("t", "q" + i, Qos.AT_LEAST_ONCE).matchedSubscribers()).isEqualTo(1);
     }
     RecordingSubscriber m2 = RecordingSubscriber.autoAck();
     broker.subscribe(request("m2", "$share/workers/t", 10, Duration.ZERO), m2);
-    assertThat(List.of(text(m2.next()), text(m2.next()), text(m2.next()))).containsExactly("q0", "q1", "q2");
+    assertThat(List.of(text(m2.next()), text(m2.next()), text(m2.next())))
+        .containsExactly("q0", "q1", "q2");
   }
 
   @Test
@@ -261,8 +276,16 @@ class InProcessSubscriberIT {
     RecordingSubscriber sub = RecordingSubscriber.autoAck();
     Subscription s = broker.subscribe(request("s", "t", 10, Duration.ZERO), sub);
     s.pause();
-    broker.publish(new Message("t", "old".getBytes(UTF_8), Qos.AT_LEAST_ONCE, false,
-        dev.mqttsidecar.broker.MessageProperties.NONE, java.time.Instant.now().plusMillis(100))).get();
+    broker
+        .publish(
+            new Message(
+                "t",
+                "old".getBytes(UTF_8),
+                Qos.AT_LEAST_ONCE,
+                false,
+                dev.mqttsidecar.broker.MessageProperties.NONE,
+                java.time.Instant.now().plusMillis(100)))
+        .get();
     publish("t", "fresh", Qos.AT_LEAST_ONCE);
     Thread.sleep(250);
     s.resume();
@@ -286,7 +309,8 @@ class InProcessSubscriberIT {
     }
   }
 
-  private static Delivery pollEither(RecordingSubscriber a, RecordingSubscriber b) throws InterruptedException {
+  private static Delivery pollEither(RecordingSubscriber a, RecordingSubscriber b)
+      throws InterruptedException {
     for (int i = 0; i < 50; i++) {
       try {
         return a.next(Duration.ofMillis(50));

@@ -19,13 +19,13 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Debian's {@code mosquitto_pub}/{@code mosquitto_sub} (package mosquitto-clients) exchange QoS 0/1/2
- * and retained messages through the broker, with MQTT 3.1.1 and 5.0.
+ * Debian's {@code mosquitto_pub}/{@code mosquitto_sub} (package mosquitto-clients) exchange QoS
+ * 0/1/2 and retained messages through the broker, with MQTT 3.1.1 and 5.0.
  */
 @ExtendWith(LeakCheck.class)
 class MosquittoInteropIT {
@@ -35,7 +35,8 @@ class MosquittoInteropIT {
 
   @BeforeAll
   static void requireClients() {
-    assumeTrue(onPath("mosquitto_pub") && onPath("mosquitto_sub"),
+    assumeTrue(
+        onPath("mosquitto_pub") && onPath("mosquitto_sub"),
         "mosquitto-clients not installed (apt-get install -y mosquitto-clients)");
   }
 
@@ -66,32 +67,56 @@ class MosquittoInteropIT {
   }
 
   private List<String> base(String exe, String version) {
-    return new ArrayList<>(List.of(exe, "-h", "127.0.0.1", "-p", String.valueOf(fixture.port()), "-V", version));
+    return new ArrayList<>(
+        List.of(exe, "-h", "127.0.0.1", "-p", String.valueOf(fixture.port()), "-V", version));
   }
 
-  /** Starts mosquitto_sub for one message, printing "retain|qos|topic|payload", and waits until subscribed. */
-  private Process subscriber(String version, String clientId, String topic, int qos) throws IOException {
+  /**
+   * Starts mosquitto_sub for one message, printing "retain|qos|topic|payload", and waits until
+   * subscribed.
+   */
+  private Process subscriber(String version, String clientId, String topic, int qos)
+      throws IOException {
     return subscriber(version, clientId, topic, qos, true);
   }
 
-  private Process subscriber(String version, String clientId, String topic, int qos, boolean awaitSubscribed)
+  private Process subscriber(
+      String version, String clientId, String topic, int qos, boolean awaitSubscribed)
       throws IOException {
     List<String> cmd = base("mosquitto_sub", version);
-    cmd.addAll(List.of("-i", clientId, "-t", topic, "-q", String.valueOf(qos), "-C", "1",
-        "-W", String.valueOf(TIMEOUT_SECONDS), "-F", "%r|%q|%t|%p"));
+    cmd.addAll(
+        List.of(
+            "-i",
+            clientId,
+            "-t",
+            topic,
+            "-q",
+            String.valueOf(qos),
+            "-C",
+            "1",
+            "-W",
+            String.valueOf(TIMEOUT_SECONDS),
+            "-F",
+            "%r|%q|%t|%p"));
     Process p = start(cmd);
     if (!awaitSubscribed) {
       return p;
     }
     EmbeddedBroker broker = (EmbeddedBroker) fixture.broker();
-    Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).until(() ->
-        broker.services().sessions().all().stream().anyMatch(s -> s.subscriptions().containsKey(topic)));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+        .until(
+            () ->
+                broker.services().sessions().all().stream()
+                    .anyMatch(s -> s.subscriptions().containsKey(topic)));
     return p;
   }
 
-  private void publish(String version, String topic, String payload, int qos, boolean retain) throws Exception {
+  private void publish(String version, String topic, String payload, int qos, boolean retain)
+      throws Exception {
     List<String> cmd = base("mosquitto_pub", version);
-    cmd.addAll(List.of("-i", "pub-" + version, "-t", topic, "-m", payload, "-q", String.valueOf(qos)));
+    cmd.addAll(
+        List.of("-i", "pub-" + version, "-t", topic, "-m", payload, "-q", String.valueOf(qos)));
     if (retain) {
       cmd.add("-r");
     }
@@ -101,7 +126,9 @@ class MosquittoInteropIT {
   }
 
   private static String output(Process p) throws Exception {
-    assertThat(p.waitFor(TIMEOUT_SECONDS + 5, TimeUnit.SECONDS)).as("mosquitto_sub finished").isTrue();
+    assertThat(p.waitFor(TIMEOUT_SECONDS + 5, TimeUnit.SECONDS))
+        .as("mosquitto_sub finished")
+        .isTrue();
     String out = new String(p.getInputStream().readAllBytes(), UTF_8).trim();
     assertThat(p.exitValue()).as(out).isZero();
     return out;
@@ -121,7 +148,8 @@ class MosquittoInteropIT {
   void retainedMessages(String version) throws Exception {
     String topic = "interop/retained/" + version;
     publish(version, topic, "kept", 1, true);
-    // The retained message arrives at once and the client exits: no need to wait for the subscription.
+    // The retained message arrives at once and the client exits: no need to wait for the
+    // subscription.
     Process sub = subscriber(version, "rsub-" + version, topic, 2, false);
     assertThat(output(sub)).isEqualTo("1|1|" + topic + "|kept");
     // An empty retained message clears it.
@@ -129,7 +157,9 @@ class MosquittoInteropIT {
     clear.addAll(List.of("-i", "clear", "-t", topic, "-n", "-r", "-q", "1"));
     Process p = start(clear);
     assertThat(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fixture.broker().retained().get(topic).isEmpty());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> fixture.broker().retained().get(topic).isEmpty());
   }
 
   @ParameterizedTest(name = "sub {0}, pub {1}")

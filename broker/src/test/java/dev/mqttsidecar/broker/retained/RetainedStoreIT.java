@@ -15,8 +15,8 @@ import dev.mqttsidecar.broker.RetainedWriteResult;
 import dev.mqttsidecar.broker.SubscriptionRequest;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
-import dev.mqttsidecar.broker.testing.RecordingSubscriber;
 import dev.mqttsidecar.broker.testing.MutableClock;
+import dev.mqttsidecar.broker.testing.RecordingSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +56,14 @@ class RetainedStoreIT {
 
   @Test
   void insertUpdateDeleteWithVersions() throws Exception {
-    RetainedWriteResult created = write(RetainedWrite.set(msg("$state/a", "1"), RetainedWrite.ABSENT));
+    RetainedWriteResult created =
+        write(RetainedWrite.set(msg("$state/a", "1"), RetainedWrite.ABSENT));
     assertThat(created.applied()).isTrue();
     long v1 = created.versions().get(0);
-    assertThat(broker.retained().get("$state/a")).get().extracting(RetainedMessage::version).isEqualTo(v1);
+    assertThat(broker.retained().get("$state/a"))
+        .get()
+        .extracting(RetainedMessage::version)
+        .isEqualTo(v1);
 
     RetainedWriteResult dup = write(RetainedWrite.set(msg("$state/a", "x"), RetainedWrite.ABSENT));
     assertThat(dup.status()).isEqualTo(RetainedWriteResult.Status.CONFLICT);
@@ -80,45 +84,51 @@ class RetainedStoreIT {
   @Test
   void multiWriteIsAllOrNothingAndSeesEarlierWritesOfTheBatch() throws Exception {
     write(RetainedWrite.set(msg("k/a", "a0"), RetainedWrite.ANY_VERSION));
-    RetainedWriteResult failed = write(
-        RetainedWrite.set(msg("k/b", "b1"), RetainedWrite.ABSENT),
-        RetainedWrite.set(msg("k/a", "a1"), 999_999));
+    RetainedWriteResult failed =
+        write(
+            RetainedWrite.set(msg("k/b", "b1"), RetainedWrite.ABSENT),
+            RetainedWrite.set(msg("k/a", "a1"), 999_999));
     assertThat(failed.status()).isEqualTo(RetainedWriteResult.Status.CONFLICT);
     assertThat(failed.failedIndex()).isEqualTo(1);
     assertThat(broker.retained().get("k/b")).isEmpty();
 
-    RetainedWriteResult ok = write(
-        RetainedWrite.set(msg("k/b", "b1"), RetainedWrite.ABSENT),
-        RetainedWrite.delete("k/a", RetainedWrite.ANY_VERSION),
-        RetainedWrite.set(msg("k/a", "a2"), RetainedWrite.ABSENT));
+    RetainedWriteResult ok =
+        write(
+            RetainedWrite.set(msg("k/b", "b1"), RetainedWrite.ABSENT),
+            RetainedWrite.delete("k/a", RetainedWrite.ANY_VERSION),
+            RetainedWrite.set(msg("k/a", "a2"), RetainedWrite.ABSENT));
     assertThat(ok.applied()).isTrue();
     assertThat(ok.versions().get(0)).isLessThan(ok.versions().get(2));
     assertThat(text(broker.retained().get("k/a").orElseThrow())).isEqualTo("a2");
 
     // A later write in the batch must name the version the earlier one produced.
     long vb = ok.versions().get(0);
-    RetainedWriteResult chained = write(
-        RetainedWrite.set(msg("k/b", "b2"), vb),
-        RetainedWrite.set(msg("k/b", "b3"), vb + 1_000_000));
+    RetainedWriteResult chained =
+        write(
+            RetainedWrite.set(msg("k/b", "b2"), vb),
+            RetainedWrite.set(msg("k/b", "b3"), vb + 1_000_000));
     assertThat(chained.status()).isEqualTo(RetainedWriteResult.Status.CONFLICT);
     assertThat(text(broker.retained().get("k/b").orElseThrow())).isEqualTo("b1");
   }
 
   @Test
   void invalidTopicIsRejectedAndNothingWritten() throws Exception {
-    RetainedWriteResult r = write(
-        RetainedWrite.set(msg("ok", "1"), RetainedWrite.ANY_VERSION),
-        RetainedWrite.set(msg("bad/+", "2"), RetainedWrite.ANY_VERSION));
+    RetainedWriteResult r =
+        write(
+            RetainedWrite.set(msg("ok", "1"), RetainedWrite.ANY_VERSION),
+            RetainedWrite.set(msg("bad/+", "2"), RetainedWrite.ANY_VERSION));
     assertThat(r.status()).isEqualTo(RetainedWriteResult.Status.INVALID);
     assertThat(broker.retained().get("ok")).isEmpty();
   }
 
   @Test
   void versionsIncreaseAcrossAllIngresses() throws Exception {
-    long v1 = write(RetainedWrite.set(msg("t/1", "a"), RetainedWrite.ANY_VERSION)).versions().get(0);
+    long v1 =
+        write(RetainedWrite.set(msg("t/1", "a"), RetainedWrite.ANY_VERSION)).versions().get(0);
     broker.publish(msg("t/2", "b")).get();
     long v2 = broker.retained().get("t/2").orElseThrow().version();
-    long v3 = write(RetainedWrite.set(msg("t/1", "c"), RetainedWrite.ANY_VERSION)).versions().get(0);
+    long v3 =
+        write(RetainedWrite.set(msg("t/1", "c"), RetainedWrite.ANY_VERSION)).versions().get(0);
     assertThat(v1).isLessThan(v2);
     assertThat(v2).isLessThan(v3);
   }
@@ -128,16 +138,27 @@ class RetainedStoreIT {
     write(RetainedWrite.set(msg("p/b", "b"), RetainedWrite.ANY_VERSION));
     write(RetainedWrite.set(msg("p/a", "a"), RetainedWrite.ANY_VERSION));
     write(RetainedWrite.set(msg("q/a", "x"), RetainedWrite.ANY_VERSION));
-    Message expiring = new Message("p/c", "c".getBytes(UTF_8), Qos.AT_LEAST_ONCE, true, MessageProperties.NONE,
-        clock.instant().plusSeconds(10));
+    Message expiring =
+        new Message(
+            "p/c",
+            "c".getBytes(UTF_8),
+            Qos.AT_LEAST_ONCE,
+            true,
+            MessageProperties.NONE,
+            clock.instant().plusSeconds(10));
     write(RetainedWrite.set(expiring, RetainedWrite.ANY_VERSION));
-    assertThat(broker.retained().list("p/")).extracting(m -> m.message().topic()).containsExactly("p/a", "p/b", "p/c");
+    assertThat(broker.retained().list("p/"))
+        .extracting(m -> m.message().topic())
+        .containsExactly("p/a", "p/b", "p/c");
 
     clock.advance(Duration.ofSeconds(11));
     assertThat(broker.retained().get("p/c")).isEmpty();
-    assertThat(broker.retained().list("p/")).extracting(m -> m.message().topic()).containsExactly("p/a", "p/b");
+    assertThat(broker.retained().list("p/"))
+        .extracting(m -> m.message().topic())
+        .containsExactly("p/a", "p/b");
     // An expired message counts as absent for an insert.
-    assertThat(write(RetainedWrite.set(msg("p/c", "new"), RetainedWrite.ABSENT)).applied()).isTrue();
+    assertThat(write(RetainedWrite.set(msg("p/c", "new"), RetainedWrite.ABSENT)).applied())
+        .isTrue();
   }
 
   @Test
@@ -151,8 +172,10 @@ class RetainedStoreIT {
   @Test
   void liveSubscribersReceiveFinalValuesIncludingDeletes() throws Exception {
     RecordingSubscriber sub = RecordingSubscriber.autoAck();
-    broker.subscribe(new SubscriptionRequest("w", "$state/#", Qos.AT_LEAST_ONCE, 10, Duration.ZERO), sub);
-    write(RetainedWrite.set(msg("$state/x", "1"), RetainedWrite.ANY_VERSION),
+    broker.subscribe(
+        new SubscriptionRequest("w", "$state/#", Qos.AT_LEAST_ONCE, 10, Duration.ZERO), sub);
+    write(
+        RetainedWrite.set(msg("$state/x", "1"), RetainedWrite.ANY_VERSION),
         RetainedWrite.set(msg("$state/x", "2"), RetainedWrite.ANY_VERSION),
         RetainedWrite.set(msg("$state/y", "y"), RetainedWrite.ANY_VERSION));
     Delivery x = sub.next();
@@ -176,20 +199,26 @@ class RetainedStoreIT {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < incrementsEach; i++) {
-            for (int attempt = 0; attempt < 10_000; attempt++) {
-              RetainedMessage cur = broker.retained().get("counter").orElseThrow();
-              int n = Integer.parseInt(text(cur)) + 1;
-              RetainedWriteResult r = broker.retained()
-                  .write(List.of(RetainedWrite.set(msg("counter", "" + n), cur.version()))).join();
-              if (r.applied()) {
-                break;
-              }
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < incrementsEach; i++) {
+                    for (int attempt = 0; attempt < 10_000; attempt++) {
+                      RetainedMessage cur = broker.retained().get("counter").orElseThrow();
+                      int n = Integer.parseInt(text(cur)) + 1;
+                      RetainedWriteResult r =
+                          broker
+                              .retained()
+                              .write(
+                                  List.of(RetainedWrite.set(msg("counter", "" + n), cur.version())))
+                              .join();
+                      if (r.applied()) {
+                        break;
+                      }
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -197,7 +226,8 @@ class RetainedStoreIT {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(text(broker.retained().get("counter").orElseThrow())).isEqualTo("" + writers * incrementsEach);
+    assertThat(text(broker.retained().get("counter").orElseThrow()))
+        .isEqualTo("" + writers * incrementsEach);
   }
 
   @Test
@@ -205,8 +235,10 @@ class RetainedStoreIT {
     broker.publish(msg("r/1", "one")).get();
     broker.publish(msg("r/2", "two")).get();
     RecordingSubscriber sub = RecordingSubscriber.autoAck();
-    broker.subscribe(new SubscriptionRequest("s", "r/+", Qos.AT_LEAST_ONCE, 10, Duration.ZERO), sub);
-    List<String> got = List.of(RecordingSubscriber.text(sub.next()), RecordingSubscriber.text(sub.next()));
+    broker.subscribe(
+        new SubscriptionRequest("s", "r/+", Qos.AT_LEAST_ONCE, 10, Duration.ZERO), sub);
+    List<String> got =
+        List.of(RecordingSubscriber.text(sub.next()), RecordingSubscriber.text(sub.next()));
     assertThat(got).containsExactlyInAnyOrder("one", "two");
     assertThat(sub.all()).allMatch(d -> d.message().retain());
   }

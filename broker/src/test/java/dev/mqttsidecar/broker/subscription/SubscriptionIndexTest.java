@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import dev.mqttsidecar.broker.session.Counters;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SessionContext;
@@ -17,8 +18,16 @@ import org.junit.jupiter.api.Test;
 
 class SubscriptionIndexTest {
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-  private final SessionContext ctx = new SessionContext(Runnable::run, timers, Clock.systemUTC(), 10,
-      BrokerConfig.QueueOverflow.DROP_NEWEST, new Counters(), s -> {});
+  private final SessionContext ctx =
+      new SessionContext(
+          Runnable::run,
+          timers,
+          Clock.systemUTC(),
+          10,
+          BrokerConfig.QueueOverflow.DROP_NEWEST,
+          new Counters(),
+          s -> {},
+          QueuePersistence.NONE);
   private final SubscriptionIndex index = new SubscriptionIndex(ctx);
   private final TopicRules rules = TopicRules.SPEC;
 
@@ -44,7 +53,8 @@ class SubscriptionIndexTest {
     sub(b, "#", Qos.EXACTLY_ONCE);
     var m = index.match("x/y");
     assertThat(m.sessions()).containsOnlyKeys(a, b);
-    assertThat(SubscriptionIndex.maxQos(m.sessions().get(b))).isEqualTo(Qos.EXACTLY_ONCE); // [MQTT-3.3.4-2]
+    assertThat(SubscriptionIndex.maxQos(m.sessions().get(b)))
+        .isEqualTo(Qos.EXACTLY_ONCE); // [MQTT-3.3.4-2]
     assertThat(index.match("x").sessions()).containsOnlyKeys(b);
     assertThat(index.match("$x/y").sessions()).isEmpty(); // [MQTT-4.7.2-1]
   }
@@ -52,9 +62,13 @@ class SubscriptionIndexTest {
   @Test
   void resubscribeReplacesAndUnsubscribeRemoves() {
     Session a = session("a");
-    assertThat(index.subscribe(a, rules.parseFilter("t"), SubscriptionOptions.of(Qos.AT_MOST_ONCE))).isTrue();
-    assertThat(index.subscribe(a, rules.parseFilter("t"), SubscriptionOptions.of(Qos.EXACTLY_ONCE))).isFalse(); // [MQTT-3.8.4-3]
-    assertThat(index.match("t").sessions().get(a)).extracting(SubscriptionOptions::qos).containsExactly(Qos.EXACTLY_ONCE);
+    assertThat(index.subscribe(a, rules.parseFilter("t"), SubscriptionOptions.of(Qos.AT_MOST_ONCE)))
+        .isTrue();
+    assertThat(index.subscribe(a, rules.parseFilter("t"), SubscriptionOptions.of(Qos.EXACTLY_ONCE)))
+        .isFalse(); // [MQTT-3.8.4-3]
+    assertThat(index.match("t").sessions().get(a))
+        .extracting(SubscriptionOptions::qos)
+        .containsExactly(Qos.EXACTLY_ONCE);
     assertThat(index.unsubscribe(a, rules.parseFilter("t"))).isTrue();
     assertThat(index.unsubscribe(a, rules.parseFilter("t"))).isFalse();
     assertThat(index.match("t").count()).isZero();

@@ -35,9 +35,21 @@ class TopicRulesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a/#/b", "a#", "a/b+", "#/a", "$share/g", "$share//a", "$share/g+/a", "$share/g/"})
+  @ValueSource(
+      strings = {
+        "",
+        "a/#/b",
+        "a#",
+        "a/b+",
+        "#/a",
+        "$share/g",
+        "$share//a",
+        "$share/g+/a",
+        "$share/g/"
+      })
   void invalidFilters(String filter) {
-    assertThatThrownBy(() -> rules.parseFilter(filter)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> rules.parseFilter(filter))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

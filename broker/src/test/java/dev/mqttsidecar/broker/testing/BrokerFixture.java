@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A broker on 127.0.0.1 and a free port, plus client factories; closing it disconnects the clients it
- * made and stops the broker.
+ * A broker on 127.0.0.1 and a free port, plus client factories; closing it disconnects the clients
+ * it made and stops the broker.
  */
 public final class BrokerFixture implements AutoCloseable {
   private final Broker broker;
@@ -76,19 +76,21 @@ public final class BrokerFixture implements AutoCloseable {
 
   /** Disconnects {@code client} when the fixture closes, if still connected. */
   public void track(Mqtt5BlockingClient client) {
-    closeables.add(() -> {
-      if (client.getState().isConnected()) {
-        client.disconnect();
-      }
-    });
+    closeables.add(
+        () -> {
+          if (client.getState().isConnected()) {
+            client.disconnect();
+          }
+        });
   }
 
   public void track(Mqtt3BlockingClient client) {
-    closeables.add(() -> {
-      if (client.getState().isConnected()) {
-        client.disconnect();
-      }
-    });
+    closeables.add(
+        () -> {
+          if (client.getState().isConnected()) {
+            client.disconnect();
+          }
+        });
   }
 
   @Override

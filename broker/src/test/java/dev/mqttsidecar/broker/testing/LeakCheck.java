@@ -85,7 +85,8 @@ public final class LeakCheck implements BeforeAllCallback, AfterAllCallback {
       String first = REPORTS.get(0);
       int n = REPORTS.size();
       REPORTS.clear();
-      throw new AssertionError(n + " Netty leak report(s) in " + context.getDisplayName() + ":\n" + first);
+      throw new AssertionError(
+          n + " Netty leak report(s) in " + context.getDisplayName() + ":\n" + first);
     }
   }
 }

@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * A byte-level MQTT client for malformed input and exact packet assertions. Every read is bounded by
- * a timeout.
+ * A byte-level MQTT client for malformed input and exact packet assertions. Every read is bounded
+ * by a timeout.
  */
 public final class RawMqttClient implements AutoCloseable {
 
@@ -38,7 +38,13 @@ public final class RawMqttClient implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "Packet[type=" + type() + ", flags=" + flags() + ", body=" + Arrays.toString(body) + "]";
+      return "Packet[type="
+          + type()
+          + ", flags="
+          + flags()
+          + ", body="
+          + Arrays.toString(body)
+          + "]";
     }
   }
 
@@ -205,24 +211,36 @@ public final class RawMqttClient implements AutoCloseable {
 
   /** CONNECT for 3.1.1 (level 4) with only a client id. */
   public static byte[] connect311(String clientId, boolean cleanSession, int keepAlive) {
-    return packet(0x10, concat(str("MQTT"), bytes(4, cleanSession ? 0x02 : 0x00), u16(keepAlive), str(clientId)));
+    return packet(
+        0x10,
+        concat(str("MQTT"), bytes(4, cleanSession ? 0x02 : 0x00), u16(keepAlive), str(clientId)));
   }
 
   /** CONNECT for 5.0 (level 5) with only a client id and no properties. */
   public static byte[] connect5(String clientId, boolean cleanStart, int keepAlive) {
-    return packet(0x10, concat(str("MQTT"), bytes(5, cleanStart ? 0x02 : 0x00), u16(keepAlive), bytes(0), str(clientId)));
+    return packet(
+        0x10,
+        concat(
+            str("MQTT"),
+            bytes(5, cleanStart ? 0x02 : 0x00),
+            u16(keepAlive),
+            bytes(0),
+            str(clientId)));
   }
 
   /** PUBLISH for 3.1.1 (no properties). */
-  public static byte[] publish311(String topic, int qos, boolean retain, boolean dup, int packetId, byte[] payload) {
+  public static byte[] publish311(
+      String topic, int qos, boolean retain, boolean dup, int packetId, byte[] payload) {
     int header = 0x30 | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0);
     return packet(header, concat(str(topic), qos > 0 ? u16(packetId) : new byte[0], payload));
   }
 
   /** PUBLISH for 5.0 with empty properties. */
-  public static byte[] publish5(String topic, int qos, boolean retain, boolean dup, int packetId, byte[] payload) {
+  public static byte[] publish5(
+      String topic, int qos, boolean retain, boolean dup, int packetId, byte[] payload) {
     int header = 0x30 | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 1 : 0);
-    return packet(header, concat(str(topic), qos > 0 ? u16(packetId) : new byte[0], bytes(0), payload));
+    return packet(
+        header, concat(str(topic), qos > 0 ? u16(packetId) : new byte[0], bytes(0), payload));
   }
 
   /** SUBSCRIBE (3.1.1 form) for one filter. */

@@ -31,7 +31,8 @@ class ConnectIT {
 
   @Test
   void mqtt311ConnAckIsExact() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.connect311("raw1", true, 30));
       assertThat(c.read().bytes()).containsExactly(0x20, 0x02, 0x00, 0x00); // [MQTT-3.2.2-1]
       c.send(RawMqttClient.PINGREQ);
@@ -41,7 +42,8 @@ class ConnectIT {
 
   @Test
   void unsupportedProtocolLevelGetsReturnCode1() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(packet(0x10, concat(str("MQTT"), bytes(9, 0x02), u16(30), str("x"))));
       assertThat(c.read().bytes()).containsExactly(0x20, 0x02, 0x00, 0x01); // [MQTT-3.1.2-2]
       assertThat(c.closedWithin(WAIT)).isTrue();
@@ -50,20 +52,52 @@ class ConnectIT {
 
   @Test
   void reservedConnectFlagClosesTheConnection() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
-      c.send(packet(0x10, concat(str("MQTT"), bytes(4, 0x03), u16(30), str("x")))); // [MQTT-3.1.2-3]
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
+      c.send(
+          packet(0x10, concat(str("MQTT"), bytes(4, 0x03), u16(30), str("x")))); // [MQTT-3.1.2-3]
+      assertThat(c.closedWithin(WAIT)).isTrue();
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "flags {0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      ints = {
+        0x02 | 0x08, // will QoS 1 without will flag [MQTT-3.1.2-13]
+        0x02 | 0x20, // will retain without will flag [MQTT-3.1.2-15]
+        0x02 | 0x04 | 0x18, // will QoS 3 [MQTT-3.1.2-14]
+        0x02 | 0x40
+      }) // password without user name [MQTT-3.1.2-22]
+  void forbiddenConnectFlagCombinationsAreRefused(int flags) throws Exception {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
+      byte[] will = (flags & 0x04) != 0 ? concat(str("w"), str("m")) : new byte[0];
+      byte[] password = (flags & 0x40) != 0 ? str("pw") : new byte[0];
+      c.send(
+          packet(
+              0x10, concat(str("MQTT"), bytes(4, flags), u16(30), str("flags"), will, password)));
+      // Either refused with CONNACK 0x02 or closed by the decoder; never accepted.
+      try {
+        Packet p = c.read(WAIT);
+        assertThat(p.type()).isEqualTo(RawMqttClient.CONNACK);
+        assertThat(p.body()[1] & 0xFF).isNotZero();
+      } catch (java.io.EOFException closed) {
+        // closed without CONNACK, as [MQTT-3.2.2-5] allows for a malformed CONNECT
+      }
       assertThat(c.closedWithin(WAIT)).isTrue();
     }
   }
 
   @Test
   void emptyClientIdWithPersistentSessionIsRejectedIn311() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.connect311("", false, 30));
       assertThat(c.read().bytes()).containsExactly(0x20, 0x02, 0x00, 0x02); // [MQTT-3.1.3-8]
       assertThat(c.closedWithin(WAIT)).isTrue();
     }
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.connect311("", true, 30));
       assertThat(c.read().bytes()).containsExactly(0x20, 0x02, 0x00, 0x00); // [MQTT-3.1.3-6]
     }
@@ -72,8 +106,11 @@ class ConnectIT {
   @Test
   void emptyClientIdGetsAnAssignedIdIn5() throws Exception {
     try (BrokerFixture f = BrokerFixture.start()) {
-      Mqtt5BlockingClient c = com.hivemq.client.mqtt.mqtt5.Mqtt5Client.builder()
-          .serverHost("127.0.0.1").serverPort(f.port()).buildBlocking();
+      Mqtt5BlockingClient c =
+          com.hivemq.client.mqtt.mqtt5.Mqtt5Client.builder()
+              .serverHost("127.0.0.1")
+              .serverPort(f.port())
+              .buildBlocking();
       Mqtt5ConnAck ack = c.connect();
       assertThat(ack.getAssignedClientIdentifier()).isPresent(); // [MQTT-3.2.2-16]
       assertThat(ack.getAssignedClientIdentifier().get().toString()).isNotEmpty();
@@ -83,7 +120,8 @@ class ConnectIT {
 
   @Test
   void secondConnectIsAProtocolError() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.connect5("twice", true, 30));
       assertThat(c.read().type()).isEqualTo(RawMqttClient.CONNACK);
       c.send(RawMqttClient.connect5("twice", true, 30));
@@ -96,7 +134,8 @@ class ConnectIT {
 
   @Test
   void firstPacketMustBeConnect() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.PINGREQ);
       assertThat(c.closedWithin(WAIT)).isTrue(); // [MQTT-3.1.0-1]
     }
@@ -104,17 +143,47 @@ class ConnectIT {
 
   @Test
   void authenticationFailureCodes() throws Exception {
-    BrokerConfig.Builder cfg = BrokerConfig.builder()
-        .authenticator((id, user, pass, remote) -> "alice".equals(user)
-            && pass != null && "secret".equals(new String(pass, StandardCharsets.UTF_8)));
+    BrokerConfig.Builder cfg =
+        BrokerConfig.builder()
+            .authenticator(
+                (id, user, pass, remote) ->
+                    "alice".equals(user)
+                        && pass != null
+                        && "secret".equals(new String(pass, StandardCharsets.UTF_8)));
     try (BrokerFixture f = BrokerFixture.start(cfg)) {
-      Mqtt5BlockingClient bad = f.mqtt5("c5").simpleAuth().username("bob").password("x".getBytes()).applySimpleAuth().buildBlocking();
-      assertThatThrownBy(bad::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
-          e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
-      var bad3 = f.mqtt3("c3").simpleAuth().username("bob").password("x".getBytes()).applySimpleAuth().buildBlocking();
-      assertThatThrownBy(bad3::connect).isInstanceOfSatisfying(Mqtt3ConnAckException.class,
-          e -> assertThat(e.getMqttMessage().getReturnCode()).isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD));
-      Mqtt5BlockingClient good = f.mqtt5("ok").simpleAuth().username("alice").password("secret".getBytes()).applySimpleAuth().buildBlocking();
+      Mqtt5BlockingClient bad =
+          f.mqtt5("c5")
+              .simpleAuth()
+              .username("bob")
+              .password("x".getBytes())
+              .applySimpleAuth()
+              .buildBlocking();
+      assertThatThrownBy(bad::connect)
+          .isInstanceOfSatisfying(
+              Mqtt5ConnAckException.class,
+              e ->
+                  assertThat(e.getMqttMessage().getReasonCode())
+                      .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+      var bad3 =
+          f.mqtt3("c3")
+              .simpleAuth()
+              .username("bob")
+              .password("x".getBytes())
+              .applySimpleAuth()
+              .buildBlocking();
+      assertThatThrownBy(bad3::connect)
+          .isInstanceOfSatisfying(
+              Mqtt3ConnAckException.class,
+              e ->
+                  assertThat(e.getMqttMessage().getReturnCode())
+                      .isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD));
+      Mqtt5BlockingClient good =
+          f.mqtt5("ok")
+              .simpleAuth()
+              .username("alice")
+              .password("secret".getBytes())
+              .applySimpleAuth()
+              .buildBlocking();
       assertThat(good.connect().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
       good.disconnect();
     }
@@ -125,8 +194,12 @@ class ConnectIT {
     try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().maxConnections(1))) {
       f.connect5("first");
       Mqtt5BlockingClient second = f.mqtt5("second").buildBlocking();
-      assertThatThrownBy(second::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
-          e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.QUOTA_EXCEEDED));
+      assertThatThrownBy(second::connect)
+          .isInstanceOfSatisfying(
+              Mqtt5ConnAckException.class,
+              e ->
+                  assertThat(e.getMqttMessage().getReasonCode())
+                      .isEqualTo(Mqtt5ConnAckReasonCode.QUOTA_EXCEEDED));
       try (RawMqttClient c = f.raw()) {
         c.send(RawMqttClient.connect311("third", true, 30));
         assertThat(c.read().bytes()).containsExactly(0x20, 0x02, 0x00, 0x03);
@@ -136,7 +209,8 @@ class ConnectIT {
 
   @Test
   void keepAliveExpiryClosesAfterOneAndAHalfIntervals() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.connect5("idle", true, 1));
       assertThat(c.read().type()).isEqualTo(RawMqttClient.CONNACK);
       long start = System.nanoTime();
@@ -151,7 +225,8 @@ class ConnectIT {
 
   @Test
   void pingsKeepTheConnectionAlive() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.connect311("pinger", true, 1));
       c.read();
       for (int i = 0; i < 4; i++) {
@@ -164,7 +239,8 @@ class ConnectIT {
 
   @Test
   void serverKeepAliveIsAnnouncedAndApplied() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().serverKeepAlive(Duration.ofSeconds(7)))) {
+    try (BrokerFixture f =
+        BrokerFixture.start(BrokerConfig.builder().serverKeepAlive(Duration.ofSeconds(7)))) {
       Mqtt5BlockingClient c = f.mqtt5("ka").buildBlocking();
       Mqtt5ConnAck ack = c.connectWith().keepAlive(60).send();
       assertThat(ack.getServerKeepAlive()).hasValue(7);

@@ -35,7 +35,9 @@ class LimitsIT {
 
   @Test
   void connAckAdvertisesTheLimits() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().receiveMaximum(7).maxPacketSize(5000).topicAliasMaximum(3))) {
+    try (BrokerFixture f =
+        BrokerFixture.start(
+            BrokerConfig.builder().receiveMaximum(7).maxPacketSize(5000).topicAliasMaximum(3))) {
       Mqtt5BlockingClient c = f.mqtt5("adv").buildBlocking();
       Mqtt5ConnAck ack = c.connect();
       assertThat(ack.getRestrictions().getReceiveMaximum()).isEqualTo(7);
@@ -49,7 +51,8 @@ class LimitsIT {
 
   @Test
   void receiveMaximumExceededDisconnectsWith0x93() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().receiveMaximum(2)); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().receiveMaximum(2));
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.connect5("rm", true, 30));
       c.read();
       // QoS 2 publishes stay unacknowledged until PUBREL: three in a row exceed 2 [MQTT-3.3.4-9].
@@ -64,12 +67,25 @@ class LimitsIT {
 
   @Test
   void topicLengthAndLevelLimitsApplyToPublish() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().maxTopicLength(10).maxTopicLevels(3))) {
-      assertThat(f.broker().publish(Message.of("a/b/c/d", new byte[0], Qos.AT_MOST_ONCE, false)).get().status())
+    try (BrokerFixture f =
+        BrokerFixture.start(BrokerConfig.builder().maxTopicLength(10).maxTopicLevels(3))) {
+      assertThat(
+              f.broker()
+                  .publish(Message.of("a/b/c/d", new byte[0], Qos.AT_MOST_ONCE, false))
+                  .get()
+                  .status())
           .isEqualTo(PublishResult.Status.INVALID_TOPIC);
-      assertThat(f.broker().publish(Message.of("abcdefghijk", new byte[0], Qos.AT_MOST_ONCE, false)).get().status())
+      assertThat(
+              f.broker()
+                  .publish(Message.of("abcdefghijk", new byte[0], Qos.AT_MOST_ONCE, false))
+                  .get()
+                  .status())
           .isEqualTo(PublishResult.Status.INVALID_TOPIC);
-      assertThat(f.broker().publish(Message.of("a/+", new byte[0], Qos.AT_MOST_ONCE, false)).get().status())
+      assertThat(
+              f.broker()
+                  .publish(Message.of("a/+", new byte[0], Qos.AT_MOST_ONCE, false))
+                  .get()
+                  .status())
           .isEqualTo(PublishResult.Status.INVALID_TOPIC);
       try (RawMqttClient c = f.raw()) {
         c.send(RawMqttClient.connect5("long", true, 30));
@@ -83,7 +99,8 @@ class LimitsIT {
 
   @Test
   void maxSubscriptionsPerClientGivesQuotaExceeded() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().maxSubscriptionsPerClient(2))) {
+    try (BrokerFixture f =
+        BrokerFixture.start(BrokerConfig.builder().maxSubscriptionsPerClient(2))) {
       Mqtt5BlockingClient c = f.connect5("subs");
       c.subscribeWith().topicFilter("a").send();
       c.subscribeWith().topicFilter("b").send();
@@ -100,17 +117,18 @@ class LimitsIT {
 
   @Test
   void authorizerDeniesPublishAndSubscribe() throws Exception {
-    Authorizer onlyPublic = new Authorizer() {
-      @Override
-      public boolean mayPublish(String clientId, String username, String topic) {
-        return topic.startsWith("public/");
-      }
+    Authorizer onlyPublic =
+        new Authorizer() {
+          @Override
+          public boolean mayPublish(String clientId, String username, String topic) {
+            return topic.startsWith("public/");
+          }
 
-      @Override
-      public boolean maySubscribe(String clientId, String username, String filter) {
-        return filter.startsWith("public/");
-      }
-    };
+          @Override
+          public boolean maySubscribe(String clientId, String username, String filter) {
+            return filter.startsWith("public/");
+          }
+        };
     try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().authorizer(onlyPublic))) {
       Mqtt5BlockingClient c = f.connect5("authz");
       Mqtt5SubAck ack;
@@ -125,14 +143,16 @@ class LimitsIT {
         raw.read();
         raw.send(RawMqttClient.publish5("secret/x", 1, false, false, 9, bytes(1)));
         Packet puback = raw.readType(RawMqttClient.PUBACK);
-        assertThat(puback.bytes()).containsExactly(0x40, 0x04, 0x00, 0x09, 0x87, 0x00); // reason 0x87, empty properties
+        assertThat(puback.bytes())
+            .containsExactly(0x40, 0x04, 0x00, 0x09, 0x87, 0x00); // reason 0x87, empty properties
       }
       try (RawMqttClient raw = f.raw()) {
         raw.send(RawMqttClient.connect311("raw311", true, 30));
         raw.read();
         raw.send(RawMqttClient.publish311("secret/x", 1, false, false, 9, bytes(1)));
         // 3.1.1 has no failure code: a plain PUBACK, and the message goes nowhere [MQTT-3.3.5-2].
-        assertThat(raw.readType(RawMqttClient.PUBACK).bytes()).containsExactly(0x40, 0x02, 0x00, 0x09);
+        assertThat(raw.readType(RawMqttClient.PUBACK).bytes())
+            .containsExactly(0x40, 0x02, 0x00, 0x09);
       }
     }
   }
@@ -141,15 +161,25 @@ class LimitsIT {
   void inboundTopicAliasesResolve() throws Exception {
     try (BrokerFixture f = BrokerFixture.start()) {
       Mqtt5BlockingClient sub = f.connect5("aliassub");
-      try (var in = sub.publishes(MqttGlobalPublishFilter.ALL); RawMqttClient c = f.raw()) {
+      try (var in = sub.publishes(MqttGlobalPublishFilter.ALL);
+          RawMqttClient c = f.raw()) {
         sub.subscribeWith().topicFilter("aliased/topic").qos(MqttQos.AT_LEAST_ONCE).send();
         c.send(RawMqttClient.connect5("aliaspub", true, 30));
         c.read();
-        // Topic Alias (0x23) = 1 with the topic, then alias only with an empty topic [MQTT-3.3.2-12].
-        c.send(packet(0x30, concat(str("aliased/topic"), bytes(3, 0x23, 0, 1), "one".getBytes(UTF_8))));
+        // Topic Alias (0x23) = 1 with the topic, then alias only with an empty topic
+        // [MQTT-3.3.2-12].
+        c.send(
+            packet(
+                0x30, concat(str("aliased/topic"), bytes(3, 0x23, 0, 1), "one".getBytes(UTF_8))));
         c.send(packet(0x30, concat(str(""), bytes(3, 0x23, 0, 1), "two".getBytes(UTF_8))));
-        assertThat(new String(in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8)).isEqualTo("one");
-        assertThat(new String(in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8)).isEqualTo("two");
+        assertThat(
+                new String(
+                    in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8))
+            .isEqualTo("one");
+        assertThat(
+                new String(
+                    in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8))
+            .isEqualTo("two");
         // An alias above the maximum is a protocol error 0x94 [MQTT-3.3.2-9].
         c.send(packet(0x30, concat(str("x"), bytes(3, 0x23, 0xFF, 0xFF), bytes(1))));
         assertThat(c.readType(RawMqttClient.DISCONNECT).body()[0] & 0xFF).isEqualTo(0x94);
@@ -160,21 +190,28 @@ class LimitsIT {
   @Test
   void tooLargePublishThroughTheApiIsRejected() throws Exception {
     try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().maxPacketSize(100))) {
-      assertThat(f.broker().publish(Message.of("t", new byte[200], Qos.AT_MOST_ONCE, false)).get().status())
+      assertThat(
+              f.broker()
+                  .publish(Message.of("t", new byte[200], Qos.AT_MOST_ONCE, false))
+                  .get()
+                  .status())
           .isEqualTo(PublishResult.Status.TOO_LARGE);
     }
   }
 
   @Test
   void unsubscribeInvalidFilterInRawForm() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(); RawMqttClient c = f.raw()) {
+    try (BrokerFixture f = BrokerFixture.start();
+        RawMqttClient c = f.raw()) {
       c.send(RawMqttClient.connect5("unsub", true, 30));
       c.read();
       c.send(packet(0xA2, concat(u16(4), bytes(0), str("a/#/b"), str("nope"))));
       Packet ack = c.readType(RawMqttClient.UNSUBACK);
-      assertThat(ack.bytes()).containsExactly(0xB0, 0x05, 0x00, 0x04, 0x00, 0x8F, 0x11); // [MQTT-3.11.3-1]
+      assertThat(ack.bytes())
+          .containsExactly(0xB0, 0x05, 0x00, 0x04, 0x00, 0x8F, 0x11); // [MQTT-3.11.3-1]
       c.send(RawMqttClient.subscribe5(5, "a/#/b", 1));
-      assertThat(c.readType(RawMqttClient.SUBACK).bytes()).containsExactly(0x90, 0x04, 0x00, 0x05, 0x00, 0x8F);
+      assertThat(c.readType(RawMqttClient.SUBACK).bytes())
+          .containsExactly(0x90, 0x04, 0x00, 0x05, 0x00, 0x8F);
     }
   }
 }

@@ -78,10 +78,16 @@ class RetainedIT {
     try (var inPlain = plain.publishes(MqttGlobalPublishFilter.ALL);
         var inRap = rap.publishes(MqttGlobalPublishFilter.ALL)) {
       plain.subscribeWith().topicFilter("live").qos(MqttQos.AT_LEAST_ONCE).send();
-      rap.subscribeWith().topicFilter("live").qos(MqttQos.AT_LEAST_ONCE).retainAsPublished(true).send();
+      rap.subscribeWith()
+          .topicFilter("live")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .retainAsPublished(true)
+          .send();
       retain("live", "v", MqttQos.AT_LEAST_ONCE);
-      assertThat(inPlain.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isFalse(); // [MQTT-3.3.1-12]
-      assertThat(inRap.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isTrue(); // [MQTT-3.3.1-13]
+      assertThat(inPlain.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+          .isFalse(); // [MQTT-3.3.1-12]
+      assertThat(inRap.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+          .isTrue(); // [MQTT-3.3.1-13]
     }
   }
 
@@ -91,12 +97,14 @@ class RetainedIT {
     try (var in = sub.publishes(MqttGlobalPublishFilter.ALL)) {
       sub.subscribeWith().topicFilter("l3").qos(MqttQos.AT_LEAST_ONCE).send();
       retain("l3", "v", MqttQos.AT_LEAST_ONCE);
-      assertThat(in.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isFalse(); // [MQTT-3.3.1-9]
+      assertThat(in.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+          .isFalse(); // [MQTT-3.3.1-9]
     }
     Mqtt3BlockingClient late = fixture.connect3("late3");
     try (var in = late.publishes(MqttGlobalPublishFilter.ALL)) {
       late.subscribeWith().topicFilter("l3").qos(MqttQos.AT_LEAST_ONCE).send();
-      assertThat(in.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain()).isTrue(); // [MQTT-3.3.1-8]
+      assertThat(in.receive(5, TimeUnit.SECONDS).orElseThrow().isRetain())
+          .isTrue(); // [MQTT-3.3.1-8]
     }
   }
 
@@ -106,17 +114,37 @@ class RetainedIT {
     Mqtt5BlockingClient sub = fixture.connect5("sub");
     try (var in = sub.publishes(MqttGlobalPublishFilter.ALL)) {
       // 0: always sent [MQTT-3.3.1-9]
-      sub.subscribeWith().topicFilter("h").qos(MqttQos.AT_LEAST_ONCE).retainHandling(Mqtt5RetainHandling.SEND).send();
+      sub.subscribeWith()
+          .topicFilter("h")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .retainHandling(Mqtt5RetainHandling.SEND)
+          .send();
       assertThat(in.receive(5, TimeUnit.SECONDS)).isPresent();
-      sub.subscribeWith().topicFilter("h").qos(MqttQos.AT_LEAST_ONCE).retainHandling(Mqtt5RetainHandling.SEND).send();
+      sub.subscribeWith()
+          .topicFilter("h")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .retainHandling(Mqtt5RetainHandling.SEND)
+          .send();
       assertThat(in.receive(5, TimeUnit.SECONDS)).isPresent();
       // 1: only for a new subscription [MQTT-3.3.1-10]
-      sub.subscribeWith().topicFilter("h").qos(MqttQos.AT_LEAST_ONCE).retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).send();
+      sub.subscribeWith()
+          .topicFilter("h")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
+          .send();
       assertThat(in.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
-      sub.subscribeWith().topicFilter("+").qos(MqttQos.AT_LEAST_ONCE).retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).send();
+      sub.subscribeWith()
+          .topicFilter("+")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST)
+          .send();
       assertThat(in.receive(5, TimeUnit.SECONDS)).isPresent();
       // 2: never [MQTT-3.3.1-11]
-      sub.subscribeWith().topicFilter("#").qos(MqttQos.AT_LEAST_ONCE).retainHandling(Mqtt5RetainHandling.DO_NOT_SEND).send();
+      sub.subscribeWith()
+          .topicFilter("#")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .retainHandling(Mqtt5RetainHandling.DO_NOT_SEND)
+          .send();
       assertThat(in.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
     }
   }

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Clean and persistent sessions, offline queues, resend on resume, takeover, QoS 2 exactly once. */
+/**
+ * Clean and persistent sessions, offline queues, resend on resume, takeover, QoS 2 exactly once.
+ */
 @ExtendWith(LeakCheck.class)
 class SessionIT {
   private BrokerFixture fixture;
@@ -49,6 +51,22 @@ class SessionIT {
     fixture.close();
   }
 
+  /** Waits until the broker has processed the client's disconnect. */
+  private void awaitOffline(String clientId) {
+    awaitOffline(fixture, clientId);
+  }
+
+  static void awaitOffline(BrokerFixture f, String clientId) {
+    var sessions = ((EmbeddedBroker) f.broker()).services().sessions();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              var s = sessions.get(clientId);
+              return s == null || !s.isOnline();
+            });
+  }
+
   private void publish(String topic, String payload, Qos qos) throws Exception {
     fixture.broker().publish(Message.of(topic, payload.getBytes(UTF_8), qos, false)).get();
   }
@@ -59,19 +77,23 @@ class SessionIT {
     assertThat(c.connectWith().cleanSession(false).send().isSessionPresent()).isFalse();
     c.subscribeWith().topicFilter("q").qos(MqttQos.AT_LEAST_ONCE).send();
     c.disconnect();
+    awaitOffline("p3");
     publish("q", "while-away", Qos.AT_LEAST_ONCE);
     publish("q", "qos0-not-queued", Qos.AT_MOST_ONCE);
 
     Mqtt3BlockingClient again = fixture.mqtt3("p3").buildBlocking();
     try (var in = again.publishes(MqttGlobalPublishFilter.ALL)) {
-      assertThat(again.connectWith().cleanSession(false).send().isSessionPresent()).isTrue(); // [MQTT-3.2.2-2]
-      assertThat(new String(in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8))
+      assertThat(again.connectWith().cleanSession(false).send().isSessionPresent())
+          .isTrue(); // [MQTT-3.2.2-2]
+      assertThat(
+              new String(in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8))
           .isEqualTo("while-away");
       assertThat(in.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
     }
     again.disconnect();
     Mqtt3BlockingClient clean = fixture.mqtt3("p3").buildBlocking();
-    assertThat(clean.connectWith().cleanSession(true).send().isSessionPresent()).isFalse(); // [MQTT-3.2.2-1]
+    assertThat(clean.connectWith().cleanSession(true).send().isSessionPresent())
+        .isFalse(); // [MQTT-3.2.2-1]
     clean.disconnect();
   }
 
@@ -82,12 +104,24 @@ class SessionIT {
     c.subscribeWith().topicFilter("e").qos(MqttQos.AT_LEAST_ONCE).send();
     c.disconnect();
     Mqtt5BlockingClient back = fixture.mqtt5("p5").buildBlocking();
-    assertThat(back.connectWith().cleanStart(false).sessionExpiryInterval(1).send().isSessionPresent()).isTrue();
+    assertThat(
+            back.connectWith().cleanStart(false).sessionExpiryInterval(1).send().isSessionPresent())
+        .isTrue();
     back.disconnect();
-    Awaitility.await().atMost(Duration.ofSeconds(5)).until(
-        () -> fixture.broker().publish(Message.of("e", new byte[0], Qos.AT_LEAST_ONCE, false)).get().matchedSubscribers() == 0);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                fixture
+                        .broker()
+                        .publish(Message.of("e", new byte[0], Qos.AT_LEAST_ONCE, false))
+                        .get()
+                        .matchedSubscribers()
+                    == 0);
     Mqtt5BlockingClient late = fixture.mqtt5("p5").buildBlocking();
-    assertThat(late.connectWith().cleanStart(false).sessionExpiryInterval(1).send().isSessionPresent()).isFalse(); // the expired session is gone
+    assertThat(
+            late.connectWith().cleanStart(false).sessionExpiryInterval(1).send().isSessionPresent())
+        .isFalse(); // the expired session is gone
     late.disconnect();
   }
 
@@ -98,29 +132,41 @@ class SessionIT {
     c.subscribeWith().topicFilter("cs").qos(MqttQos.AT_LEAST_ONCE).send();
     c.disconnect();
     Mqtt5BlockingClient fresh = fixture.mqtt5("cs").buildBlocking();
-    assertThat(fresh.connectWith().cleanStart(true).send().isSessionPresent()).isFalse(); // [MQTT-3.1.2-4]
+    assertThat(fresh.connectWith().cleanStart(true).send().isSessionPresent())
+        .isFalse(); // [MQTT-3.1.2-4]
     fresh.disconnect();
-    assertThat(fixture.broker().publish(Message.of("cs", new byte[0], Qos.AT_LEAST_ONCE, false)).get()
-        .matchedSubscribers()).isZero();
+    assertThat(
+            fixture
+                .broker()
+                .publish(Message.of("cs", new byte[0], Qos.AT_LEAST_ONCE, false))
+                .get()
+                .matchedSubscribers())
+        .isZero();
   }
 
   @Test
   void sessionTakeoverDisconnectsTheOldConnectionWith0x8E() throws Exception {
     List<Mqtt5DisconnectReasonCode> seen = new ArrayList<>();
-    Mqtt5BlockingClient first = fixture.mqtt5("dup")
-        .addDisconnectedListener(ctx -> {
-          if (ctx.getCause() instanceof com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException e) {
-            synchronized (seen) {
-              seen.add(e.getMqttMessage().getReasonCode());
-            }
-          }
-        })
-        .buildBlocking();
+    Mqtt5BlockingClient first =
+        fixture
+            .mqtt5("dup")
+            .addDisconnectedListener(
+                ctx -> {
+                  if (ctx.getCause()
+                      instanceof
+                      com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException e) {
+                    synchronized (seen) {
+                      seen.add(e.getMqttMessage().getReasonCode());
+                    }
+                  }
+                })
+            .buildBlocking();
     first.connect();
     Mqtt5BlockingClient second = fixture.connect5("dup");
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !first.getState().isConnected());
     synchronized (seen) {
-      assertThat(seen).containsExactly(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER); // [MQTT-3.1.4-3]
+      assertThat(seen)
+          .containsExactly(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER); // [MQTT-3.1.4-3]
     }
     assertThat(second.getState().isConnected()).isTrue();
   }
@@ -149,7 +195,9 @@ class SessionIT {
       c.send(RawMqttClient.connect311("resume", false, 60));
       c.read();
       c.send(RawMqttClient.PINGREQ);
-      assertThat(c.read().type()).as("nothing resent after PUBACK").isEqualTo(RawMqttClient.PINGRESP);
+      assertThat(c.read().type())
+          .as("nothing resent after PUBACK")
+          .isEqualTo(RawMqttClient.PINGRESP);
     }
   }
 
@@ -164,7 +212,8 @@ class SessionIT {
       Packet p = c.readType(PUBLISH);
       int id = RawMqttClient.u16(p.body(), 3);
       c.send(RawMqttClient.pubAck(PUBREC, id));
-      assertThat(c.read().bytes()).containsExactly(0x62, 0x02, id >> 8, id & 0xFF); // [MQTT-4.3.3-4]
+      assertThat(c.read().bytes())
+          .containsExactly(0x62, 0x02, id >> 8, id & 0xFF); // [MQTT-4.3.3-4]
     }
     try (RawMqttClient c = fixture.raw()) {
       c.send(RawMqttClient.connect311("q2out", false, 60));
@@ -180,7 +229,9 @@ class SessionIT {
   @Test
   void duplicateQos2PublishIsDeliveredOnce() throws Exception {
     RecordingSubscriber rec = RecordingSubscriber.autoAck();
-    fixture.broker().subscribe(new SubscriptionRequest("watch", "d", Qos.EXACTLY_ONCE, 10, Duration.ZERO), rec);
+    fixture
+        .broker()
+        .subscribe(new SubscriptionRequest("watch", "d", Qos.EXACTLY_ONCE, 10, Duration.ZERO), rec);
     try (RawMqttClient c = fixture.raw()) {
       c.send(RawMqttClient.connect311("q2in", false, 60));
       c.read();
@@ -210,6 +261,7 @@ class SessionIT {
     c.connectWith().cleanSession(false).send();
     c.subscribeWith().topicFilter("b").qos(MqttQos.AT_LEAST_ONCE).send();
     c.disconnect();
+    awaitOffline("bounded");
     for (int i = 0; i < 8; i++) {
       publish("b", "m" + i, Qos.AT_LEAST_ONCE);
     }
@@ -220,7 +272,8 @@ class SessionIT {
       again.connectWith().cleanSession(false).send();
       List<String> got = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
-        got.add(new String(in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8));
+        got.add(
+            new String(in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8));
       }
       assertThat(got).containsExactly("m0", "m1", "m2", "m3", "m4"); // DROP_NEWEST by default
       assertThat(in.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
@@ -230,20 +283,32 @@ class SessionIT {
 
   @Test
   void dropOldestKeepsTheNewestMessages() throws Exception {
-    try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().maxQueuedMessages(2)
-        .queueOverflow(BrokerConfig.QueueOverflow.DROP_OLDEST))) {
+    try (BrokerFixture f =
+        BrokerFixture.start(
+            BrokerConfig.builder()
+                .maxQueuedMessages(2)
+                .queueOverflow(BrokerConfig.QueueOverflow.DROP_OLDEST))) {
       Mqtt3BlockingClient c = f.mqtt3("old").buildBlocking();
       c.connectWith().cleanSession(false).send();
       c.subscribeWith().topicFilter("o").qos(MqttQos.AT_LEAST_ONCE).send();
       c.disconnect();
+      awaitOffline(f, "old");
       for (int i = 0; i < 4; i++) {
-        f.broker().publish(Message.of("o", ("m" + i).getBytes(UTF_8), Qos.AT_LEAST_ONCE, false)).get();
+        f.broker()
+            .publish(Message.of("o", ("m" + i).getBytes(UTF_8), Qos.AT_LEAST_ONCE, false))
+            .get();
       }
       Mqtt3BlockingClient again = f.mqtt3("old").buildBlocking();
       try (var in = again.publishes(MqttGlobalPublishFilter.ALL)) {
         again.connectWith().cleanSession(false).send();
-        assertThat(new String(in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8)).isEqualTo("m2");
-        assertThat(new String(in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8)).isEqualTo("m3");
+        assertThat(
+                new String(
+                    in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8))
+            .isEqualTo("m2");
+        assertThat(
+                new String(
+                    in.receive(5, TimeUnit.SECONDS).orElseThrow().getPayloadAsBytes(), UTF_8))
+            .isEqualTo("m3");
       }
       again.disconnect();
     }
@@ -258,7 +323,9 @@ class SessionIT {
         c.send(RawMqttClient.subscribe311(1, "w", 1));
         c.readType(RawMqttClient.SUBACK);
         for (int i = 0; i < 4; i++) {
-          f.broker().publish(Message.of("w", ("m" + i).getBytes(UTF_8), Qos.AT_LEAST_ONCE, false)).get();
+          f.broker()
+              .publish(Message.of("w", ("m" + i).getBytes(UTF_8), Qos.AT_LEAST_ONCE, false))
+              .get();
         }
         Packet p1 = c.readType(PUBLISH);
         c.readType(PUBLISH);

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Shared subscriptions $share/{group}/{filter} for 5.0 and (as Mosquitto and HiveMQ do) 3.1.1 clients. */
+/**
+ * Shared subscriptions $share/{group}/{filter} for 5.0 and (as Mosquitto and HiveMQ do) 3.1.1
+ * clients.
+ */
 @ExtendWith(LeakCheck.class)
 class SharedSubscriptionIT {
   private BrokerFixture fixture;
@@ -36,11 +39,15 @@ class SharedSubscriptionIT {
   }
 
   private int publish(String topic, String payload) throws Exception {
-    return fixture.broker().publish(Message.of(topic, payload.getBytes(UTF_8), Qos.AT_LEAST_ONCE, false)).get()
+    return fixture
+        .broker()
+        .publish(Message.of(topic, payload.getBytes(UTF_8), Qos.AT_LEAST_ONCE, false))
+        .get()
         .matchedSubscribers();
   }
 
-  private static List<String> drain(Mqtt5BlockingClient.Mqtt5Publishes in) throws InterruptedException {
+  private static List<String> drain(Mqtt5BlockingClient.Mqtt5Publishes in)
+      throws InterruptedException {
     List<String> got = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       var p = in.receive(300, TimeUnit.MILLISECONDS);
@@ -81,7 +88,8 @@ class SharedSubscriptionIT {
   void mqtt311ClientsCanShare() throws Exception {
     Mqtt3BlockingClient a = fixture.connect3("a3");
     Mqtt3BlockingClient b = fixture.connect3("b3");
-    try (var inA = a.publishes(MqttGlobalPublishFilter.ALL); var inB = b.publishes(MqttGlobalPublishFilter.ALL)) {
+    try (var inA = a.publishes(MqttGlobalPublishFilter.ALL);
+        var inB = b.publishes(MqttGlobalPublishFilter.ALL)) {
       a.subscribeWith().topicFilter("$share/g3/t").qos(MqttQos.AT_LEAST_ONCE).send();
       b.subscribeWith().topicFilter("$share/g3/t").qos(MqttQos.AT_LEAST_ONCE).send();
       publish("t", "1");
@@ -99,6 +107,7 @@ class SharedSubscriptionIT {
     a.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
     a.subscribeWith().topicFilter("$share/pg/q").qos(MqttQos.AT_LEAST_ONCE).send();
     a.disconnect();
+    SessionIT.awaitOffline(fixture, "pa");
     for (int i = 0; i < 3; i++) {
       assertThat(publish("q", "q" + i)).isEqualTo(1);
     }

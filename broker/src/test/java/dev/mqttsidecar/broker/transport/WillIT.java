@@ -41,9 +41,15 @@ class WillIT {
 
   /** CONNECT 3.1.1 with a will (QoS 1, retained). */
   private static byte[] connectWithWill311(String clientId, String topic, String message) {
-    return RawMqttClient.packet(0x10, RawMqttClient.concat(
-        RawMqttClient.str("MQTT"), RawMqttClient.bytes(4, 0x02 | 0x04 | 0x08 | 0x20), RawMqttClient.u16(60),
-        RawMqttClient.str(clientId), RawMqttClient.str(topic), RawMqttClient.str(message)));
+    return RawMqttClient.packet(
+        0x10,
+        RawMqttClient.concat(
+            RawMqttClient.str("MQTT"),
+            RawMqttClient.bytes(4, 0x02 | 0x04 | 0x08 | 0x20),
+            RawMqttClient.u16(60),
+            RawMqttClient.str(clientId),
+            RawMqttClient.str(topic),
+            RawMqttClient.str(message)));
   }
 
   @Test
@@ -73,9 +79,20 @@ class WillIT {
   @Test
   void mqtt5DisconnectWithWillMessageSendsTheWill() throws Exception {
     Mqtt5BlockingClient c = fixture.mqtt5("w5").buildBlocking();
-    c.connectWith().willPublish().topic("will/w5").payload("bye".getBytes(UTF_8)).qos(MqttQos.AT_LEAST_ONCE)
-        .contentType("text/plain").userProperties().add("a", "b").applyUserProperties().applyWillPublish().send();
-    c.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send(); // [MQTT-3.14.4-3]
+    c.connectWith()
+        .willPublish()
+        .topic("will/w5")
+        .payload("bye".getBytes(UTF_8))
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .contentType("text/plain")
+        .userProperties()
+        .add("a", "b")
+        .applyUserProperties()
+        .applyWillPublish()
+        .send();
+    c.disconnectWith()
+        .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+        .send(); // [MQTT-3.14.4-3]
     Mqtt5Publish p = wills.receive(5, TimeUnit.SECONDS).orElseThrow();
     assertThat(new String(p.getPayloadAsBytes(), UTF_8)).isEqualTo("bye");
     assertThat(p.getContentType().orElseThrow().toString()).isEqualTo("text/plain");
@@ -85,7 +102,12 @@ class WillIT {
   @Test
   void mqtt5NormalDisconnectDiscardsTheWill() throws Exception {
     Mqtt5BlockingClient c = fixture.mqtt5("n5").buildBlocking();
-    c.connectWith().willPublish().topic("will/n5").payload("no".getBytes(UTF_8)).applyWillPublish().send();
+    c.connectWith()
+        .willPublish()
+        .topic("will/n5")
+        .payload("no".getBytes(UTF_8))
+        .applyWillPublish()
+        .send();
     c.disconnect();
     assertThat(wills.receive(500, TimeUnit.MILLISECONDS)).isEmpty();
   }
@@ -125,15 +147,23 @@ class WillIT {
   }
 
   /** CONNECT 5.0 with session expiry and a will with a Will Delay Interval. */
-  private static byte[] connect5WithDelayedWill(String clientId, String topic, int delaySeconds, int sessionExpiry) {
+  private static byte[] connect5WithDelayedWill(
+      String clientId, String topic, int delaySeconds, int sessionExpiry) {
     byte[] connectProps = RawMqttClient.concat(RawMqttClient.bytes(0x11), int32(sessionExpiry));
     byte[] willProps = RawMqttClient.concat(RawMqttClient.bytes(0x18), int32(delaySeconds));
-    return RawMqttClient.packet(0x10, RawMqttClient.concat(
-        RawMqttClient.str("MQTT"), RawMqttClient.bytes(5, 0x04 | 0x08), RawMqttClient.u16(60),
-        RawMqttClient.bytes(connectProps.length), connectProps,
-        RawMqttClient.str(clientId),
-        RawMqttClient.bytes(willProps.length), willProps,
-        RawMqttClient.str(topic), RawMqttClient.str("delayed-will")));
+    return RawMqttClient.packet(
+        0x10,
+        RawMqttClient.concat(
+            RawMqttClient.str("MQTT"),
+            RawMqttClient.bytes(5, 0x04 | 0x08),
+            RawMqttClient.u16(60),
+            RawMqttClient.bytes(connectProps.length),
+            connectProps,
+            RawMqttClient.str(clientId),
+            RawMqttClient.bytes(willProps.length),
+            willProps,
+            RawMqttClient.str(topic),
+            RawMqttClient.str("delayed-will")));
   }
 
   private static byte[] int32(int v) {

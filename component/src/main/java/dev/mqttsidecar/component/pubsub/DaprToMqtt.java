@@ -22,8 +22,9 @@ import java.util.TreeMap;
 final class DaprToMqtt {
   /**
    * User property on messages whose Dapr publisher handed over bytes that are neither a CloudEvent
-   * nor flagged {@code rawPayload}: such a publisher (Dapr's conformance suite, a direct gRPC client)
-   * expects subscribers to get the bytes unchanged, so inbound conversion leaves them alone.
+   * nor flagged {@code rawPayload}: such a publisher (Dapr's conformance suite, a direct gRPC
+   * client) expects subscribers to get the bytes unchanged, so inbound conversion leaves them
+   * alone.
    */
   static final String VERBATIM = "mqtt-sidecar-verbatim";
 
@@ -46,7 +47,8 @@ final class DaprToMqtt {
    * @param rawPayload whether the publisher asked for no CloudEvent envelope
    * @throws IllegalArgumentException if a binary-mode event's {@code data_base64} is not base64
    */
-  Converted convert(byte[] data, String contentType, Map<String, String> metadata, boolean rawPayload) {
+  Converted convert(
+      byte[] data, String contentType, Map<String, String> metadata, boolean rawPayload) {
     if (!rawPayload && CloudEventJson.isCloudEvent(data)) {
       if (mode == CloudEventsMode.STRUCTURED) {
         return new Converted(data, CloudEventJson.CONTENT_TYPE, userProperties(metadata, Set.of()));
@@ -96,7 +98,8 @@ final class DaprToMqtt {
   }
 
   /** Non-control metadata in key order, skipping names already used. */
-  private static List<UserProperty> userProperties(Map<String, String> metadata, Set<String> taken) {
+  private static List<UserProperty> userProperties(
+      Map<String, String> metadata, Set<String> taken) {
     if (metadata.isEmpty()) {
       return List.of();
     }

@@ -28,13 +28,20 @@ final class FailedDeliveries {
   void failed(Delivery delivery, String reason) {
     RedeliveryPolicy.Decision decision = policy.onFailure(delivery.deliveryCount());
     if (decision instanceof RedeliveryPolicy.Redeliver r) {
-      log.debug("{} (delivery {}); redelivery in {} ms", reason, delivery.deliveryCount(), r.after().toMillis());
+      log.debug(
+          "{} (delivery {}); redelivery in {} ms",
+          reason,
+          delivery.deliveryCount(),
+          r.after().toMillis());
       delivery.nack(r.after());
     } else if (decision instanceof RedeliveryPolicy.DeadLetter d) {
       deadLetter(delivery, d.daprTopic(), reason);
     } else {
-      log.warn("{}: discarding a message on {} after {} deliveries; no deadLetterTopic set",
-          reason, delivery.message().topic(), delivery.deliveryCount());
+      log.warn(
+          "{}: discarding a message on {} after {} deliveries; no deadLetterTopic set",
+          reason,
+          delivery.message().topic(),
+          delivery.deliveryCount());
       delivery.ack();
     }
   }
@@ -42,8 +49,12 @@ final class FailedDeliveries {
   private void deadLetter(Delivery delivery, String daprTopic, String reason) {
     Message original = delivery.message();
     Message letter = original.withTopic(topics.toMqtt(daprTopic)).withRetain(false);
-    log.warn("{}: a message on {} failed {} deliveries; moving it to {}",
-        reason, original.topic(), delivery.deliveryCount(), daprTopic);
+    log.warn(
+        "{}: a message on {} failed {} deliveries; moving it to {}",
+        reason,
+        original.topic(),
+        delivery.deliveryCount(),
+        daprTopic);
     publisher
         .publish(letter)
         .thenAccept(
@@ -51,7 +62,10 @@ final class FailedDeliveries {
               if (outcome.ok()) {
                 delivery.ack();
               } else {
-                log.warn("dead letter publish to {} failed ({}); will retry", daprTopic, outcome.detail());
+                log.warn(
+                    "dead letter publish to {} failed ({}); will retry",
+                    daprTopic,
+                    outcome.detail());
                 delivery.nack(policy.backoff(1));
               }
             });

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Parses the string values daprd passes as metadata. Booleans follow Dapr's {@code IsTruthy}
- * spelling; durations are a number with an optional unit ({@code ms}, {@code s}, {@code m},
- * {@code h}) where a bare number means seconds: {@code "30"}, {@code "1.5s"}, {@code "500ms"}.
+ * spelling; durations are a number with an optional unit ({@code ms}, {@code s}, {@code m}, {@code
+ * h}) where a bare number means seconds: {@code "30"}, {@code "1.5s"}, {@code "500ms"}.
  */
 final class MetadataValues {
   private static final Set<String> TRUE = Set.of("true", "t", "yes", "y", "on", "1");

@@ -25,30 +25,36 @@ import java.util.regex.Pattern;
  * wraps the bytes itself; with content type {@code application/octet-stream} it rebuilds a
  * "binary-mode" event from {@code ce_*} metadata; with any other content type, including none, the
  * data must be a JSON CloudEvent or the delivery fails. The octet-stream path looks like the way to
- * mark a raw payload, but it does not carry the payload to the app: daprd's HTTP delivery posts the
- * raw bytes labelled {@code application/cloudevents+json}, and its gRPC delivery drops data whose
- * content type is neither text nor JSON. So raw payloads are never sent that way; they are always
- * sent as a JSON CloudEvent, which every daprd delivery path handles:
+ * mark a raw payload, but it does not carry the payload to the app: daprd sets the event's
+ * datacontenttype to application/octet-stream and keeps the bytes as raw data, so its gRPC delivery
+ * (GRPCEnvelopeFromSubscriptionMessage), which copies data only for text and JSON types, hands the
+ * app empty data, and its HTTP delivery posts the raw bytes labelled {@code
+ * application/cloudevents+json}. So raw payloads are never sent that way; they are sent as a JSON
+ * CloudEvent, which every daprd delivery path (HTTP, gRPC, streaming) handles:
  *
  * <ul>
- *   <li>{@code Propagate}: exactly the envelope daprd builds for {@code rawPayload} subscriptions
+ *   <li>{@code Propagate}: the envelope daprd itself builds for {@code rawPayload} subscriptions
  *       ({@code FromRawPayload}: random id, source {@code Dapr}, type {@code com.dapr.event.sent},
- *       the bytes in {@code data_base64}); apps see the same event as with any other broker.
+ *       the bytes in {@code data_base64}), with the MQTT Content Type, if any, as datacontenttype.
+ *       SDKs decode data_base64, so apps get the device's bytes unchanged.
  *   <li>{@code CreateOrRemap}: a CloudEvent describing the MQTT message: subject = MQTT topic, time
  *       of delivery, data typed by the MQTT Content Type (or sniffed: JSON, UTF-8 text, bytes), and
  *       MQTT 5 user properties with CloudEvent-compatible names as extension attributes.
  * </ul>
  *
- * <p>CloudEvents pass through unchanged: structured ones (Content Type {@code
- * application/cloudevents+json} or a JSON object with {@code specversion}) as they are, binary-mode
- * ones (a {@code specversion} user property) rebuilt as the equivalent structured event.
+ * <p>CloudEvents pass through unchanged: structured ones (a well-formed JSON object with a string
+ * {@code specversion}) as they are, binary-mode ones (a {@code specversion} user property) rebuilt
+ * as the equivalent structured event.
  */
 final class MqttToDapr {
   static final String MQTT_SOURCE = "mqtt-sidecar";
   static final String MQTT_TYPE = "dev.mqttsidecar.mqtt.message";
   private static final String DAPR_SOURCE = "Dapr";
   private static final String DAPR_TYPE = "com.dapr.event.sent";
-  /** [CE 1.0 3.1.1] attribute names: lower-case letters and digits, at most 20 SHOULD be supported. */
+
+  /**
+   * [CE 1.0 3.1.1] attribute names: lower-case letters and digits, at most 20 SHOULD be supported.
+   */
   private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
   /** What daprd receives in a PullMessagesResponse. */
@@ -77,13 +83,19 @@ final class MqttToDapr {
     if (rawSubscription || metadata.remove(DaprToMqtt.VERBATIM) != null) {
       return new Converted(payload, contentType == null ? "" : contentType, metadata);
     }
-    if (CloudEventJson.isCloudEventContentType(contentType)) {
+    // Precedence of the CloudEvents MQTT binding: the structured Content Type first, then a
+    // specversion user property (binary mode). The payload is checked even when the Content Type
+    // claims a CloudEvent: a device's malformed event would otherwise fail in daprd on every
+    // redelivery.
+    boolean structured = CloudEventJson.isCloudEvent(payload);
+    if (structured && CloudEventJson.isCloudEventContentType(contentType)) {
       return new Converted(payload, CloudEventJson.CONTENT_TYPE, metadata);
     }
     if (hasProperty(properties, CloudEventJson.SPEC_VERSION)) {
-      return new Converted(fromBinaryMode(payload, contentType, properties), CloudEventJson.CONTENT_TYPE, metadata);
+      return new Converted(
+          fromBinaryMode(payload, contentType, properties), CloudEventJson.CONTENT_TYPE, metadata);
     }
-    if (CloudEventJson.isCloudEvent(payload)) {
+    if (structured) {
       return new Converted(payload, CloudEventJson.CONTENT_TYPE, metadata);
     }
     ObjectNode event =
@@ -104,14 +116,16 @@ final class MqttToDapr {
     return metadata;
   }
 
-  private static byte[] fromBinaryMode(byte[] payload, String contentType, List<UserProperty> properties) {
+  private static byte[] fromBinaryMode(
+      byte[] payload, String contentType, List<UserProperty> properties) {
     ObjectNode event = CloudEventJson.MAPPER.createObjectNode();
     for (UserProperty p : properties) {
       if (isAttribute(p.name())) {
         event.put(p.name(), p.value());
       }
     }
-    String type = contentType != null ? contentType : textOrNull(event.get(CloudEventJson.DATA_CONTENT_TYPE));
+    String type =
+        contentType != null ? contentType : textOrNull(event.get(CloudEventJson.DATA_CONTENT_TYPE));
     event.remove(CloudEventJson.DATA_CONTENT_TYPE);
     putData(event, payload, type);
     return CloudEventJson.write(event);
@@ -121,7 +135,9 @@ final class MqttToDapr {
     ObjectNode event = CloudEventJson.MAPPER.createObjectNode();
     event.put("id", UUID.randomUUID().toString());
     event.put(CloudEventJson.SPEC_VERSION, "1.0");
-    event.put(CloudEventJson.DATA_CONTENT_TYPE, contentType != null ? contentType : CloudEventJson.OCTET_STREAM);
+    event.put(
+        CloudEventJson.DATA_CONTENT_TYPE,
+        contentType != null ? contentType : CloudEventJson.OCTET_STREAM);
     event.put("source", DAPR_SOURCE);
     event.put("type", DAPR_TYPE);
     event.put("topic", daprTopic);
@@ -131,7 +147,11 @@ final class MqttToDapr {
   }
 
   private ObjectNode createEvent(
-      Message message, byte[] payload, String contentType, String daprTopic, List<UserProperty> properties) {
+      Message message,
+      byte[] payload,
+      String contentType,
+      String daprTopic,
+      List<UserProperty> properties) {
     ObjectNode event = CloudEventJson.MAPPER.createObjectNode();
     event.put(CloudEventJson.SPEC_VERSION, "1.0");
     event.put("id", UUID.randomUUID().toString());
@@ -142,7 +162,9 @@ final class MqttToDapr {
     event.put("topic", daprTopic);
     event.put("pubsubname", pubsubName);
     for (UserProperty p : properties) {
-      if (isAttribute(p.name()) && !event.has(p.name()) && !p.name().equals(CloudEventJson.DATA_CONTENT_TYPE)) {
+      if (isAttribute(p.name())
+          && !event.has(p.name())
+          && !p.name().equals(CloudEventJson.DATA_CONTENT_TYPE)) {
         event.put(p.name(), p.value());
       }
     }
@@ -158,18 +180,23 @@ final class MqttToDapr {
     if (contentType == null || CloudEventJson.isJson(contentType)) {
       JsonNode value = CloudEventJson.parseValue(payload);
       if (value != null) {
-        event.put(CloudEventJson.DATA_CONTENT_TYPE, contentType != null ? contentType : "application/json");
+        event.put(
+            CloudEventJson.DATA_CONTENT_TYPE,
+            contentType != null ? contentType : "application/json");
         event.set(CloudEventJson.DATA, value);
         return;
       }
     }
-    String text = contentType == null || CloudEventJson.isText(contentType) ? utf8OrNull(payload) : null;
+    String text =
+        contentType == null || CloudEventJson.isText(contentType) ? utf8OrNull(payload) : null;
     if (text != null) {
       event.put(CloudEventJson.DATA_CONTENT_TYPE, contentType != null ? contentType : "text/plain");
       event.put(CloudEventJson.DATA, text);
       return;
     }
-    event.put(CloudEventJson.DATA_CONTENT_TYPE, contentType != null ? contentType : CloudEventJson.OCTET_STREAM);
+    event.put(
+        CloudEventJson.DATA_CONTENT_TYPE,
+        contentType != null ? contentType : CloudEventJson.OCTET_STREAM);
     event.put(CloudEventJson.DATA_BASE64, Base64.getEncoder().encodeToString(payload));
   }
 

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.pubsub;
 
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.state.grpc.InstanceKey;
 import dev.mqttsidecar.state.grpc.InstanceRegistry;
 import io.grpc.BindableService;
 import java.time.Clock;
@@ -16,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Dapr's PubSub service on the embedded broker, one instance per Component YAML
- * ({@code x-component-instance}). Owns the threads the instances' streams run on.
+ * Dapr's PubSub service on the embedded broker, one instance per Component YAML ({@code
+ * x-component-instance}). Owns the threads the instances' streams run on.
  */
 public final class PubSubComponent implements AutoCloseable {
   private final InstanceRegistry<PubSubInstance> instances;
@@ -28,17 +29,14 @@ public final class PubSubComponent implements AutoCloseable {
 
   /**
    * @param broker the broker every instance publishes to and subscribes at
-   * @param currentInstanceName the {@code x-component-instance} of the call being served
+   * @param currentInstance the instance the call being served is for
+   * @param clock the clock for message expiry and CloudEvent times
    */
-  public PubSubComponent(Broker broker, Supplier<String> currentInstanceName) {
-    this(broker, currentInstanceName, Clock.systemUTC());
-  }
-
-  /** As above, with the clock used for message expiry and CloudEvent times. */
-  public PubSubComponent(Broker broker, Supplier<String> currentInstanceName, Clock clock) {
-    this.instances = new InstanceRegistry<>("pub/sub", currentInstanceName);
+  public PubSubComponent(Broker broker, Supplier<InstanceKey> currentInstance, Clock clock) {
+    this.instances = new InstanceRegistry<>("pub/sub", currentInstance);
     this.executor =
-        Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("pubsub-stream"));
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("pubsub-stream"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("pubsub-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
     this.service =
@@ -46,7 +44,8 @@ public final class PubSubComponent implements AutoCloseable {
             instances,
             settings -> {
               PubSubInstance instance =
-                  new PubSubInstance(instances.currentName(), settings, broker, executor, scheduler, clock);
+                  new PubSubInstance(
+                      instances.currentName(), settings, broker, executor, scheduler, clock);
               created.add(instance);
               return instance;
             });
@@ -55,6 +54,11 @@ public final class PubSubComponent implements AutoCloseable {
   /** The gRPC services to register on the component socket. */
   public List<BindableService> services() {
     return List.of(service);
+  }
+
+  /** Forgets the instances a closed daprd connection initialised (its streams ended with it). */
+  public void connectionClosed(String connection) {
+    instances.connectionClosed(connection);
   }
 
   /** Ends every instance's streams and stops the threads. */

@@ -84,8 +84,8 @@ final class PubSubInstance implements AutoCloseable {
   /**
    * Called when a later Init for the same name replaces this instance. Its open streams keep
    * running with the settings and consumer group they were opened with: the later Init may come
-   * from another daprd sharing the socket, whose subscriptions must not end the first one's
-   * (daprd never reopens a stream the component ends).
+   * from another daprd sharing the socket, whose subscriptions must not end the first one's (daprd
+   * never reopens a stream the component ends).
    */
   @Override
   public void close() {}

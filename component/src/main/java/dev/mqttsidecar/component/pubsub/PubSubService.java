@@ -26,13 +26,16 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
   /**
    * @param factory creates the instance for the current call's name from validated settings
    */
-  PubSubService(InstanceRegistry<PubSubInstance> instances, Function<PubSubSettings, PubSubInstance> factory) {
+  PubSubService(
+      InstanceRegistry<PubSubInstance> instances,
+      Function<PubSubSettings, PubSubInstance> factory) {
     this.instances = instances;
     this.factory = factory;
   }
 
   @Override
-  public void init(Pubsub.PubSubInitRequest request, StreamObserver<Pubsub.PubSubInitResponse> response) {
+  public void init(
+      Pubsub.PubSubInitRequest request, StreamObserver<Pubsub.PubSubInitResponse> response) {
     PubSubSettings settings;
     try {
       settings = PubSubSettings.parse(request.getMetadata().getPropertiesMap());
@@ -48,23 +51,32 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
 
   @Override
   public void features(
-      ComponentProtos.FeaturesRequest request, StreamObserver<ComponentProtos.FeaturesResponse> response) {
+      ComponentProtos.FeaturesRequest request,
+      StreamObserver<ComponentProtos.FeaturesResponse> response) {
     if (current(response) == null) {
       return;
     }
-    response.onNext(ComponentProtos.FeaturesResponse.newBuilder().addAllFeatures(PubSubInstance.FEATURES).build());
+    response.onNext(
+        ComponentProtos.FeaturesResponse.newBuilder()
+            .addAllFeatures(PubSubInstance.FEATURES)
+            .build());
     response.onCompleted();
   }
 
   @Override
-  public void publish(Pubsub.PublishRequest request, StreamObserver<Pubsub.PublishResponse> response) {
+  public void publish(
+      Pubsub.PublishRequest request, StreamObserver<Pubsub.PublishResponse> response) {
     PubSubInstance instance = current(response);
     if (instance == null) {
       return;
     }
     instance
         .publisher()
-        .publish(request.getTopic(), request.getData().toByteArray(), request.getContentType(), request.getMetadataMap())
+        .publish(
+            request.getTopic(),
+            request.getData().toByteArray(),
+            request.getContentType(),
+            request.getMetadataMap())
         .thenAccept(
             outcome -> {
               if (outcome.ok()) {
@@ -77,7 +89,8 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
   }
 
   @Override
-  public void bulkPublish(Pubsub.BulkPublishRequest request, StreamObserver<Pubsub.BulkPublishResponse> response) {
+  public void bulkPublish(
+      Pubsub.BulkPublishRequest request, StreamObserver<Pubsub.BulkPublishResponse> response) {
     PubSubInstance instance = current(response);
     if (instance == null) {
       return;
@@ -90,7 +103,11 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
       outcomes.add(
           instance
               .publisher()
-              .publish(request.getTopic(), entry.getEvent().toByteArray(), entry.getContentType(), metadata));
+              .publish(
+                  request.getTopic(),
+                  entry.getEvent().toByteArray(),
+                  entry.getContentType(),
+                  metadata));
     }
     CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
         .thenRun(
@@ -141,7 +158,8 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
   }
 
   @Override
-  public void ping(ComponentProtos.PingRequest request, StreamObserver<ComponentProtos.PingResponse> response) {
+  public void ping(
+      ComponentProtos.PingRequest request, StreamObserver<ComponentProtos.PingResponse> response) {
     if (current(response) != null) {
       response.onNext(ComponentProtos.PingResponse.getDefaultInstance());
       response.onCompleted();

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * @param qos default QoS of publishes and the maximum QoS of subscriptions
  * @param retain default RETAIN flag of publishes
  * @param topicPrefix prepended to every Dapr topic on the MQTT side
- * @param sessionExpiry how long a consumer group's queue outlives its last stream (zero with
- *     {@code cleanSession})
+ * @param sessionExpiry how long a consumer group's queue outlives its last stream (zero with {@code
+ *     cleanSession})
  * @param maxInflight messages a stream may hold unsettled from the broker
  * @param cloudEvents how CloudEvents travel on MQTT
  * @param attributes how messages that are not CloudEvents are presented to Dapr
@@ -64,7 +64,8 @@ record PubSubSettings(
           "deadLetterTopic");
 
   /** mqtt3 connection keys that have no meaning with an embedded broker. */
-  private static final Set<String> NOT_APPLICABLE = Set.of("url", "caCert", "clientCert", "clientKey");
+  private static final Set<String> NOT_APPLICABLE =
+      Set.of("url", "caCert", "clientCert", "clientKey");
 
   /** Keys daprd itself interprets and passes through to every component. */
   private static final Set<String> DAPRD_KEYS =
@@ -72,7 +73,9 @@ record PubSubSettings(
 
   /** How CloudEvents are represented in MQTT messages (CloudEvents MQTT protocol binding). */
   enum CloudEventsMode {
-    /** The whole CloudEvent as a JSON payload, Content Type {@code application/cloudevents+json}. */
+    /**
+     * The whole CloudEvent as a JSON payload, Content Type {@code application/cloudevents+json}.
+     */
     STRUCTURED,
     /** The event data as the payload, the attributes as MQTT 5 user properties. */
     BINARY
@@ -106,16 +109,19 @@ record PubSubSettings(
         switch (m.string("cloudEvents", "structured").toLowerCase(Locale.ROOT)) {
           case "structured" -> CloudEventsMode.STRUCTURED;
           case "binary" -> CloudEventsMode.BINARY;
-          default -> throw new InvalidMetadataException("cloudEvents", "must be 'structured' or 'binary'");
+          default ->
+              throw new InvalidMetadataException("cloudEvents", "must be 'structured' or 'binary'");
         };
     AttributeMode attributes =
         switch (m.string("cloudEventAttributes", "Propagate").toLowerCase(Locale.ROOT)) {
           case "propagate" -> AttributeMode.PROPAGATE;
           case "createorremap" -> AttributeMode.CREATE_OR_REMAP;
-          default -> throw new InvalidMetadataException(
-              "cloudEventAttributes", "must be 'Propagate' or 'CreateOrRemap'");
+          default ->
+              throw new InvalidMetadataException(
+                  "cloudEventAttributes", "must be 'Propagate' or 'CreateOrRemap'");
         };
-    Duration ackTimeout = m.duration("ackTimeoutSeconds", Duration.ofSeconds(30), Duration.ofMillis(1));
+    Duration ackTimeout =
+        m.duration("ackTimeoutSeconds", Duration.ofSeconds(30), Duration.ofMillis(1));
     Duration backoff = m.duration("redeliveryBackoff", Duration.ofSeconds(1), Duration.ZERO);
     int maxDeliveries = m.integer("maxDeliveries", 0, 0, Integer.MAX_VALUE);
     String deadLetterTopic = m.get("deadLetterTopic");
@@ -141,7 +147,8 @@ record PubSubSettings(
     Set<String> unknown = new TreeSet<>();
     for (String key : metadata.keySet()) {
       if (NOT_APPLICABLE.contains(key)) {
-        log.warn("pub/sub metadata '{}' is ignored: the MQTT broker is embedded in the sidecar", key);
+        log.warn(
+            "pub/sub metadata '{}' is ignored: the MQTT broker is embedded in the sidecar", key);
       } else if (!KNOWN.contains(key) && !DAPRD_KEYS.contains(key)) {
         unknown.add(key);
       }

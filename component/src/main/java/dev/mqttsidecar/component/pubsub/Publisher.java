@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Publishes Dapr messages to the broker: topic prefix, QoS and RETAIN (configured, or per request
- * with metadata {@code qos} / {@code retain}), {@code ttlInSeconds} as MQTT 5 Message Expiry, content
- * type, and the remaining metadata as user properties. Completes when the broker has accepted the
- * message.
+ * with metadata {@code qos} / {@code retain}), {@code ttlInSeconds} as MQTT 5 Message Expiry,
+ * content type, and the remaining metadata as user properties. Completes when the broker has
+ * accepted the message.
  */
 final class Publisher {
   private final Broker broker;
@@ -38,7 +38,8 @@ final class Publisher {
     try {
       message = toMessage(daprTopic, data, contentType, metadata);
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(PublishOutcome.failed(PublishOutcome.Kind.INVALID, e.getMessage()));
+      return CompletableFuture.completedFuture(
+          PublishOutcome.failed(PublishOutcome.Kind.INVALID, e.getMessage()));
     }
     return publish(message);
   }
@@ -49,15 +50,19 @@ final class Publisher {
     try {
       published = broker.publish(message);
     } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(PublishOutcome.failed(PublishOutcome.Kind.UNAVAILABLE, e.toString()));
+      return CompletableFuture.completedFuture(
+          PublishOutcome.failed(PublishOutcome.Kind.UNAVAILABLE, e.toString()));
     }
     return published.handle(
-        (result, error) -> error != null
-            ? PublishOutcome.failed(PublishOutcome.Kind.UNAVAILABLE, String.valueOf(error.getMessage()))
-            : outcome(result));
+        (result, error) ->
+            error != null
+                ? PublishOutcome.failed(
+                    PublishOutcome.Kind.UNAVAILABLE, String.valueOf(error.getMessage()))
+                : outcome(result));
   }
 
-  private Message toMessage(String daprTopic, byte[] data, String contentType, Map<String, String> metadata) {
+  private Message toMessage(
+      String daprTopic, byte[] data, String contentType, Map<String, String> metadata) {
     String topic = topics.toMqtt(daprTopic);
     MetadataValues values = new MetadataValues(metadata);
     Qos qos = Qos.of(values.integer("qos", settings.qos().value(), 0, 2));
@@ -70,21 +75,27 @@ final class Publisher {
     }
     DaprToMqtt.Converted converted = converter.convert(data, contentType, metadata, raw);
     MessageProperties properties =
-        new MessageProperties(false, converted.contentType(), null, null, converted.userProperties());
+        new MessageProperties(
+            false, converted.contentType(), null, null, converted.userProperties());
     return new Message(topic, converted.payload(), qos, retain, properties, expiresAt);
   }
 
   private static PublishOutcome outcome(PublishResult result) {
     return switch (result.status()) {
       case ACCEPTED -> PublishOutcome.PUBLISHED;
-      case INVALID_TOPIC, TOO_LARGE -> PublishOutcome.failed(PublishOutcome.Kind.INVALID, reason(result));
-      case NOT_AUTHORIZED -> PublishOutcome.failed(PublishOutcome.Kind.NOT_AUTHORIZED, reason(result));
+      case INVALID_TOPIC, TOO_LARGE ->
+          PublishOutcome.failed(PublishOutcome.Kind.INVALID, reason(result));
+      case NOT_AUTHORIZED ->
+          PublishOutcome.failed(PublishOutcome.Kind.NOT_AUTHORIZED, reason(result));
       case QUOTA_EXCEEDED -> PublishOutcome.failed(PublishOutcome.Kind.OVERLOADED, reason(result));
-      case STORAGE_FAILED, UNAVAILABLE -> PublishOutcome.failed(PublishOutcome.Kind.UNAVAILABLE, reason(result));
+      case STORAGE_FAILED, UNAVAILABLE ->
+          PublishOutcome.failed(PublishOutcome.Kind.UNAVAILABLE, reason(result));
     };
   }
 
   private static String reason(PublishResult result) {
-    return result.reason().isEmpty() ? result.status().name() : result.status() + ": " + result.reason();
+    return result.reason().isEmpty()
+        ? result.status().name()
+        : result.status() + ": " + result.reason();
   }
 }

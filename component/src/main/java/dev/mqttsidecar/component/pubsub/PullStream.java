@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 final class PullStream implements StreamObserver<PullMessagesRequest>, Subscriber {
   private static final Logger log = LoggerFactory.getLogger(PullStream.class);
   private static final AtomicLong STREAMS = new AtomicLong();
+
   /** QoS 0 messages have no broker-side window; beyond this many buffered ones they are dropped. */
   private static final int MAX_BUFFERED_QOS0 = 10_000;
 
@@ -122,7 +123,10 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
         () -> {
           if (!closed) {
             close("component instance closed");
-            out.onError(Status.UNAVAILABLE.withDescription("pub/sub component instance closed").asRuntimeException());
+            out.onError(
+                Status.UNAVAILABLE
+                    .withDescription("pub/sub component instance closed")
+                    .asRuntimeException());
           }
         });
   }
@@ -142,7 +146,10 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
     }
     InFlight settled = current;
     if (settled == null || !settled.id().equals(request.getAckMessageId())) {
-      log.debug("stream {}: ack for {} which is not in flight (timed out?)", streamId, request.getAckMessageId());
+      log.debug(
+          "stream {}: ack for {} which is not in flight (timed out?)",
+          streamId,
+          request.getAckMessageId());
       return;
     }
     current = null;
@@ -157,13 +164,16 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
 
   private void start(PullMessagesRequest request) {
     if (!request.hasTopic() || request.getTopic().getName().isEmpty()) {
-      reject(Status.INVALID_ARGUMENT.withDescription("the first PullMessagesRequest must name a topic"));
+      reject(
+          Status.INVALID_ARGUMENT.withDescription(
+              "the first PullMessagesRequest must name a topic"));
       return;
     }
     topic = request.getTopic().getName();
     String filter;
     try {
-      rawPayload = new MetadataValues(request.getTopic().getMetadataMap()).bool("rawPayload", false);
+      rawPayload =
+          new MetadataValues(request.getTopic().getMetadataMap()).bool("rawPayload", false);
       filter = ctx.topics().sharedFilter(ctx.group(), topic);
     } catch (IllegalArgumentException e) {
       reject(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
@@ -173,7 +183,11 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
     session = ctx.sessions().acquire(topic);
     try {
       subscription =
-          ctx.broker().subscribe(new SubscriptionRequest(session, filter, s.qos(), s.maxInflight(), s.sessionExpiry()), this);
+          ctx.broker()
+              .subscribe(
+                  new SubscriptionRequest(
+                      session, filter, s.qos(), s.maxInflight(), s.sessionExpiry()),
+                  this);
     } catch (IllegalArgumentException e) {
       reject(Status.INVALID_ARGUMENT.withDescription("topic '" + topic + "': " + e.getMessage()));
       return;
@@ -196,7 +210,11 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
     }
     if (delivery.message().qos() == Qos.AT_MOST_ONCE && buffer.size() >= MAX_BUFFERED_QOS0) {
       if (droppedQos0++ % 1000 == 0) {
-        log.warn("stream {} ({}): daprd is slower than QoS 0 traffic; {} QoS 0 messages dropped", streamId, topic, droppedQos0);
+        log.warn(
+            "stream {} ({}): daprd is slower than QoS 0 traffic; {} QoS 0 messages dropped",
+            streamId,
+            topic,
+            droppedQos0);
       }
       return;
     }
@@ -216,7 +234,8 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
       PullMessagesResponse response;
       String id = streamId + "-" + ++sequence;
       try {
-        MqttToDapr.Converted c = ctx.converter().convert(message, ctx.topics().toDapr(message.topic()), rawPayload);
+        MqttToDapr.Converted c =
+            ctx.converter().convert(message, ctx.topics().toDapr(message.topic()), rawPayload);
         response =
             PullMessagesResponse.newBuilder()
                 .setId(id)
@@ -239,7 +258,10 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
       }
       ScheduledFuture<?> timeout =
           ctx.scheduler()
-              .schedule(() -> serial.execute(() -> timedOut(id)), ctx.settings().ackTimeout().toNanos(), TimeUnit.NANOSECONDS);
+              .schedule(
+                  () -> serial.execute(() -> timedOut(id)),
+                  ctx.settings().ackTimeout().toNanos(),
+                  TimeUnit.NANOSECONDS);
       current = new InFlight(id, delivery, timeout);
     }
   }
@@ -250,7 +272,12 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
     }
     InFlight expired = current;
     current = null;
-    log.warn("stream {} ({}): no ack for {} within {} ms; redelivering", streamId, topic, id, ctx.settings().ackTimeout().toMillis());
+    log.warn(
+        "stream {} ({}): no ack for {} within {} ms; redelivering",
+        streamId,
+        topic,
+        id,
+        ctx.settings().ackTimeout().toMillis());
     failed(expired.delivery(), "ack timeout");
     pump();
   }

@@ -34,7 +34,8 @@ final class RedeliveryPolicy {
   }
 
   static RedeliveryPolicy of(PubSubSettings settings) {
-    return new RedeliveryPolicy(settings.redeliveryBackoff(), settings.maxDeliveries(), settings.deadLetterTopic());
+    return new RedeliveryPolicy(
+        settings.redeliveryBackoff(), settings.maxDeliveries(), settings.deadLetterTopic());
   }
 
   /**

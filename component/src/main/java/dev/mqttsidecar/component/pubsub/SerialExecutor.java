@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks one at a time, in submission order, on a shared executor: the single thread of
- * control of one stream. A failing task is logged and does not stop the ones after it.
+ * Runs tasks one at a time, in submission order, on a shared executor: the single thread of control
+ * of one stream. A failing task is logged and does not stop the ones after it.
  */
 final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);

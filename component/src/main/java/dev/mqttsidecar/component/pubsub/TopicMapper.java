@@ -38,7 +38,8 @@ final class TopicMapper {
       throw new IllegalArgumentException("topic is empty");
     }
     if (daprFilter.startsWith("$share/")) {
-      throw new IllegalArgumentException("topic '" + daprFilter + "': consumer groups come from consumerID, not $share/");
+      throw new IllegalArgumentException(
+          "topic '" + daprFilter + "': consumer groups come from consumerID, not $share/");
     }
     return "$share/" + group + "/" + prefix + daprFilter;
   }

@@ -2,6 +2,7 @@ package dev.mqttsidecar.component.socket;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +37,20 @@ public final class ComponentServer {
 
   private final SocketPath path;
   private final List<BindableService> services;
+  private final Consumer<String> connectionClosed;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private Server server;
   private HealthStatusManager health;
 
-  public ComponentServer(SocketPath path, List<BindableService> services) {
+  /**
+   * @param services the component services; each call carries its {@link InstanceHeader} key
+   * @param connectionClosed told the id of every daprd connection that closes
+   */
+  public ComponentServer(SocketPath path, List<BindableService> services, Consumer<String> connectionClosed) {
     this.path = path;
     this.services = List.copyOf(services);
+    this.connectionClosed = connectionClosed;
   }
 
   /** Binds the socket. The caller holds the {@link SocketGuard} for the path. */
@@ -59,10 +67,11 @@ public final class ComponentServer {
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+            .addTransportFilter(InstanceHeader.connections(connectionClosed))
             .addService(ProtoReflectionService.newInstance())
             .addService(ProtoReflectionServiceV1.newInstance())
             .addService(health.getHealthService());
-    InstanceHeader instanceHeader = new InstanceHeader();
+    ServerInterceptor instanceHeader = InstanceHeader.interceptor();
     for (BindableService service : services) {
       builder.addService(ServerInterceptors.intercept(service, instanceHeader));
     }

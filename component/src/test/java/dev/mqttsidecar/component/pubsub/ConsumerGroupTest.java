@@ -11,7 +11,10 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** Consumer groups: replicas compete, apps fan out, groups outlive their streams, instances are apart. */
+/**
+ * Consumer groups: replicas compete, apps fan out, groups outlive their streams, instances are
+ * apart.
+ */
 class ConsumerGroupTest extends PubSubTestBase {
 
   @Test
@@ -44,28 +47,33 @@ class ConsumerGroupTest extends PubSubTestBase {
       for (int i = 0; i < 10; i++) {
         publishEvent(appA, "orders", "order-" + i);
       }
-      Awaitility.await().atMost(WAIT).until(() -> a.handled().size() == 10 && b.handled().size() == 10);
-      assertThat(b.handled()).extracting(m -> eventData(m.getData())).containsExactlyElementsOf(
-          a.handled().stream().map(m -> eventData(m.getData())).toList());
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(() -> a.handled().size() == 10 && b.handled().size() == 10);
+      assertThat(b.handled())
+          .extracting(m -> eventData(m.getData()))
+          .containsExactlyElementsOf(
+              a.handled().stream().map(m -> eventData(m.getData())).toList());
     }
   }
 
   @Test
   void twoAppsSharingTheSocketAndComponentNameEachReceiveEveryMessage() throws Exception {
-    // Each daprd Inits the same Component YAML with its own app id as consumerID.
+    // Each daprd Inits the same Component YAML with its own app id as consumerID, both before
+    // either subscribes: each connection keeps its own instance.
     try (FakeDaprd daprdB = new FakeDaprd(sidecar.socket())) {
       daprd().initPubSub(component().with("consumerID", "app-a"));
-      try (DaprStream a = DaprStream.open(daprd(), "mqtt-pubsub", "orders", Map.of(), m -> null)) {
+      daprdB.initPubSub(component().with("consumerID", "app-b"));
+      try (DaprStream a = DaprStream.open(daprd(), "mqtt-pubsub", "orders", Map.of(), m -> null);
+          DaprStream b = DaprStream.open(daprdB, "mqtt-pubsub", "orders", Map.of(), m -> null)) {
         PubSubConformanceTest.awaitSubscribed();
-        daprdB.initPubSub(component().with("consumerID", "app-b"));
-        try (DaprStream b = DaprStream.open(daprdB, "mqtt-pubsub", "orders", Map.of(), m -> null)) {
-          PubSubConformanceTest.awaitSubscribed();
-          for (int i = 0; i < 5; i++) {
-            publishEvent("mqtt-pubsub", "orders", "order-" + i);
-          }
-          Awaitility.await().atMost(WAIT).until(() -> a.handled().size() == 5 && b.handled().size() == 5);
-          assertThat(a.endStatus(Duration.ZERO)).as("app a's stream still open").isNull();
+        for (int i = 0; i < 5; i++) {
+          publishEvent("mqtt-pubsub", "orders", "order-" + i);
         }
+        Awaitility.await()
+            .atMost(WAIT)
+            .until(() -> a.handled().size() == 5 && b.handled().size() == 5);
+        assertThat(a.endStatus(Duration.ZERO)).as("app a's stream still open").isNull();
       }
     }
   }
@@ -84,7 +92,8 @@ class ConsumerGroupTest extends PubSubTestBase {
     }
     try (DaprStream second = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null)) {
       Awaitility.await().atMost(WAIT).until(() -> second.handled().size() == 5);
-      assertThat(second.handled()).extracting(m -> eventData(m.getData()))
+      assertThat(second.handled())
+          .extracting(m -> eventData(m.getData()))
           .containsExactly("offline-0", "offline-1", "offline-2", "offline-3", "offline-4");
     }
   }
@@ -109,15 +118,23 @@ class ConsumerGroupTest extends PubSubTestBase {
   void instancesHaveSeparateSettingsAndGroups() throws Exception {
     // Same consumerID, different component names: separate groups, each sees every message.
     String one = init(component().withName("one").with("topicPrefix", "site/"));
-    String two = init(component().withName("two").with("topicPrefix", "site/").with("cloudEvents", "binary"));
+    String two =
+        init(
+            component().withName("two").with("topicPrefix", "site/").with("cloudEvents", "binary"));
     try (DaprStream a = DaprStream.open(daprd(), one, "orders", Map.of(), m -> null);
         DaprStream b = DaprStream.open(daprd(), two, "orders", Map.of(), m -> null)) {
       PubSubConformanceTest.awaitSubscribed();
       publishEvent(one, "orders", "from-one");
       publishEvent(two, "orders", "from-two");
-      Awaitility.await().atMost(WAIT).until(() -> a.handled().size() == 2 && b.handled().size() == 2);
-      assertThat(a.handled()).extracting(m -> eventData(m.getData())).containsExactlyInAnyOrder("from-one", "from-two");
-      assertThat(b.handled()).extracting(m -> eventData(m.getData())).containsExactlyInAnyOrder("from-one", "from-two");
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(() -> a.handled().size() == 2 && b.handled().size() == 2);
+      assertThat(a.handled())
+          .extracting(m -> eventData(m.getData()))
+          .containsExactlyInAnyOrder("from-one", "from-two");
+      assertThat(b.handled())
+          .extracting(m -> eventData(m.getData()))
+          .containsExactlyInAnyOrder("from-one", "from-two");
     }
     // An instance without the prefix does not see them.
     String plain = init(component().withName("plain"));

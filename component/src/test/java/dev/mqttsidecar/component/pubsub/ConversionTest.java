@@ -49,7 +49,9 @@ class ConversionTest {
 
   @Test
   void onlyWellFormedJsonObjectsWithASpecversionAreCloudEvents() {
-    assertThat(CloudEventJson.isCloudEvent(utf8(" {\"specversion\":\"1.0\",\"data\":{\"a\":[1,2]}}"))).isTrue();
+    assertThat(
+            CloudEventJson.isCloudEvent(utf8(" {\"specversion\":\"1.0\",\"data\":{\"a\":[1,2]}}")))
+        .isTrue();
     assertThat(CloudEventJson.isCloudEvent(utf8("{\"data\":{\"specversion\":\"1.0\"}}"))).isFalse();
     assertThat(CloudEventJson.isCloudEvent(utf8("{\"specversion\":1}"))).isFalse();
     assertThat(CloudEventJson.isCloudEvent(utf8("{\"specversion\":\"1.0\""))).isFalse();
@@ -63,22 +65,34 @@ class ConversionTest {
     DaprToMqtt binary = new DaprToMqtt(CloudEventsMode.BINARY);
     DaprToMqtt.Converted bytes =
         binary.convert(
-            utf8("{\"specversion\":\"1.0\",\"id\":\"1\",\"datacontenttype\":\"application/octet-stream\",\"data_base64\":\"AAEC\"}"),
-            "", Map.of(), false);
+            utf8(
+                "{\"specversion\":\"1.0\",\"id\":\"1\","
+                    + "\"datacontenttype\":\"application/octet-stream\",\"data_base64\":\"AAEC\"}"),
+            "",
+            Map.of(),
+            false);
     assertThat(bytes.payload()).containsExactly(0, 1, 2);
     assertThat(bytes.contentType()).isEqualTo("application/octet-stream");
     DaprToMqtt.Converted json =
-        binary.convert(utf8("{\"specversion\":\"1.0\",\"id\":\"2\",\"data\":{\"a\":1},\"n\":5}"), "", Map.of("id", "x"), false);
+        binary.convert(
+            utf8("{\"specversion\":\"1.0\",\"id\":\"2\",\"data\":{\"a\":1},\"n\":5}"),
+            "",
+            Map.of("id", "x"),
+            false);
     assertThat(new String(json.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
     assertThat(json.contentType()).isEqualTo("application/json");
     assertThat(json.userProperties())
-        .containsExactly(new UserProperty("specversion", "1.0"), new UserProperty("id", "2"), new UserProperty("n", "5"));
+        .containsExactly(
+            new UserProperty("specversion", "1.0"),
+            new UserProperty("id", "2"),
+            new UserProperty("n", "5"));
   }
 
   @Test
   void rawPublishesAreNotMarkedVerbatimButUnflaggedNonEventsAre() {
     DaprToMqtt structured = new DaprToMqtt(CloudEventsMode.STRUCTURED);
-    assertThat(structured.convert(utf8("x"), "text/plain", Map.of(), true).userProperties()).isEmpty();
+    assertThat(structured.convert(utf8("x"), "text/plain", Map.of(), true).userProperties())
+        .isEmpty();
     assertThat(structured.convert(utf8("x"), "", Map.of(), false).userProperties())
         .containsExactly(new UserProperty(DaprToMqtt.VERBATIM, "true"));
   }
@@ -87,12 +101,36 @@ class ConversionTest {
   void inboundJsonWithAnInvalidDeclaredTypeFallsBackToBase64() {
     MqttToDapr convert = new MqttToDapr(AttributeMode.CREATE_OR_REMAP, "ps", Clock.systemUTC());
     Message message =
-        new Message("t", utf8("{not json"), Qos.AT_LEAST_ONCE, false,
-            new MessageProperties(false, "application/json", null, null, List.of()), null);
-    JsonNode event = PubSubTestBase.json(com.google.protobuf.ByteString.copyFrom(convert.convert(message, "t", false).data()));
+        new Message(
+            "t",
+            utf8("{not json"),
+            Qos.AT_LEAST_ONCE,
+            false,
+            new MessageProperties(false, "application/json", null, null, List.of()),
+            null);
+    JsonNode event =
+        PubSubTestBase.json(
+            com.google.protobuf.ByteString.copyFrom(convert.convert(message, "t", false).data()));
     assertThat(event.path("datacontenttype").asText()).isEqualTo("application/json");
     assertThat(event.has("data")).isFalse();
     assertThat(event.path("data_base64").asText()).isNotEmpty();
+  }
+
+  @Test
+  void aPayloadThatOnlyClaimsToBeACloudEventIsWrapped() {
+    MqttToDapr convert = new MqttToDapr(AttributeMode.PROPAGATE, "ps", Clock.systemUTC());
+    Message message =
+        new Message(
+            "t",
+            utf8("garbage"),
+            Qos.AT_LEAST_ONCE,
+            false,
+            new MessageProperties(false, "application/cloudevents+json", null, null, List.of()),
+            null);
+    MqttToDapr.Converted converted = convert.convert(message, "t", false);
+    JsonNode event = PubSubTestBase.json(com.google.protobuf.ByteString.copyFrom(converted.data()));
+    assertThat(event.path("specversion").asText()).isEqualTo("1.0");
+    assertThat(event.path("data_base64").asText()).isEqualTo("Z2FyYmFnZQ==");
   }
 
   private static byte[] utf8(String s) {

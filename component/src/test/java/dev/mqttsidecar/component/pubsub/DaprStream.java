@@ -38,7 +38,8 @@ final class DaprStream implements AutoCloseable {
   }
 
   /** A stream whose messages the test acks itself. */
-  static DaprStream open(FakeDaprd daprd, String instance, String topic, Map<String, String> metadata) {
+  static DaprStream open(
+      FakeDaprd daprd, String instance, String topic, Map<String, String> metadata) {
     return open(daprd, instance, topic, metadata, null);
   }
 
@@ -121,7 +122,8 @@ final class DaprStream implements AutoCloseable {
     }
   }
 
-  private final class Observer implements ClientResponseObserver<PullMessagesRequest, PullMessagesResponse> {
+  private final class Observer
+      implements ClientResponseObserver<PullMessagesRequest, PullMessagesResponse> {
     @Override
     public void beforeStart(ClientCallStreamObserver<PullMessagesRequest> requestStream) {
       requests = requestStream;

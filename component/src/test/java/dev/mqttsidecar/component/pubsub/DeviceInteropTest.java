@@ -24,7 +24,12 @@ class DeviceInteropTest extends PubSubTestBase {
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "sensors/temp", Map.of())) {
       PubSubConformanceTest.awaitSubscribed();
       Mqtt3BlockingClient device = Devices.mqtt3(sidecar.mqttPort());
-      device.publishWith().topic("sensors/temp").payload(utf8("[21.5, 22.0]")).qos(MqttQos.AT_LEAST_ONCE).send();
+      device
+          .publishWith()
+          .topic("sensors/temp")
+          .payload(utf8("[21.5, 22.0]"))
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .send();
       device.disconnect();
       PullMessagesResponse m = stream.next(WAIT);
       assertThat(m.getContentType()).isEqualTo("application/cloudevents+json");
@@ -36,7 +41,10 @@ class DeviceInteropTest extends PubSubTestBase {
       assertThat(event.path("datacontenttype").asText()).isEqualTo("application/octet-stream");
       assertThat(event.path("topic").asText()).isEqualTo("sensors/temp");
       assertThat(event.path("pubsubname").asText()).isEqualTo(pubsub);
-      assertThat(new String(Base64.getDecoder().decode(event.path("data_base64").asText()), StandardCharsets.UTF_8))
+      assertThat(
+              new String(
+                  Base64.getDecoder().decode(event.path("data_base64").asText()),
+                  StandardCharsets.UTF_8))
           .isEqualTo("[21.5, 22.0]");
       stream.ack(m);
     }
@@ -44,16 +52,38 @@ class DeviceInteropTest extends PubSubTestBase {
 
   @Test
   void createOrRemapBuildsACloudEventDescribingTheMqttMessage() throws Exception {
-    String pubsub = init(component().with("cloudEventAttributes", "CreateOrRemap").with("topicPrefix", "plant/"));
+    String pubsub =
+        init(
+            component()
+                .with("cloudEventAttributes", "CreateOrRemap")
+                .with("topicPrefix", "plant/"));
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "line/+/temp", Map.of())) {
       PubSubConformanceTest.awaitSubscribed();
       Mqtt5BlockingClient device = Devices.mqtt5(sidecar.mqttPort());
-      device.publishWith().topic("plant/line/1/temp").payload(utf8("{\"celsius\":21.5}"))
-          .contentType("application/json").userProperties().add("site", "berlin").add("Not-An-Attr", "x")
-          .applyUserProperties().qos(MqttQos.AT_LEAST_ONCE).send();
+      device
+          .publishWith()
+          .topic("plant/line/1/temp")
+          .payload(utf8("{\"celsius\":21.5}"))
+          .contentType("application/json")
+          .userProperties()
+          .add("site", "berlin")
+          .add("Not-An-Attr", "x")
+          .applyUserProperties()
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .send();
       Mqtt3BlockingClient plain = Devices.mqtt3(sidecar.mqttPort());
-      plain.publishWith().topic("plant/line/2/temp").payload(utf8("twenty")).qos(MqttQos.AT_LEAST_ONCE).send();
-      plain.publishWith().topic("plant/line/3/temp").payload(new byte[] {(byte) 0xff, 0, 1}).qos(MqttQos.AT_LEAST_ONCE).send();
+      plain
+          .publishWith()
+          .topic("plant/line/2/temp")
+          .payload(utf8("twenty"))
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .send();
+      plain
+          .publishWith()
+          .topic("plant/line/3/temp")
+          .payload(new byte[] {(byte) 0xff, 0, 1})
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .send();
       device.disconnect();
       plain.disconnect();
 
@@ -68,7 +98,9 @@ class DeviceInteropTest extends PubSubTestBase {
       assertThat(e1.path("datacontenttype").asText()).isEqualTo("application/json");
       assertThat(e1.path("data").path("celsius").asDouble()).isEqualTo(21.5);
       assertThat(e1.path("site").asText()).as("user property as extension").isEqualTo("berlin");
-      assertThat(json.getMetadataMap()).containsEntry("site", "berlin").containsEntry("Not-An-Attr", "x");
+      assertThat(json.getMetadataMap())
+          .containsEntry("site", "berlin")
+          .containsEntry("Not-An-Attr", "x");
       stream.ack(json);
 
       PullMessagesResponse text = stream.next(WAIT);
@@ -80,7 +112,8 @@ class DeviceInteropTest extends PubSubTestBase {
       PullMessagesResponse bytes = stream.next(WAIT);
       JsonNode e3 = json(bytes.getData());
       assertThat(e3.path("datacontenttype").asText()).isEqualTo("application/octet-stream");
-      assertThat(Base64.getDecoder().decode(e3.path("data_base64").asText())).containsExactly(0xff, 0, 1);
+      assertThat(Base64.getDecoder().decode(e3.path("data_base64").asText()))
+          .containsExactly(0xff, 0, 1);
       stream.ack(bytes);
     }
   }
@@ -102,9 +135,18 @@ class DeviceInteropTest extends PubSubTestBase {
 
       // Binary mode (CloudEvents MQTT binding): attributes as user properties, data as payload.
       Mqtt5BlockingClient v5 = Devices.mqtt5(sidecar.mqttPort());
-      v5.publishWith().topic("events").payload(utf8("{\"level\":3}")).contentType("application/json")
-          .userProperties().add("specversion", "1.0").add("id", "dev-42").add("source", "urn:device:7")
-          .add("type", "com.example.alarm").applyUserProperties().qos(MqttQos.AT_LEAST_ONCE).send();
+      v5.publishWith()
+          .topic("events")
+          .payload(utf8("{\"level\":3}"))
+          .contentType("application/json")
+          .userProperties()
+          .add("specversion", "1.0")
+          .add("id", "dev-42")
+          .add("source", "urn:device:7")
+          .add("type", "com.example.alarm")
+          .applyUserProperties()
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .send();
       v5.disconnect();
       PullMessagesResponse m2 = stream.next(WAIT);
       JsonNode event = json(m2.getData());
@@ -121,7 +163,8 @@ class DeviceInteropTest extends PubSubTestBase {
   @Test
   void aRawPayloadSubscriptionGetsTheBytesAsPublished() throws Exception {
     String pubsub = init(component());
-    try (DaprStream stream = DaprStream.open(daprd(), pubsub, "raw", Map.of("rawPayload", "true"))) {
+    try (DaprStream stream =
+        DaprStream.open(daprd(), pubsub, "raw", Map.of("rawPayload", "true"))) {
       PubSubConformanceTest.awaitSubscribed();
       Mqtt3BlockingClient device = Devices.mqtt3(sidecar.mqttPort());
       device.publishWith().topic("raw").payload(utf8("not json")).qos(MqttQos.AT_LEAST_ONCE).send();
@@ -135,16 +178,21 @@ class DeviceInteropTest extends PubSubTestBase {
   @Test
   void wildcardSubscriptionsReportEachMessagesOwnTopic() throws Exception {
     String pubsub = init(component());
-    try (DaprStream stream = DaprStream.open(daprd(), pubsub, "sensors/+/temp", Map.of(), m -> null)) {
+    try (DaprStream stream =
+        DaprStream.open(daprd(), pubsub, "sensors/+/temp", Map.of(), m -> null)) {
       PubSubConformanceTest.awaitSubscribed();
       Mqtt3BlockingClient device = Devices.mqtt3(sidecar.mqttPort());
-      for (String topic : new String[] {"sensors/a/temp", "sensors/a/humidity", "sensors/b/temp", "sensors/b/c/temp"}) {
+      for (String topic :
+          new String[] {
+            "sensors/a/temp", "sensors/a/humidity", "sensors/b/temp", "sensors/b/c/temp"
+          }) {
         device.publishWith().topic(topic).payload(utf8("1")).qos(MqttQos.AT_LEAST_ONCE).send();
       }
       device.disconnect();
       org.awaitility.Awaitility.await().atMost(WAIT).until(() -> stream.handled().size() == 2);
       Thread.sleep(QUIET.toMillis());
-      assertThat(stream.handled()).extracting(PullMessagesResponse::getTopicName)
+      assertThat(stream.handled())
+          .extracting(PullMessagesResponse::getTopicName)
           .containsExactly("sensors/a/temp", "sensors/b/temp");
     }
   }
@@ -171,7 +219,8 @@ class DeviceInteropTest extends PubSubTestBase {
     String pubsub = init(component().with("cloudEvents", "binary"));
     Mqtt5BlockingClient device = Devices.mqtt5(sidecar.mqttPort());
     try (Mqtt5BlockingClient.Mqtt5Publishes publishes = Devices.subscribe(device, "commands/#")) {
-      publishRaw(pubsub, "commands/valve", cloudEvent("commands/valve", "open"), Map.of("custom", "v"));
+      publishRaw(
+          pubsub, "commands/valve", cloudEvent("commands/valve", "open"), Map.of("custom", "v"));
       Mqtt5Publish publish = Devices.receive(publishes, WAIT);
       assertThat(new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("open");
       assertThat(Devices.contentType(publish)).isEqualTo("text/plain");
@@ -208,20 +257,32 @@ class DeviceInteropTest extends PubSubTestBase {
       // Device -> Dapr in binary mode, and a Dapr reply -> device.
       Mqtt5BlockingClient device = Devices.mqtt5(sidecar.mqttPort());
       try (Mqtt5BlockingClient.Mqtt5Publishes publishes = Devices.subscribe(device, "chat")) {
-        device.publishWith().topic("chat").payload(utf8("hi from device")).contentType("text/plain")
-            .userProperties().add("specversion", "1.0").add("id", "d-1").add("source", "urn:dev")
-            .add("type", "chat.msg").applyUserProperties().qos(MqttQos.AT_LEAST_ONCE).send();
+        device
+            .publishWith()
+            .topic("chat")
+            .payload(utf8("hi from device"))
+            .contentType("text/plain")
+            .userProperties()
+            .add("specversion", "1.0")
+            .add("id", "d-1")
+            .add("source", "urn:dev")
+            .add("type", "chat.msg")
+            .applyUserProperties()
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .send();
         PullMessagesResponse fromDevice = stream.next(WAIT);
         assertThat(json(fromDevice.getData()).path("data").asText()).isEqualTo("hi from device");
         assertThat(json(fromDevice.getData()).path("id").asText()).isEqualTo("d-1");
         stream.ack(fromDevice);
         Mqtt5Publish own = Devices.receive(publishes, WAIT); // the device's own message
-        assertThat(new String(own.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("hi from device");
+        assertThat(new String(own.getPayloadAsBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("hi from device");
         publishEvent(pubsub, "chat", "reply");
         PullMessagesResponse echo = stream.next(WAIT);
         stream.ack(echo);
         Mqtt5Publish reply = Devices.receive(publishes, WAIT);
-        assertThat(new String(reply.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("reply");
+        assertThat(new String(reply.getPayloadAsBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("reply");
       } finally {
         device.disconnect();
       }

@@ -40,14 +40,17 @@ final class Devices {
     return client;
   }
 
-  /** Subscribes and returns the stream of publishes (opened before subscribing, so none is missed). */
+  /**
+   * Subscribes and returns the stream of publishes (opened before subscribing, so none is missed).
+   */
   static Mqtt5BlockingClient.Mqtt5Publishes subscribe(Mqtt5BlockingClient client, String filter) {
     Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL);
     client.subscribeWith().topicFilter(filter).qos(MqttQos.EXACTLY_ONCE).send();
     return publishes;
   }
 
-  static Mqtt5Publish receive(Mqtt5BlockingClient.Mqtt5Publishes publishes, Duration timeout) throws InterruptedException {
+  static Mqtt5Publish receive(Mqtt5BlockingClient.Mqtt5Publishes publishes, Duration timeout)
+      throws InterruptedException {
     Optional<Mqtt5Publish> publish = publishes.receive(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (publish.isEmpty()) {
       throw new AssertionError("the device received nothing within " + timeout);
@@ -57,7 +60,9 @@ final class Devices {
 
   static Map<String, String> userProperties(Mqtt5Publish publish) {
     return publish.getUserProperties().asList().stream()
-        .collect(Collectors.toMap(p -> p.getName().toString(), p -> p.getValue().toString(), (a, b) -> b));
+        .collect(
+            Collectors.toMap(
+                p -> p.getName().toString(), p -> p.getValue().toString(), (a, b) -> b));
   }
 
   static String contentType(Mqtt5Publish publish) {

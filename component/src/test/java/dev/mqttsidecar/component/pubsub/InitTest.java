@@ -18,7 +18,10 @@ class InitTest extends PubSubTestBase {
 
   @Test
   void unknownAndNotApplicableKeysAreIgnored() throws Exception {
-    assertThat(daprd().initPubSub(component().with("url", "tcp://localhost:1883").with("someFutureKey", "1")))
+    assertThat(
+            daprd()
+                .initPubSub(
+                    component().with("url", "tcp://localhost:1883").with("someFutureKey", "1")))
         .hasSize(3);
   }
 
@@ -41,15 +44,27 @@ class InitTest extends PubSubTestBase {
       {"topicPrefix", "a/+/"},
     };
     for (String[] c : cases) {
-      assertStatus(() -> daprd().initPubSub(component().with(c[0], c[1])), Status.Code.INVALID_ARGUMENT, "'" + c[0] + "'");
+      assertStatus(
+          () -> daprd().initPubSub(component().with(c[0], c[1])),
+          Status.Code.INVALID_ARGUMENT,
+          "'" + c[0] + "'");
     }
   }
 
   @Test
   void durationsAcceptSecondsAndUnits() throws Exception {
-    assertThat(daprd().initPubSub(component().with("ackTimeoutSeconds", "1.5").with("redeliveryBackoff", "250ms")))
+    assertThat(
+            daprd()
+                .initPubSub(
+                    component()
+                        .with("ackTimeoutSeconds", "1.5")
+                        .with("redeliveryBackoff", "250ms")))
         .hasSize(3);
-    assertThat(daprd().initPubSub(component().with("ackTimeoutSeconds", "2m").with("redeliveryBackoff", "0"))).hasSize(3);
+    assertThat(
+            daprd()
+                .initPubSub(
+                    component().with("ackTimeoutSeconds", "2m").with("redeliveryBackoff", "0")))
+        .hasSize(3);
   }
 
   @Test
@@ -71,7 +86,9 @@ class InitTest extends PubSubTestBase {
   @Test
   void callsBeforeInitFailWithFailedPrecondition() {
     assertStatus(
-        () -> pubSub("mqtt-pubsub").features(io.dapr.v1.ComponentProtos.FeaturesRequest.getDefaultInstance()),
+        () ->
+            pubSub("mqtt-pubsub")
+                .features(io.dapr.v1.ComponentProtos.FeaturesRequest.getDefaultInstance()),
         Status.Code.FAILED_PRECONDITION,
         "not initialised");
   }

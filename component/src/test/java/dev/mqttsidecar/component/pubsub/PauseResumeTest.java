@@ -26,7 +26,8 @@ class PauseResumeTest extends PubSubTestBase {
       assertThat(stream.handled()).isEmpty();
       pubSub(pubsub).resume(ResumeRequest.getDefaultInstance());
       Awaitility.await().atMost(WAIT).until(() -> stream.handled().size() == 5);
-      assertThat(stream.handled()).extracting(m -> eventData(m.getData()))
+      assertThat(stream.handled())
+          .extracting(m -> eventData(m.getData()))
           .containsExactly("paused-0", "paused-1", "paused-2", "paused-3", "paused-4");
     }
   }

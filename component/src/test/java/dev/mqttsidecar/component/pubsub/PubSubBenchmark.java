@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Throughput and latency of the pub/sub path over the real socket, next to the ceiling: the rate
- * of a no-op gRPC call (PubSub.Ping) on the same socket. Skipped unless {@code -Dbench=true}; run
- * with {@code mvn -pl component verify -Dbench=true -Dtest=PubSubBenchmark -Dit.test=NONE
- * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}. The report
- * is printed and written to {@code target/pubsub-benchmark.txt}.
+ * Throughput and latency of the pub/sub path over the real socket, next to the ceiling: the rate of
+ * a no-op gRPC call (PubSub.Ping) on the same socket. Skipped unless {@code -Dbench=true}; run with
+ * {@code mvn -pl component verify -Dbench=true -Dtest=PubSubBenchmark -Dit.test=NONE
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}. The report is
+ * printed and written to {@code target/pubsub-benchmark.txt}.
  */
 class PubSubBenchmark extends PubSubTestBase {
   private static final int MESSAGES = Integer.getInteger("bench.messages", 8000);
@@ -107,11 +107,13 @@ class PubSubBenchmark extends PubSubTestBase {
       long start = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (int c = 0; c < callers; c++) {
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < calls / callers; i++) {
-            stub.ping(PingRequest.getDefaultInstance());
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < calls / callers; i++) {
+                    stub.ping(PingRequest.getDefaultInstance());
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get(120, TimeUnit.SECONDS);
@@ -126,7 +128,11 @@ class PubSubBenchmark extends PubSubTestBase {
   private long[] publishSequentially(String pubsub, byte[] event, int count) {
     PubSubGrpc.PubSubBlockingStub stub = pubSub(pubsub);
     PublishRequest request =
-        PublishRequest.newBuilder().setPubsubName(pubsub).setTopic("bench").setData(ByteString.copyFrom(event)).build();
+        PublishRequest.newBuilder()
+            .setPubsubName(pubsub)
+            .setTopic("bench")
+            .setData(ByteString.copyFrom(event))
+            .build();
     long[] latencies = new long[count];
     for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
@@ -155,7 +161,9 @@ class PubSubBenchmark extends PubSubTestBase {
       Awaitility.await("end to end on " + streams + " streams")
           .atMost(java.time.Duration.ofSeconds(60))
           .pollInterval(java.time.Duration.ofMillis(5))
-          .until(() -> open.stream().mapToInt(d -> d.acked().size()).sum(), n -> n >= count / streams * streams);
+          .until(
+              () -> open.stream().mapToInt(d -> d.acked().size()).sum(),
+              n -> n >= count / streams * streams);
       return count / ((System.nanoTime() - start) / 1e9);
     } finally {
       publishers.shutdownNow();

@@ -28,7 +28,8 @@ class PubSubConformanceTest extends PubSubTestBase {
   @Test
   void pingAndFeatures() throws Exception {
     List<String> features = daprd().initPubSub(component());
-    assertThat(features).containsExactlyInAnyOrder("SUBSCRIBE_WILDCARDS", "BULK_PUBSUB", "MESSAGE_TTL");
+    assertThat(features)
+        .containsExactlyInAnyOrder("SUBSCRIBE_WILDCARDS", "BULK_PUBSUB", "MESSAGE_TTL");
     pubSub(component().name()).ping(ComponentProtos.PingRequest.getDefaultInstance());
   }
 
@@ -45,8 +46,11 @@ class PubSubConformanceTest extends PubSubTestBase {
         publishRaw(pubsub, "testTopic", utf8(data), Map.of());
       }
       Awaitility.await().atMost(WAIT).until(() -> stream.handled().size() >= 10);
-      assertThat(stream.handled()).extracting(m -> m.getData().toStringUtf8()).containsExactlyElementsOf(sent);
-      assertThat(stream.handled()).allSatisfy(m -> assertThat(m.getTopicName()).isEqualTo("testTopic"));
+      assertThat(stream.handled())
+          .extracting(m -> m.getData().toStringUtf8())
+          .containsExactlyElementsOf(sent);
+      assertThat(stream.handled())
+          .allSatisfy(m -> assertThat(m.getTopicName()).isEqualTo("testTopic"));
       Thread.sleep(QUIET.toMillis());
       assertThat(stream.handled()).as("no duplicates").hasSize(10);
     }
@@ -60,14 +64,19 @@ class PubSubConformanceTest extends PubSubTestBase {
     Set<String> failedOnce = ConcurrentHashMap.newKeySet();
     // The suite's handler: fail the first 2 and every 5th message it sees.
     try (DaprStream stream =
-        DaprStream.open(daprd(), pubsub, "testTopic", Map.of(), m -> {
-          int n = calls.incrementAndGet();
-          if (n <= 2 || n % 5 == 0) {
-            failedOnce.add(m.getData().toStringUtf8());
-            return "handler failure " + n;
-          }
-          return null;
-        })) {
+        DaprStream.open(
+            daprd(),
+            pubsub,
+            "testTopic",
+            Map.of(),
+            m -> {
+              int n = calls.incrementAndGet();
+              if (n <= 2 || n % 5 == 0) {
+                failedOnce.add(m.getData().toStringUtf8());
+                return "handler failure " + n;
+              }
+              return null;
+            })) {
       awaitSubscribed();
       List<String> sent = new ArrayList<>();
       for (int k = 0; k < 10; k++) {
@@ -77,10 +86,13 @@ class PubSubConformanceTest extends PubSubTestBase {
       Awaitility.await().atMost(WAIT).until(() -> stream.ackedData().containsAll(sent));
       assertThat(failedOnce).isNotEmpty();
       List<String> firstSuccesses = stream.ackedData();
-      assertThat(firstSuccesses).as("each message acked exactly once").containsExactlyInAnyOrderElementsOf(sent);
+      assertThat(firstSuccesses)
+          .as("each message acked exactly once")
+          .containsExactlyInAnyOrderElementsOf(sent);
       // Messages that never failed keep their publishing order.
       List<String> neverFailed = sent.stream().filter(s -> !failedOnce.contains(s)).toList();
-      assertThat(firstSuccesses.stream().filter(neverFailed::contains).toList()).containsExactlyElementsOf(neverFailed);
+      assertThat(firstSuccesses.stream().filter(neverFailed::contains).toList())
+          .containsExactlyElementsOf(neverFailed);
     }
   }
 
@@ -94,10 +106,18 @@ class PubSubConformanceTest extends PubSubTestBase {
         publishRaw(pubsub, "multiTopic1", utf8("one-" + k), Map.of());
         publishRaw(pubsub, "multiTopic2", utf8("two-" + k), Map.of());
       }
-      Awaitility.await().atMost(WAIT).until(() -> one.handled().size() == 5 && two.handled().size() == 5);
-      assertThat(one.handled()).extracting(m -> m.getData().toStringUtf8()).allMatch(s -> s.startsWith("one-"));
-      assertThat(two.handled()).extracting(m -> m.getData().toStringUtf8()).allMatch(s -> s.startsWith("two-"));
-      assertThat(one.handled()).extracting(PullMessagesResponse::getTopicName).containsOnly("multiTopic1");
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(() -> one.handled().size() == 5 && two.handled().size() == 5);
+      assertThat(one.handled())
+          .extracting(m -> m.getData().toStringUtf8())
+          .allMatch(s -> s.startsWith("one-"));
+      assertThat(two.handled())
+          .extracting(m -> m.getData().toStringUtf8())
+          .allMatch(s -> s.startsWith("two-"));
+      assertThat(one.handled())
+          .extracting(PullMessagesResponse::getTopicName)
+          .containsOnly("multiTopic1");
     }
   }
 
@@ -117,8 +137,12 @@ class PubSubConformanceTest extends PubSubTestBase {
         int expected = round + 1;
         Awaitility.await().atMost(WAIT).until(() -> two.handled().size() == expected);
       }
-      assertThat(one.handled()).extracting(m -> m.getData().toStringUtf8()).containsExactly("one-0");
-      assertThat(two.handled()).extracting(m -> m.getData().toStringUtf8()).containsExactly("two-0", "two-1", "two-2");
+      assertThat(one.handled())
+          .extracting(m -> m.getData().toStringUtf8())
+          .containsExactly("one-0");
+      assertThat(two.handled())
+          .extracting(m -> m.getData().toStringUtf8())
+          .containsExactly("two-0", "two-1", "two-2");
     }
   }
 
@@ -127,7 +151,8 @@ class PubSubConformanceTest extends PubSubTestBase {
     String pubsub = init(component());
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "testTopic", Map.of(), m -> null)) {
       awaitSubscribed();
-      BulkPublishRequest.Builder bulk = BulkPublishRequest.newBuilder().setPubsubName(pubsub).setTopic("testTopic");
+      BulkPublishRequest.Builder bulk =
+          BulkPublishRequest.newBuilder().setPubsubName(pubsub).setTopic("testTopic");
       List<String> sent = new ArrayList<>();
       for (int k = 0; k < 10; k++) {
         sent.add("bulk-" + k);
@@ -140,7 +165,9 @@ class PubSubConformanceTest extends PubSubTestBase {
       BulkPublishResponse response = pubSub(pubsub).bulkPublish(bulk.build());
       assertThat(response.getFailedEntriesList()).isEmpty();
       Awaitility.await().atMost(WAIT).until(() -> stream.handled().size() >= 10);
-      assertThat(stream.handled()).extracting(m -> m.getData().toStringUtf8()).containsExactlyElementsOf(sent);
+      assertThat(stream.handled())
+          .extracting(m -> m.getData().toStringUtf8())
+          .containsExactlyElementsOf(sent);
     }
   }
 
@@ -151,7 +178,10 @@ class PubSubConformanceTest extends PubSubTestBase {
         BulkPublishRequest.newBuilder()
             .setPubsubName(pubsub)
             .setTopic("testTopic")
-            .addEntries(BulkMessageEntry.newBuilder().setEntryId("good").setEvent(ByteString.copyFromUtf8("x")))
+            .addEntries(
+                BulkMessageEntry.newBuilder()
+                    .setEntryId("good")
+                    .setEvent(ByteString.copyFromUtf8("x")))
             .addEntries(
                 BulkMessageEntry.newBuilder()
                     .setEntryId("bad")
@@ -161,7 +191,9 @@ class PubSubConformanceTest extends PubSubTestBase {
     BulkPublishResponse response = pubSub(pubsub).bulkPublish(bulk);
     assertThat(response.getFailedEntriesList()).hasSize(1);
     assertThat(response.getFailedEntries(0).getEntryId()).isEqualTo("bad");
-    assertThat(response.getFailedEntries(0).getError()).contains("INVALID_ARGUMENT").contains("ttlInSeconds");
+    assertThat(response.getFailedEntries(0).getError())
+        .contains("INVALID_ARGUMENT")
+        .contains("ttlInSeconds");
   }
 
   /** Streams subscribe asynchronously after their first request; give them a moment. */

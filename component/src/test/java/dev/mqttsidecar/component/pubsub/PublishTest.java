@@ -24,16 +24,22 @@ class PublishTest extends PubSubTestBase {
     String pubsub = init(component().with("topicPrefix", "factory/"));
     Mqtt5BlockingClient device = Devices.mqtt5(sidecar.mqttPort());
     try (Mqtt5BlockingClient.Mqtt5Publishes publishes = Devices.subscribe(device, "factory/#")) {
-      publishRaw(pubsub, "orders", cloudEvent("orders", "hello"),
+      publishRaw(
+          pubsub,
+          "orders",
+          cloudEvent("orders", "hello"),
           Map.of("qos", "2", "ttlInSeconds", "60", "traceid", "t-1", "custom", "v"));
       Mqtt5Publish publish = Devices.receive(publishes, WAIT);
       assertThat(publish.getTopic().toString()).isEqualTo("factory/orders");
       assertThat(publish.getQos()).isEqualTo(MqttQos.EXACTLY_ONCE);
       assertThat(Devices.contentType(publish)).isEqualTo("application/cloudevents+json");
       assertThat(publish.getMessageExpiryInterval().orElse(-1)).isBetween(55L, 60L);
-      assertThat(Devices.userProperties(publish)).containsEntry("custom", "v").containsEntry("traceid", "t-1")
+      assertThat(Devices.userProperties(publish))
+          .containsEntry("custom", "v")
+          .containsEntry("traceid", "t-1")
           .doesNotContainKeys("qos", "ttlInSeconds", "retain");
-      assertThat(json(ByteString.copyFrom(publish.getPayloadAsBytes())).path("data").asText()).isEqualTo("hello");
+      assertThat(json(ByteString.copyFrom(publish.getPayloadAsBytes())).path("data").asText())
+          .isEqualTo("hello");
     } finally {
       device.disconnect();
     }
@@ -42,7 +48,8 @@ class PublishTest extends PubSubTestBase {
   @Test
   void defaultQosComesFromTheComponentAndRetainFromTheRequest() throws Exception {
     String pubsub = init(component().with("qos", "0"));
-    publishRaw(pubsub, "status/line1", cloudEvent("status/line1", "running"), Map.of("retain", "true"));
+    publishRaw(
+        pubsub, "status/line1", cloudEvent("status/line1", "running"), Map.of("retain", "true"));
     Mqtt5BlockingClient device = Devices.mqtt5(sidecar.mqttPort());
     try (Mqtt5BlockingClient.Mqtt5Publishes publishes = Devices.subscribe(device, "status/+")) {
       Mqtt5Publish publish = Devices.receive(publishes, WAIT);
@@ -68,32 +75,53 @@ class PublishTest extends PubSubTestBase {
   @Test
   void badRequestsAreInvalidArgument() throws Exception {
     String pubsub = init(component());
-    assertStatus(() -> publishRaw(pubsub, "", utf8("x"), Map.of()), Status.Code.INVALID_ARGUMENT, "empty");
-    assertStatus(() -> publishRaw(pubsub, "a/+/b", utf8("x"), Map.of()), Status.Code.INVALID_ARGUMENT, "wildcard");
-    assertStatus(() -> publishRaw(pubsub, "a/#", utf8("x"), Map.of()), Status.Code.INVALID_ARGUMENT, "wildcard");
     assertStatus(
-        () -> publishRaw(pubsub, "a", utf8("x"), Map.of("ttlInSeconds", "soon")), Status.Code.INVALID_ARGUMENT, "ttlInSeconds");
+        () -> publishRaw(pubsub, "", utf8("x"), Map.of()), Status.Code.INVALID_ARGUMENT, "empty");
     assertStatus(
-        () -> publishRaw(pubsub, "a", utf8("x"), Map.of("retain", "maybe")), Status.Code.INVALID_ARGUMENT, "retain");
-    assertStatus(() -> publishRaw(pubsub, "a", utf8("x"), Map.of("qos", "3")), Status.Code.INVALID_ARGUMENT, "qos");
+        () -> publishRaw(pubsub, "a/+/b", utf8("x"), Map.of()),
+        Status.Code.INVALID_ARGUMENT,
+        "wildcard");
+    assertStatus(
+        () -> publishRaw(pubsub, "a/#", utf8("x"), Map.of()),
+        Status.Code.INVALID_ARGUMENT,
+        "wildcard");
+    assertStatus(
+        () -> publishRaw(pubsub, "a", utf8("x"), Map.of("ttlInSeconds", "soon")),
+        Status.Code.INVALID_ARGUMENT,
+        "ttlInSeconds");
+    assertStatus(
+        () -> publishRaw(pubsub, "a", utf8("x"), Map.of("retain", "maybe")),
+        Status.Code.INVALID_ARGUMENT,
+        "retain");
+    assertStatus(
+        () -> publishRaw(pubsub, "a", utf8("x"), Map.of("qos", "3")),
+        Status.Code.INVALID_ARGUMENT,
+        "qos");
   }
 
   @Test
   void aMessageLargerThanTheBrokerAcceptsIsInvalidArgument() throws Exception {
     sidecar.close();
-    sidecar = InProcessSidecar.start(folder, BrokerConfig.builder().port(0).maxPacketSize(64 * 1024).build());
+    sidecar =
+        InProcessSidecar.start(
+            folder, BrokerConfig.builder().port(0).maxPacketSize(64 * 1024).build());
     String pubsub = init(component());
     byte[] oversize = new byte[64 * 1024 + 1];
-    assertStatus(() -> publishRaw(pubsub, "a", oversize, Map.of()), Status.Code.INVALID_ARGUMENT, "TOO_LARGE");
+    assertStatus(
+        () -> publishRaw(pubsub, "a", oversize, Map.of()),
+        Status.Code.INVALID_ARGUMENT,
+        "TOO_LARGE");
   }
 
   @Test
-  @Disabled("broker: Broker.publish reports ACCEPTED when a shared group's queue is full and the"
-      + " message is dropped (SharedGroup.offer, DROP_NEWEST); PublishResult.QUOTA_EXCEEDED is never"
-      + " returned for it")
+  @Disabled(
+      "broker: Broker.publish reports ACCEPTED when a shared group's queue is full and the message"
+          + " is dropped (SharedGroup.offer, DROP_NEWEST); PublishResult.QUOTA_EXCEEDED is never"
+          + " returned for it")
   void aFullConsumerGroupQueueIsResourceExhausted() throws Exception {
     sidecar.close();
-    sidecar = InProcessSidecar.start(folder, BrokerConfig.builder().port(0).maxQueuedMessages(5).build());
+    sidecar =
+        InProcessSidecar.start(folder, BrokerConfig.builder().port(0).maxQueuedMessages(5).build());
     String pubsub = init(component());
     DaprStream creator = DaprStream.open(daprd(), pubsub, "orders", Map.of());
     Thread.sleep(300);
@@ -102,13 +130,20 @@ class PublishTest extends PubSubTestBase {
     for (int i = 0; i < 5; i++) {
       publishEvent(pubsub, "orders", "fits-" + i);
     }
-    assertStatus(() -> publishEvent(pubsub, "orders", "one too many"), Status.Code.RESOURCE_EXHAUSTED, "");
+    assertStatus(
+        () -> publishEvent(pubsub, "orders", "one too many"), Status.Code.RESOURCE_EXHAUSTED, "");
   }
 
   @Test
   void callsForAnInstanceDaprdNeverInitialisedFailWithFailedPrecondition() {
     assertStatus(
-        () -> pubSub("nobody").publish(PublishRequest.newBuilder().setTopic("a").setData(ByteString.copyFromUtf8("x")).build()),
+        () ->
+            pubSub("nobody")
+                .publish(
+                    PublishRequest.newBuilder()
+                        .setTopic("a")
+                        .setData(ByteString.copyFromUtf8("x"))
+                        .build()),
         Status.Code.FAILED_PRECONDITION,
         "nobody");
   }

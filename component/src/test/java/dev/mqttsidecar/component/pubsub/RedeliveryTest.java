@@ -10,7 +10,9 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** Settlement: only an ack settles; nack, timeout and broken streams redeliver; dead letters; TTL. */
+/**
+ * Settlement: only an ack settles; nack, timeout and broken streams redeliver; dead letters; TTL.
+ */
 class RedeliveryTest extends PubSubTestBase {
 
   @Test
@@ -26,6 +28,25 @@ class RedeliveryTest extends PubSubTestBase {
       assertThat(again.getId()).isNotEqualTo(first.getId());
       stream.ack(again);
       assertThat(stream.poll(QUIET)).as("settled by the ack").isNull();
+    }
+  }
+
+  @Test
+  void aMessageOneReplicaFailsIsRedeliveredToAnother() throws Exception {
+    String pubsub = init(component().with("redeliveryBackoff", "20ms"));
+    try (DaprStream failing = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> "broken");
+        DaprStream healthy = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null)) {
+      PubSubConformanceTest.awaitSubscribed();
+      for (int i = 0; i < 10; i++) {
+        publishEvent(pubsub, "orders", "order-" + i);
+      }
+      Awaitility.await().atMost(WAIT).until(() -> healthy.acked().size() == 10);
+      assertThat(failing.handled()).as("the failing replica got its share first").isNotEmpty();
+      assertThat(healthy.acked())
+          .extracting(m -> eventData(m.getData()))
+          .containsExactlyInAnyOrder(
+              "order-0", "order-1", "order-2", "order-3", "order-4", "order-5", "order-6",
+              "order-7", "order-8", "order-9");
     }
   }
 
@@ -62,14 +83,19 @@ class RedeliveryTest extends PubSubTestBase {
   @Test
   void afterMaxDeliveriesAMessageGoesToTheDeadLetterTopic() throws Exception {
     String pubsub = init(component().with("maxDeliveries", "3").with("deadLetterTopic", "poison"));
-    try (DaprStream orders = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> "always fails");
+    try (DaprStream orders =
+            DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> "always fails");
         DaprStream poison = DaprStream.open(daprd(), pubsub, "poison", Map.of(), m -> null)) {
       PubSubConformanceTest.awaitSubscribed();
       publishEvent(pubsub, "orders", "bad");
       publishEvent(pubsub, "orders", "worse");
       Awaitility.await().atMost(WAIT).until(() -> poison.handled().size() == 2);
-      assertThat(poison.handled()).extracting(m -> eventData(m.getData())).containsExactlyInAnyOrder("bad", "worse");
-      assertThat(poison.handled()).extracting(PullMessagesResponse::getTopicName).containsOnly("poison");
+      assertThat(poison.handled())
+          .extracting(m -> eventData(m.getData()))
+          .containsExactlyInAnyOrder("bad", "worse");
+      assertThat(poison.handled())
+          .extracting(PullMessagesResponse::getTopicName)
+          .containsOnly("poison");
       Thread.sleep(QUIET.toMillis());
       assertThat(orders.handled()).hasSize(6);
     }

@@ -18,18 +18,12 @@ public final class StateStoreComponent implements AutoCloseable {
 
   /**
    * @param broker the broker whose retained messages hold the data
-   * @param currentInstanceName the instance name of the call being served ("" without the header)
-   */
-  public StateStoreComponent(Broker broker, Supplier<String> currentInstanceName) {
-    this(broker, currentInstanceName, Clock.systemUTC());
-  }
-
-  /**
+   * @param currentInstance the instance the call being served is for
    * @param clock the time TTLs count from; give it the broker's clock ({@code
    *     BrokerConfig.clock()})
    */
-  public StateStoreComponent(Broker broker, Supplier<String> currentInstanceName, Clock clock) {
-    this.instances = new InstanceRegistry<>("state store", currentInstanceName);
+  public StateStoreComponent(Broker broker, Supplier<InstanceKey> currentInstance, Clock clock) {
+    this.instances = new InstanceRegistry<>("state store", currentInstance);
     this.services =
         List.of(
             new StateStoreService(broker, instances, clock),
@@ -41,6 +35,11 @@ public final class StateStoreComponent implements AutoCloseable {
   /** StateStore, TransactionalStateStore, QueriableStateStore, TransactionalStoreMultiMaxSize. */
   public List<BindableService> services() {
     return services;
+  }
+
+  /** Forgets the instances a closed daprd connection initialised. */
+  public void connectionClosed(String connection) {
+    instances.connectionClosed(connection);
   }
 
   /** Drops every instance; the data stays in the broker. */

@@ -5,6 +5,7 @@ import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.StateStoreGrpc;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.state.grpc.InstanceKey;
 import dev.mqttsidecar.state.grpc.StateStoreComponent;
 import io.dapr.v1.ComponentProtos;
 import io.grpc.CallOptions;
@@ -91,7 +92,7 @@ class StateSocketBenchmark {
     EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     Broker broker = Broker.create(BrokerConfig.builder().port(0).build());
     broker.start();
-    StateStoreComponent component = new StateStoreComponent(broker, INSTANCE::get);
+    StateStoreComponent component = new StateStoreComponent(broker, () -> new InstanceKey("", INSTANCE.get()), java.time.Clock.systemUTC());
     Server server = startServer(socket, component, boss, workers);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))

@@ -45,7 +45,7 @@ final class GrpcHarness implements AutoCloseable {
   private final ManagedChannel channel;
 
   GrpcHarness(Broker broker, Clock clock) throws IOException {
-    component = new StateStoreComponent(broker, () -> INSTANCE.get(), clock);
+    component = new StateStoreComponent(broker, () -> new InstanceKey("", INSTANCE.get()), clock);
     String name = InProcessServerBuilder.generateName();
     InProcessServerBuilder builder =
         InProcessServerBuilder.forName(name).maxInboundMessageSize(MAX_MESSAGE);

@@ -7,8 +7,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs HiveMQ CE's embedded broker for bench/compare on 127.0.0.1 with the settings the other
- * brokers get: per-client queue of 10,000 messages, inbound window of 1,024, persistence in
- * memory or in files (its own default, xodus/rocksdb under the data folder).
+ * brokers get: per-client queue of 10,000 messages, inbound window of 1,024, persistence in memory
+ * or in files (its own default, xodus/rocksdb under the data folder).
  *
  * <p>Usage: {@code HiveMqLauncher --port PORT --persistence on|off --dir DIR}
  */

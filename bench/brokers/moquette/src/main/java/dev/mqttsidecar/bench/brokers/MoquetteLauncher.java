@@ -7,9 +7,9 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs Moquette for bench/compare on 127.0.0.1 with the settings the other brokers get:
- * anonymous access, session queues of 10,000, native epoll, telemetry off (no traffic leaves the
- * machine), persistence off or on (its own default store under the data folder).
+ * Runs Moquette for bench/compare on 127.0.0.1 with the settings the other brokers get: anonymous
+ * access, session queues of 10,000, native epoll, telemetry off (no traffic leaves the machine),
+ * persistence off or on (its own default store under the data folder).
  *
  * <p>Usage: {@code MoquetteLauncher --port PORT --persistence on|off --dir DIR}
  */

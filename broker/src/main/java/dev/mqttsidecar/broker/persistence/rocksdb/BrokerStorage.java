@@ -1,0 +1,93 @@
+package dev.mqttsidecar.broker.persistence.rocksdb;
+
+import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
+import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.persistence.RetainedPersistence;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The broker's persistence for one durability mode: what the broker plugs into its services and
+ * restores from at start. {@link Durability#MEMORY} maps to the in-memory implementations and
+ * touches no disk; the durable modes share one {@link RocksStore}. Closing closes the store.
+ */
+public final class BrokerStorage implements AutoCloseable {
+  private final Durability durability;
+  private final RocksStore store; // null in memory mode
+  private final RetainedPersistence retained;
+  private final QueuePersistence queues;
+
+  private BrokerStorage(
+      Durability durability,
+      RocksStore store,
+      RetainedPersistence retained,
+      QueuePersistence queues) {
+    this.durability = durability;
+    this.store = store;
+    this.retained = retained;
+    this.queues = queues;
+  }
+
+  /**
+   * Opens the storage of {@code config}; in a durable mode this opens (or creates) the data
+   * directory and fails with a {@link StorageException} rather than start empty over data it cannot
+   * read.
+   */
+  public static BrokerStorage open(StoreConfig config, Clock clock) {
+    if (config.durability() == Durability.MEMORY) {
+      return new BrokerStorage(
+          Durability.MEMORY, null, new InMemoryRetainedPersistence(), QueuePersistence.NONE);
+    }
+    RocksStore store = RocksStore.open(config);
+    return new BrokerStorage(
+        config.durability(),
+        store,
+        new RocksRetainedPersistence(store, clock),
+        new RocksQueuePersistence(store));
+  }
+
+  public Durability durability() {
+    return durability;
+  }
+
+  /** A description for the startup log line: the directory, or that nothing is stored. */
+  public String describe() {
+    return store == null
+        ? "in memory only (nothing survives a restart)"
+        : store.directory() + " (" + durability.configName() + ")";
+  }
+
+  public RetainedPersistence retained() {
+    return retained;
+  }
+
+  public QueuePersistence queues() {
+    return queues;
+  }
+
+  /**
+   * The highest retained version ever given out (0 in memory mode); the broker continues after it.
+   */
+  public long retainedVersionHighWater() {
+    return retained instanceof RocksRetainedPersistence r ? r.versionHighWater() : 0L;
+  }
+
+  /** Stored queues by id, for the broker's start (empty in memory mode). */
+  public Map<String, List<StoredQueueEntry>> loadQueues() {
+    return queues instanceof RocksQueuePersistence q ? q.loadQueues() : Map.of();
+  }
+
+  /** Writer counters (zeros in memory mode). */
+  public WriterStats stats() {
+    return store == null ? new WriterStats(0, 0, 0, 0, 0) : store.stats();
+  }
+
+  /** Writes and syncs what is queued, then closes the store. Call after the broker stopped. */
+  @Override
+  public void close() {
+    if (store != null) {
+      store.close();
+    }
+  }
+}

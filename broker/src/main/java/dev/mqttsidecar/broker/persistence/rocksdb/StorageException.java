@@ -1,0 +1,17 @@
+package dev.mqttsidecar.broker.persistence.rocksdb;
+
+/**
+ * The store could not be opened, read or written. Messages name the data directory and say what to
+ * do, because they end up in front of an operator at startup.
+ */
+public class StorageException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public StorageException(String message) {
+    super(message);
+  }
+
+  public StorageException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.mqttsidecar.broker.persistence.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.RetainedMessage;
+import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
+import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.persistence.RetainedPersistence.Change;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class BrokerStorageTest {
+  @TempDir Path tmp;
+
+  private static RetainedMessage retained(String topic, long version) {
+    return new RetainedMessage(Message.of(topic, new byte[] {1}, Qos.AT_LEAST_ONCE, true), version);
+  }
+
+  @Test
+  void memoryModeTouchesNoDiskAndKeepsNothing() {
+    Path dir = tmp.resolve("never-created");
+    StoreConfig config = StoreConfig.fsync(dir).withDurability(Durability.MEMORY);
+    try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
+      assertThat(storage.retained()).isInstanceOf(InMemoryRetainedPersistence.class);
+      assertThat(storage.queues()).isSameAs(QueuePersistence.NONE);
+      storage.retained().write(List.of(new Change("t", retained("t", 1)))).join();
+      assertThat(storage.retained().loadAll()).containsExactly(retained("t", 1));
+      assertThat(storage.loadQueues()).isEmpty();
+      assertThat(storage.describe()).contains("memory");
+    }
+    assertThat(dir).doesNotExist();
+    try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
+      assertThat(storage.retained().loadAll()).isEmpty();
+    }
+  }
+
+  @Test
+  void durableModeRestoresRetainedAndQueues() {
+    StoreConfig config = StoreConfig.fsync(tmp.resolve("data"));
+    try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
+      storage.retained().write(List.of(new Change("t", retained("t", 3)))).join();
+      storage.queues().append("session-1", 1, retained("q", 1).message()).join();
+      assertThat(storage.describe()).contains(tmp.resolve("data").toString()).contains("fsync");
+    }
+    try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
+      assertThat(storage.retained().loadAll()).containsExactly(retained("t", 3));
+      assertThat(storage.retainedVersionHighWater()).isEqualTo(3);
+      assertThat(storage.loadQueues()).containsOnlyKeys("session-1");
+    }
+  }
+
+  @Test
+  void parsesDurabilitySettings() {
+    assertThat(Durability.parse(" Periodic ")).isEqualTo(Durability.PERIODIC);
+    assertThat(Durability.FSYNC.configName()).isEqualTo("fsync");
+    assertThatThrownBy(() -> Durability.parse("sometimes"))
+        .hasMessageContaining("fsync, periodic or memory");
+  }
+}
