@@ -1,14 +1,11 @@
 package dev.mqttsidecar.bench.jmh;
 
-import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
 import dev.mqttsidecar.broker.Qos;
-import dev.mqttsidecar.broker.session.Counters;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SessionContext;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import dev.mqttsidecar.broker.subscription.SubscriptionIndex;
 import dev.mqttsidecar.broker.subscription.TopicRules;
-import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,15 +48,7 @@ public class TopicMatchBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     scheduler = Executors.newSingleThreadScheduledExecutor();
-    SessionContext ctx =
-        new SessionContext(
-            Runnable::run,
-            scheduler,
-            Clock.systemUTC(),
-            1000,
-            QueueOverflow.DROP_NEWEST,
-            new Counters(),
-            s -> {});
+    SessionContext ctx = BrokerInternals.sessionContext(scheduler);
     index = new SubscriptionIndex(ctx);
     SubscriptionOptions options = SubscriptionOptions.of(Qos.AT_LEAST_ONCE);
     for (int i = 0; i < SUBSCRIPTIONS; i++) {
