@@ -39,7 +39,7 @@ final class SubscriberOutbound implements Outbound {
   }
 
   @Override
-  public void pubrel(int packetId) {}
+  public void pubrel(int packetId, boolean found) {}
 
   @Override
   public boolean requeueOnDetach() {

@@ -14,8 +14,11 @@ public interface Outbound {
    */
   void publish(Session session, InflightEntry entry, QueuedMessage message, boolean dup);
 
-  /** QoS 2: sends PUBREL for a message the receiver has PUBREC'd. */
-  void pubrel(int packetId);
+  /**
+   * QoS 2: sends PUBREL for a message the receiver has PUBREC'd; {@code found} is false when the
+   * PUBREC named a packet id with nothing in flight (5.0: reason 0x92).
+   */
+  void pubrel(int packetId, boolean found);
 
   /**
    * True when unsettled messages go back to the queue at detach (in-process subscribers); false

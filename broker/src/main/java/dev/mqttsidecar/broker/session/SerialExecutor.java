@@ -41,9 +41,10 @@ public final class SerialExecutor implements Executor {
       try {
         pool.execute(this::drain);
       } catch (RejectedExecutionException e) {
-        scheduled.set(false);
-        tasks.clear();
-        LOG.debug("pool shut down, dropping tasks");
+        // The broker has stopped: run what is left here, one at a time as before, so that
+        // completions (a close waiting for its detach) still happen.
+        LOG.debug("pool shut down, running remaining tasks on the caller");
+        drain();
       }
     }
   }

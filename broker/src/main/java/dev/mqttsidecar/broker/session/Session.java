@@ -1,12 +1,9 @@
 package dev.mqttsidecar.broker.session;
 
-import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
 import dev.mqttsidecar.broker.Qos;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +25,12 @@ public final class Session {
   private final SerialExecutor executor;
 
   // Executor-confined.
-  private final ArrayDeque<QueuedMessage> pending = new ArrayDeque<>();
+  private final SessionQueue queue;
   private final LinkedHashMap<Integer, InflightEntry> inflight = new LinkedHashMap<>();
   private final PacketIds packetIds = new PacketIds();
   private Outbound outbound;
   private boolean paused;
   private ScheduledFuture<?> expiryTimer;
-  private long lastSequence;
 
   // Read from other threads.
   private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
@@ -54,6 +50,7 @@ public final class Session {
     this.clientId = clientId;
     this.ctx = ctx;
     this.executor = new SerialExecutor(ctx.workers());
+    this.queue = new SessionQueue(this, ctx);
   }
 
   public String key() {
@@ -115,8 +112,7 @@ public final class Session {
           CompletableFuture<Void> stored = null;
           try {
             if (offer(message) && message.qos() != Qos.AT_MOST_ONCE && !expiry.isZero()) {
-              message.setSequence(++lastSequence);
-              stored = ctx.queues().append(key, lastSequence, message.delivered());
+              stored = queue.store(message);
             }
             pump();
           } finally {
@@ -137,14 +133,6 @@ public final class Session {
     return done;
   }
 
-  /** Forgets the durable copy of a message that left the session. */
-  private void forget(QueuedMessage m) {
-    if (m.sequence() != 0) {
-      ctx.queues().remove(key, m.sequence());
-      m.setSequence(0);
-    }
-  }
-
   /**
    * A shared group hands this member one of its messages; handed back if this member can't take it.
    */
@@ -155,7 +143,7 @@ public final class Session {
             message.group().giveBack(this, List.of(message));
             return;
           }
-          pending.addLast(message);
+          queue.addLast(message);
           pump();
         });
   }
@@ -193,7 +181,7 @@ public final class Session {
     groups.values().forEach(g -> g.memberOnline(this));
     for (InflightEntry e : new ArrayList<>(inflight.values())) {
       if (e.pubrecReceived()) {
-        out.pubrel(e.packetId()); // [MQTT-4.4.0-1]
+        out.pubrel(e.packetId(), true); // [MQTT-4.4.0-1]
       } else {
         e.message().incrementDeliveryCount();
         out.publish(this, e, e.message(), true); // [MQTT-3.3.1-1]
@@ -266,7 +254,7 @@ public final class Session {
             return;
           }
           inflight.remove(packetId);
-          forget(e.message());
+          queue.forget(e.message());
           if (e.message().group() != null) {
             e.message().group().release(this, 1);
           }
@@ -283,7 +271,7 @@ public final class Session {
           InflightEntry e = inflight.get(packetId);
           if (e == null || e.message().qos() != Qos.EXACTLY_ONCE) {
             if (outbound != null && !failed) {
-              outbound.pubrel(packetId); // unknown id: still answer so the client can finish
+              outbound.pubrel(packetId, false); // still answer so the client can finish
             }
             return;
           }
@@ -293,7 +281,7 @@ public final class Session {
           }
           e.markPubrecReceived();
           if (outbound != null) {
-            outbound.pubrel(packetId);
+            outbound.pubrel(packetId, true);
           }
         });
   }
@@ -317,7 +305,7 @@ public final class Session {
               later(delay, () -> m.group().requeueFront(List.of(m)));
             }
           } else if (now) {
-            pending.addFirst(m);
+            queue.addFirst(List.of(m));
           } else {
             later(delay, () -> executor.execute(() -> requeue(m)));
           }
@@ -327,7 +315,7 @@ public final class Session {
 
   private void requeue(QueuedMessage m) {
     if (!ended) {
-      pending.addFirst(m);
+      queue.addFirst(List.of(m));
       pump();
     }
   }
@@ -351,21 +339,7 @@ public final class Session {
       ctx.counters().countQos0Dropped(); // QoS 0 is not queued for offline sessions [MQTT-3.1.2-5]
       return false;
     }
-    if (pending.size() >= ctx.maxQueued()) {
-      ctx.counters().countOverflow();
-      if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
-        return false;
-      }
-      QueuedMessage dropped = pending.pollFirst();
-      if (dropped != null) {
-        forget(dropped);
-        if (dropped.group() != null) {
-          dropped.group().release(this, 1);
-        }
-      }
-    }
-    pending.addLast(m);
-    return true;
+    return queue.offer(m);
   }
 
   private void pump() {
@@ -373,19 +347,9 @@ public final class Session {
       return;
     }
     Instant now = ctx.clock().instant();
-    while (!pending.isEmpty()) {
-      QueuedMessage head = pending.peekFirst();
-      if (head.delivered().isExpired(now)) {
-        pending.pollFirst();
-        forget(head);
-        ctx.counters().countExpired();
-        if (head.group() != null) {
-          head.group().release(this, 1);
-        }
-        continue;
-      }
+    for (QueuedMessage head = queue.peekUnexpired(now); head != null; head = queue.peekUnexpired(now)) {
       if (head.qos() == Qos.AT_MOST_ONCE) {
-        pending.pollFirst();
+        queue.poll();
         head.incrementDeliveryCount();
         outbound.publish(this, null, head, false);
         continue;
@@ -393,7 +357,7 @@ public final class Session {
       if (inflight.size() >= window) {
         return;
       }
-      pending.pollFirst();
+      queue.poll();
       InflightEntry e = new InflightEntry(packetIds.next(inflight), head);
       inflight.put(e.packetId(), e);
       head.incrementDeliveryCount();
@@ -415,10 +379,8 @@ public final class Session {
         back.add(e.message());
       }
       inflight.clear();
-      for (int i = back.size() - 1; i >= 0; i--) {
-        pending.addFirst(back.get(i));
-      }
-      returnGroupMessages();
+      queue.addFirst(back);
+      queue.returnGroupMessages();
     }
   }
 
@@ -457,29 +419,15 @@ public final class Session {
     ended = true;
     online = false;
     cancelExpiry();
+    List<QueuedMessage> unsettled = new ArrayList<>();
     for (InflightEntry e : inflight.values()) {
-      pending.addLast(e.message());
+      unsettled.add(e.message());
     }
     inflight.clear();
-    returnGroupMessages();
-    pending.clear();
+    queue.addFirst(unsettled);
+    queue.close();
     inboundQos2.clear();
-    if (lastSequence != 0) {
-      ctx.queues().drop(key);
-    }
     ctx.onEnd().accept(this);
-  }
-
-  private void returnGroupMessages() {
-    Map<GroupLink, List<QueuedMessage>> byGroup = new LinkedHashMap<>();
-    for (Iterator<QueuedMessage> it = pending.iterator(); it.hasNext(); ) {
-      QueuedMessage m = it.next();
-      if (m.group() != null) {
-        it.remove();
-        byGroup.computeIfAbsent(m.group(), g -> new ArrayList<>()).add(m);
-      }
-    }
-    byGroup.forEach((g, list) -> g.giveBack(this, list));
   }
 
   @Override

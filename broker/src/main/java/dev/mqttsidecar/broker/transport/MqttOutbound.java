@@ -42,9 +42,9 @@ final class MqttOutbound implements Outbound {
   }
 
   @Override
-  public void pubrel(int packetId) {
-    channel.writeAndFlush(
-        Packets.pubReply(MqttMessageType.PUBREL, packetId, ReasonCode.SUCCESS, mqtt5));
+  public void pubrel(int packetId, boolean found) {
+    ReasonCode reason = found ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+    channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, reason, mqtt5));
   }
 
   @Override

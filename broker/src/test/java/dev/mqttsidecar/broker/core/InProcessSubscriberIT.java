@@ -309,6 +309,18 @@ class InProcessSubscriberIT {
     }
   }
 
+  @Test
+  void closingAfterStopDoesNotBlock() throws Exception {
+    Subscription s =
+        broker.subscribe(request("late", "t", 10, Duration.ofMinutes(1)), RecordingSubscriber.manual());
+    broker.stop();
+    long start = System.nanoTime();
+    s.close();
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
+    assertThat(broker.publish(Message.of("t", new byte[0], Qos.AT_MOST_ONCE, false)).get().status())
+        .isEqualTo(PublishResult.Status.UNAVAILABLE);
+  }
+
   private static Delivery pollEither(RecordingSubscriber a, RecordingSubscriber b)
       throws InterruptedException {
     for (int i = 0; i < 50; i++) {

@@ -337,4 +337,41 @@ class SessionIT {
       }
     }
   }
+  @Test
+  void mqtt311TakeoverClosesTheOldConnection() throws Exception {
+    try (RawMqttClient old = fixture.raw(); RawMqttClient fresh = fixture.raw()) {
+      old.send(RawMqttClient.connect311("same", true, 60));
+      old.read();
+      fresh.send(RawMqttClient.connect311("same", true, 60));
+      assertThat(fresh.read().type()).isEqualTo(RawMqttClient.CONNACK);
+      assertThat(old.closedWithin(Duration.ofSeconds(3))).isTrue(); // [MQTT-3.1.4-3]
+      fresh.send(RawMqttClient.PINGREQ);
+      assertThat(fresh.read().type()).isEqualTo(RawMqttClient.PINGRESP);
+    }
+  }
+
+  @Test
+  void settingSessionExpiryOnDisconnectAfterZeroIsAProtocolError() throws Exception {
+    try (RawMqttClient c = fixture.raw()) {
+      c.send(RawMqttClient.connect5("zero", true, 60)); // no Session Expiry Interval: 0
+      c.read();
+      // DISCONNECT 0x00 with Session Expiry Interval (0x11) = 60 [MQTT-3.14.2-2]
+      c.send(RawMqttClient.packet(0xE0, RawMqttClient.bytes(0x00, 5, 0x11, 0, 0, 0, 60)));
+      Packet p = c.read();
+      assertThat(p.type()).isEqualTo(RawMqttClient.DISCONNECT);
+      assertThat(p.body()[0] & 0xFF).isEqualTo(0x82);
+    }
+  }
+
+  @Test
+  void pubrecForAnUnknownPacketIdGetsPubrel0x92() throws Exception {
+    try (RawMqttClient c = fixture.raw()) {
+      c.send(RawMqttClient.connect5("unknown", true, 60));
+      c.read();
+      c.send(RawMqttClient.pubAck(PUBREC, 42));
+      Packet rel = c.read();
+      assertThat(rel.type()).isEqualTo(PUBREL);
+      assertThat(rel.body()[2] & 0xFF).isEqualTo(0x92);
+    }
+  }
 }

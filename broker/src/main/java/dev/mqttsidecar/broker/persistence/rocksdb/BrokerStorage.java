@@ -17,6 +17,7 @@ public final class BrokerStorage implements AutoCloseable {
   private final RocksStore store; // null in memory mode
   private final RetainedPersistence retained;
   private final QueuePersistence queues;
+  private final RocksSessionPersistence sessions; // null in memory mode
 
   private BrokerStorage(
       Durability durability,
@@ -27,6 +28,7 @@ public final class BrokerStorage implements AutoCloseable {
     this.store = store;
     this.retained = retained;
     this.queues = queues;
+    this.sessions = store == null ? null : new RocksSessionPersistence(store);
   }
 
   /**

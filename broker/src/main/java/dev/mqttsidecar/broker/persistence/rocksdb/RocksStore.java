@@ -10,20 +10,16 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
-import org.rocksdb.InfoLogLevel;
-import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
-import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +52,8 @@ public final class RocksStore implements AutoCloseable {
   private final Map<Column, ColumnFamilyHandle> handles;
   private final Deque<AutoCloseable> natives; // closed last-in first-out
   private final GroupCommitWriter writer;
-  private boolean closed;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private volatile boolean closed;
 
   private RocksStore(
       Path directory,
@@ -92,26 +89,9 @@ public final class RocksStore implements AutoCloseable {
     RocksDB db = null;
     try {
       List<String> missing = existing ? StoreDirectory.missingFamilies(dir) : List.of();
-      LRUCache cache = push(natives, new LRUCache(config.blockCacheBytes()));
-      BloomFilter bloom = push(natives, new BloomFilter(10));
-      ColumnFamilyOptions cfOptions =
-          push(
-              natives,
-              new ColumnFamilyOptions()
-                  .setTableFormatConfig(
-                      new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom)));
-      DBOptions dbOptions =
-          push(
-              natives,
-              new DBOptions()
-                  .setCreateIfMissing(!existing)
-                  .setCreateMissingColumnFamilies(true)
-                  .setParanoidChecks(true)
-                  .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
-                  .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                  .setKeepLogFileNum(2)
-                  .setMaxTotalWalSize(256L << 20)
-                  .setMaxBackgroundJobs(2));
+      StoreOptions options = push(natives, new StoreOptions(config, existing));
+      ColumnFamilyOptions cfOptions = options.columns;
+      DBOptions dbOptions = options.db;
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
       for (Column c : Column.values()) {
@@ -240,10 +220,20 @@ public final class RocksStore implements AutoCloseable {
 
   /** Reads one value, or null. Sees every write whose future has completed. */
   public byte[] get(Column column, byte[] key) {
+    lifecycle.readLock().lock();
     try {
+      checkOpen();
       return db.get(handles.get(column), key);
     } catch (RocksDBException e) {
       throw StoreErrors.readFailed(where, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new StorageException("store in " + where + " is closed");
     }
   }
 
@@ -255,11 +245,14 @@ public final class RocksStore implements AutoCloseable {
 
   /**
    * Visits every entry of {@code column} with {@code from <= key < to} in key order (null bounds
-   * are open). Reads bypass the block cache so a full load does not evict hot data.
+   * are open). Reads go through the block cache: with index blocks kept in the cache, a scan that
+   * bypassed it would read an index block again for every data block.
    */
   public void scan(Column column, byte[] from, byte[] to, Visitor visitor) {
-    try (ReadOptions options = new ReadOptions().setFillCache(false).setReadaheadSize(4L << 20);
+    lifecycle.readLock().lock();
+    try (ReadOptions options = new ReadOptions().setReadaheadSize(4L << 20);
         Slice upper = to == null ? null : new Slice(to)) {
+      checkOpen();
       if (upper != null) {
         options.setIterateUpperBound(upper);
       }
@@ -276,6 +269,8 @@ public final class RocksStore implements AutoCloseable {
       }
     } catch (RocksDBException e) {
       throw StoreErrors.readFailed(where, e);
+    } finally {
+      lifecycle.readLock().unlock();
     }
   }
 
@@ -285,7 +280,16 @@ public final class RocksStore implements AutoCloseable {
 
   /** Writes what is queued, syncs, and releases the database and every native resource. */
   @Override
-  public synchronized void close() {
+  public void close() {
+    lifecycle.writeLock().lock(); // waits for reads in progress: natives are freed below
+    try {
+      closeLocked();
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private void closeLocked() {
     if (closed) {
       return;
     }

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqttsidecar.broker.RetainedMessage;
 import java.io.BufferedReader;
@@ -45,20 +46,7 @@ class CrashRecoveryTest {
     int killedBeforeReady = 0;
     for (int round = 1; round <= ROUNDS; round++) {
       Path log = tmp.resolve("child-" + round + ".err");
-      Process child =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx256m",
-                  "-XX:+UseSerialGC",
-                  "-XX:TieredStopAtLevel=1",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  CrashWriterMain.class.getName(),
-                  dir.toString(),
-                  Integer.toString(round),
-                  Integer.toString(THREADS))
-              .redirectError(log.toFile())
-              .start();
+      Process child = startChild(dir, round, THREADS, log);
       List<String> lines = new ArrayList<>();
       Thread reader = new Thread(() -> readLines(child, lines));
       reader.start();
@@ -93,6 +81,45 @@ class CrashRecoveryTest {
         "crash test: %d rounds (%d killed before ready), %d acknowledged writes checked%n",
         ROUNDS, killedBeforeReady, totalAcks);
     assertThat(totalAcks).isPositive();
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aStoreHeldByAnotherProcessIsRefused() throws Exception {
+    Path dir = tmp.resolve("data");
+    Process child = startChild(dir, 1, 1, tmp.resolve("child.err"));
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String first = out.readLine();
+      while (first != null && !first.startsWith("READY")) {
+        first = out.readLine(); // log lines
+      }
+      assertThat(first).as(Files.readString(tmp.resolve("child.err"))).startsWith("READY");
+      assertThatThrownBy(() -> RocksStore.open(StoreConfig.fsync(dir)))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining(dir.toString())
+          .hasMessageContaining("in use by another process");
+    } finally {
+      child.destroyForcibly();
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Process startChild(Path dir, int round, int threads, Path errors)
+      throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashWriterMain.class.getName(),
+            dir.toString(),
+            Integer.toString(round),
+            Integer.toString(threads))
+        .redirectError(errors.toFile())
+        .start();
   }
 
   private static void readLines(Process child, List<String> lines) {

@@ -41,7 +41,7 @@ class GroupCommitRocksTest {
       System.out.printf("group commit: %d writes, %d syncs%n", stats.writes(), stats.syncs());
       assertThat(stats.writes()).isEqualTo(writers * each);
       assertThat(stats.failures()).isZero();
-      assertThat(stats.syncs()).isEqualTo(stats.commits()).isLessThan(stats.writes() / 8);
+      assertThat(stats.syncs()).isEqualTo(stats.commits()).isLessThan(stats.writes() / 4);
     }
   }
 }

@@ -52,6 +52,17 @@ class RocksStoreTest {
   }
 
   @Test
+  void aClosedStoreRefusesReadsAndWrites() {
+    RocksStore store = RocksStore.open(StoreConfig.fsync(tmp.resolve("data")));
+    store.close();
+    store.close();
+    assertThatThrownBy(() -> store.get(Column.META, b("k"))).isInstanceOf(StorageException.class);
+    assertThatThrownBy(() -> store.scan(Column.META, null, null, (k, v) -> {}))
+        .isInstanceOf(StorageException.class);
+    assertThat(store.put(Column.META, b("k"), b("v"))).isCompletedExceptionally();
+  }
+
+  @Test
   void periodicModeKeepsWritesAcrossACleanClose() {
     Path dir = tmp.resolve("data");
     StoreConfig config = StoreConfig.fsync(dir).withDurability(Durability.PERIODIC);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Storage benchmark, not part of the normal build. Run with {@code mvn -pl broker test
  * -Dtest='dev.mqttsidecar.broker.persistence.rocksdb.StorageBenchmarkTest' -Dstorage.bench=true
- * [-Dstorage.bench.seconds=3] [-Dstorage.bench.retained=1000000]}.
+ * [-Dstorage.bench.seconds=3 (0: restart only)] [-Dstorage.bench.retained=1000000]}.
  *
  * <p>Reports durable write throughput at 1, 16 and 64 concurrent writers (each waits for its ack
  * before its next write, like a QoS 1 publisher or a state {@code Set} caller), and the time to
@@ -38,7 +38,10 @@ class StorageBenchmarkTest {
     System.out.printf(
         "storage benchmark: %d s per point, %d cores, data in %s%n",
         seconds, Runtime.getRuntime().availableProcessors(), tmp);
-    for (Durability durability : new Durability[] {Durability.FSYNC, Durability.PERIODIC}) {
+    for (Durability durability :
+        seconds == 0
+            ? new Durability[0]
+            : new Durability[] {Durability.FSYNC, Durability.PERIODIC}) {
       for (String kind : new String[] {"retained set", "queue append"}) {
         for (int writers : new int[] {1, 16, 64}) {
           throughput(durability, kind, writers);
@@ -167,6 +170,14 @@ class StorageBenchmarkTest {
           (loaded - open) / 1e6,
           (heapAfter - heapBefore) >> 20,
           directorySize(dir) >> 20);
+      RocksRetainedPersistence persistence = new RocksRetainedPersistence(store, Clock.systemUTC());
+      List<RetainedHeader> headers = new ArrayList<>(all.size());
+      all = null;
+      long headersStart = System.nanoTime();
+      new RetainedReader(store, persistence, 64L << 20).loadHeaders(headers::add);
+      System.out.printf(
+          "restart: loadHeaders (index without payloads) of %d messages %.0f ms%n",
+          headers.size(), (System.nanoTime() - headersStart) / 1e6);
     }
   }
 

@@ -1,0 +1,118 @@
+package dev.mqttsidecar.broker.session;
+
+import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A session's queue of messages not yet sent: bounded with the configured overflow policy, and
+ * mirrored to {@link dev.mqttsidecar.broker.persistence.QueuePersistence} while the session is
+ * persistent. Confined to the owning session's executor.
+ */
+final class SessionQueue {
+  private final Session owner;
+  private final SessionContext ctx;
+  private final ArrayDeque<QueuedMessage> pending = new ArrayDeque<>();
+  private long lastSequence;
+
+  SessionQueue(Session owner, SessionContext ctx) {
+    this.owner = owner;
+    this.ctx = ctx;
+  }
+
+  /** Appends within the bound; false if the message was dropped (and counted). */
+  boolean offer(QueuedMessage m) {
+    if (pending.size() >= ctx.maxQueued()) {
+      ctx.counters().countOverflow();
+      if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
+        return false;
+      }
+      QueuedMessage dropped = pending.pollFirst();
+      if (dropped != null) {
+        discard(dropped);
+      }
+    }
+    pending.addLast(m);
+    return true;
+  }
+
+  /** Stores the durable copy of a message just offered; completes when it is stored. */
+  CompletableFuture<Void> store(QueuedMessage m) {
+    m.setSequence(++lastSequence);
+    return ctx.queues().append(owner.key(), lastSequence, m.delivered());
+  }
+
+  /** Forgets the durable copy of a message that left the session (settled or dropped). */
+  void forget(QueuedMessage m) {
+    if (m.sequence() != 0) {
+      ctx.queues().remove(owner.key(), m.sequence());
+      m.setSequence(0);
+    }
+  }
+
+  /** Removes a message for good: its durable copy goes and its shared group gets the slot back. */
+  private void discard(QueuedMessage m) {
+    forget(m);
+    if (m.group() != null) {
+      m.group().release(owner, 1);
+    }
+  }
+
+  /** Appends without the bound: a shared group sized its hand-over by our window. */
+  void addLast(QueuedMessage m) {
+    pending.addLast(m);
+  }
+
+  /** Puts messages back at the head, keeping their order. */
+  void addFirst(List<QueuedMessage> messages) {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      pending.addFirst(messages.get(i));
+    }
+  }
+
+  /** The head after dropping expired messages (counted), or null when empty. */
+  QueuedMessage peekUnexpired(Instant now) {
+    while (!pending.isEmpty()) {
+      QueuedMessage head = pending.peekFirst();
+      if (!head.delivered().isExpired(now)) {
+        return head;
+      }
+      pending.pollFirst();
+      ctx.counters().countExpired();
+      discard(head);
+    }
+    return null;
+  }
+
+  QueuedMessage poll() {
+    return pending.pollFirst();
+  }
+
+  /** Hands every shared-group message back to its group. */
+  void returnGroupMessages() {
+    Map<GroupLink, List<QueuedMessage>> byGroup = new LinkedHashMap<>();
+    for (Iterator<QueuedMessage> it = pending.iterator(); it.hasNext(); ) {
+      QueuedMessage m = it.next();
+      if (m.group() != null) {
+        it.remove();
+        byGroup.computeIfAbsent(m.group(), g -> new ArrayList<>()).add(m);
+      }
+    }
+    byGroup.forEach((g, list) -> g.giveBack(owner, list));
+  }
+
+  /** The session ended: shared messages go back, the rest and the durable queue are dropped. */
+  void close() {
+    returnGroupMessages();
+    pending.clear();
+    if (lastSequence != 0) {
+      ctx.queues().drop(owner.key());
+    }
+  }
+}
