@@ -3,23 +3,20 @@ package dev.mqttsidecar.broker.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Splits the byte stream into whole MQTT packets and checks what {@code MqttDecoder} does not:
  * reserved packet types and fixed-header flags, the remaining-length encoding and limit, and the
- * UTF-8 well-formedness of PUBLISH topic names. Complete packets go on to {@code MqttDecoder}, each
- * followed by {@link FrameEnd} so the decoder's reading is checked against the frame; the first
- * problem becomes a {@link ProtocolViolation} value and all later input is discarded. No packet is
- * buffered beyond the size limit.
+ * UTF-8 well-formedness of topic names and filters ({@link StringChecks}). Complete packets go on
+ * to {@code MqttDecoder}, each followed by {@link FrameEnd} so the decoder's reading is checked
+ * against the frame; the first problem becomes a {@link ProtocolViolation} value and all later
+ * input is discarded. No packet is buffered beyond the size limit.
  */
 public final class MqttFrameValidator extends ByteToMessageDecoder {
   private final int maxPacketSize;
   private boolean failed;
+  private boolean mqtt5; // from the CONNECT frame; SUBSCRIBE's layout depends on it
 
   /**
    * @param maxPacketSize largest accepted packet in bytes, fixed header included
@@ -76,15 +73,36 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
     if (in.readableBytes() < total) {
       return;
     }
-    if ((first >> 4) == 3) {
-      String topicProblem = publishTopicProblem(in, start + headerLength, remaining);
-      if (topicProblem != null) {
-        fail(in, out, ReasonCode.MALFORMED_PACKET, topicProblem);
-        return;
-      }
+    String stringProblem = stringProblem(in, first >> 4, start + headerLength, remaining);
+    if (stringProblem != null) {
+      fail(in, out, ReasonCode.MALFORMED_PACKET, stringProblem);
+      return;
     }
     out.add(in.readRetainedSlice((int) total));
     out.add(FrameEnd.INSTANCE);
+  }
+
+  /** Checks the routing strings of a complete frame; learns the protocol level from CONNECT. */
+  private String stringProblem(ByteBuf in, int type, int offset, int remaining) {
+    switch (type) {
+      case 1 -> {
+        // Protocol name (2-byte length + bytes), then the protocol level.
+        if (remaining >= 2) {
+          int levelAt = offset + 2 + in.getUnsignedShort(offset);
+          mqtt5 = levelAt < offset + remaining && in.getUnsignedByte(levelAt) == 5;
+        }
+        return null;
+      }
+      case 3 -> {
+        return StringChecks.publishTopicProblem(in, offset, remaining);
+      }
+      case 8, 10 -> {
+        return StringChecks.filterListProblem(in, offset, remaining, type == 8, mqtt5);
+      }
+      default -> {
+        return null;
+      }
+    }
   }
 
   private void fail(ByteBuf in, List<Object> out, ReasonCode reason, String detail) {
@@ -118,30 +136,6 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
                 + " must be 0010"; // [MQTT-3.6.1-1], [MQTT-3.8.1-1], [MQTT-3.10.1-1]
       default:
         return flags == 0 ? null : "reserved flags of packet type " + type + " must be 0000";
-    }
-  }
-
-  /** The topic name must be well-formed UTF-8 without U+0000 [MQTT-1.5.3-1], [MQTT-1.5.3-2]. */
-  private static String publishTopicProblem(ByteBuf in, int offset, int remaining) {
-    if (remaining < 2) {
-      return "PUBLISH too short";
-    }
-    int length = in.getUnsignedShort(offset);
-    if (length + 2 > remaining) {
-      return "topic length exceeds packet";
-    }
-    ByteBuffer bytes = in.nioBuffer(offset + 2, length);
-    try {
-      String topic =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(bytes)
-              .toString();
-      return topic.indexOf('\u0000') >= 0 ? "topic contains U+0000" : null;
-    } catch (CharacterCodingException e) {
-      return "topic is not well-formed UTF-8";
     }
   }
 }

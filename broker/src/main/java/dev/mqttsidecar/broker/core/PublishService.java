@@ -110,7 +110,7 @@ public final class PublishService {
       count++;
     }
     for (SharedGroup g : matches.groups()) {
-      g.offer(message);
+      queued.add(g.offer(message));
       count++;
     }
     int matched = count;

@@ -2,6 +2,7 @@ package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.QueuePersistence;
 
 /**
  * A message waiting in, or in flight from, a session or shared-group queue.
@@ -14,13 +15,25 @@ public final class QueuedMessage {
   private final Message delivered;
   private final GroupLink group;
   private int deliveryCount;
-  private long sequence; // in the session's durable queue; 0 when not stored
+  private String storedIn; // the durable queue (session or group) holding a copy, or null
+  private long sequence;
 
   public QueuedMessage(Message published, Message delivered, GroupLink group, int deliveryCount) {
     this.published = published;
     this.delivered = delivered;
     this.group = group;
     this.deliveryCount = deliveryCount;
+  }
+
+  /**
+   * The same message, for delivery as {@code newDelivered} on behalf of {@code newGroup}; keeps the
+   * delivery count and the durable copy's position.
+   */
+  public QueuedMessage redirect(Message newDelivered, GroupLink newGroup) {
+    QueuedMessage m = new QueuedMessage(published, newDelivered, newGroup, deliveryCount);
+    m.storedIn = storedIn;
+    m.sequence = sequence;
+    return m;
   }
 
   /** A message for a non-shared subscription. */
@@ -49,11 +62,27 @@ public final class QueuedMessage {
     return deliveryCount;
   }
 
-  long sequence() {
+  /** The durable queue holding this message's copy, or null when not stored. */
+  public String storedIn() {
+    return storedIn;
+  }
+
+  public long sequence() {
     return sequence;
   }
 
-  void setSequence(long value) {
+  /** Removes the durable copy, if any. */
+  public void forgetStored(QueuePersistence queues) {
+    if (storedIn != null) {
+      queues.remove(storedIn, sequence);
+      storedIn = null;
+      sequence = 0;
+    }
+  }
+
+  /** Records where the durable copy is; {@code queueId} null when it was removed. */
+  public void storedAt(String queueId, long value) {
+    storedIn = queueId;
     sequence = value;
   }
 

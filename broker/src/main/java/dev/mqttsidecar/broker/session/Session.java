@@ -347,7 +347,9 @@ public final class Session {
       return;
     }
     Instant now = ctx.clock().instant();
-    for (QueuedMessage head = queue.peekUnexpired(now); head != null; head = queue.peekUnexpired(now)) {
+    for (QueuedMessage head = queue.peekUnexpired(now);
+        head != null;
+        head = queue.peekUnexpired(now)) {
       if (head.qos() == Qos.AT_MOST_ONCE) {
         queue.poll();
         head.incrementDeliveryCount();

@@ -44,16 +44,16 @@ final class SessionQueue {
 
   /** Stores the durable copy of a message just offered; completes when it is stored. */
   CompletableFuture<Void> store(QueuedMessage m) {
-    m.setSequence(++lastSequence);
+    m.storedAt(owner.key(), ++lastSequence);
     return ctx.queues().append(owner.key(), lastSequence, m.delivered());
   }
 
-  /** Forgets the durable copy of a message that left the session (settled or dropped). */
+  /**
+   * Forgets the durable copy of a message that left for good (settled or dropped); for a shared
+   * group's message that copy is in the group's queue.
+   */
   void forget(QueuedMessage m) {
-    if (m.sequence() != 0) {
-      ctx.queues().remove(owner.key(), m.sequence());
-      m.setSequence(0);
-    }
+    m.forgetStored(ctx.queues());
   }
 
   /** Removes a message for good: its durable copy goes and its shared group gets the slot back. */

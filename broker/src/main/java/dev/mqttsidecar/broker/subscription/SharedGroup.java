@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -23,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * unsettled messages come back here when it leaves.
  */
 public final class SharedGroup implements GroupLink {
+  /** Durable queue ids of groups; session keys (client ids) cannot contain U+0000. */
+  public static final String QUEUE_ID_PREFIX = "\u0000share/";
 
   private static final class Member {
     final Session session;
@@ -45,6 +48,8 @@ public final class SharedGroup implements GroupLink {
   private final Map<Session, Member> bySession = new ConcurrentHashMap<>();
   private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>(); // executor-confined
   private int cursor; // executor-confined
+  private long lastSequence; // executor-confined
+  private final String queueId;
   private volatile boolean closed;
 
   public SharedGroup(String name, TopicFilter filter, SessionContext ctx) {
@@ -52,6 +57,12 @@ public final class SharedGroup implements GroupLink {
     this.filter = filter;
     this.ctx = ctx;
     this.executor = new SerialExecutor(ctx.workers());
+    this.queueId = QUEUE_ID_PREFIX + name + "/" + filter.filter();
+  }
+
+  /** The id of this group's durable queue. */
+  public String queueId() {
+    return queueId;
   }
 
   public String name() {
@@ -93,43 +104,88 @@ public final class SharedGroup implements GroupLink {
   /** The group is gone from the index: drop what it queued. */
   void close() {
     closed = true;
-    executor.execute(queue::clear);
-  }
-
-  /** Offers a published message to the group. */
-  public void offer(Message published) {
     executor.execute(
         () -> {
-          if (closed) {
-            return;
+          queue.clear();
+          if (lastSequence != 0) {
+            ctx.queues().drop(queueId);
           }
-          if (published.qos() == Qos.AT_MOST_ONCE) {
-            Member m = nextMember(false);
-            if (m == null) {
-              ctx.counters().countQos0Dropped();
-            } else {
-              m.session.enqueue(QueuedMessage.direct(published, deliveredTo(m, published)));
-            }
-            return;
-          }
-          if (queue.size() >= ctx.maxQueued()) {
-            ctx.counters().countOverflow();
-            if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
-              return;
-            }
-            queue.pollFirst();
-          }
-          queue.addLast(new QueuedMessage(published, published, this, 0));
-          pump();
         });
   }
 
-  /** Number of messages waiting in the group queue (for tests and metrics); runs asynchronously. */
-  public java.util.concurrent.CompletableFuture<Integer> queuedCount() {
-    java.util.concurrent.CompletableFuture<Integer> f =
-        new java.util.concurrent.CompletableFuture<>();
-    executor.execute(() -> f.complete(queue.size()));
-    return f;
+  /** Offers a published message to the group. */
+  /**
+   * Offers a published message to the group. Completes once it is queued (or dropped and counted)
+   * and, while a member's session outlives its connection, once the group's durable copy is stored.
+   */
+  public CompletableFuture<Void> offer(Message published) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    executor.execute(
+        () -> {
+          CompletableFuture<Void> stored = null;
+          try {
+            stored = offerNow(published);
+          } finally {
+            if (stored == null) {
+              done.complete(null);
+            } else {
+              stored.whenComplete(
+                  (v, e) -> {
+                    if (e == null) {
+                      done.complete(null);
+                    } else {
+                      done.completeExceptionally(e);
+                    }
+                  });
+            }
+          }
+        });
+    return done;
+  }
+
+  /** Queues (and maybe stores) a message; returns the storage future or null. */
+  private CompletableFuture<Void> offerNow(Message published) {
+    if (closed) {
+      return null;
+    }
+    if (published.qos() == Qos.AT_MOST_ONCE) {
+      Member m = nextMember(false);
+      if (m == null) {
+        ctx.counters().countQos0Dropped();
+      } else {
+        m.session.enqueue(QueuedMessage.direct(published, deliveredTo(m, published)));
+      }
+      return null;
+    }
+    if (queue.size() >= ctx.maxQueued()) {
+      ctx.counters().countOverflow();
+      if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
+        return null;
+      }
+      QueuedMessage dropped = queue.pollFirst();
+      if (dropped != null) {
+        dropped.forgetStored(ctx.queues());
+      }
+    }
+    QueuedMessage m = new QueuedMessage(published, published, this, 0);
+    queue.addLast(m);
+    CompletableFuture<Void> stored = null;
+    if (isDurable()) {
+      m.storedAt(queueId, ++lastSequence);
+      stored = ctx.queues().append(queueId, lastSequence, published);
+    }
+    pump();
+    return stored;
+  }
+
+  /** Durable while any member's session outlives its connection. */
+  private boolean isDurable() {
+    for (Member m : members) {
+      if (!m.session.expiry().isZero()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -153,8 +209,7 @@ public final class SharedGroup implements GroupLink {
           }
           for (int i = messages.size() - 1; i >= 0; i--) {
             QueuedMessage m = messages.get(i);
-            queue.addFirst(
-                new QueuedMessage(m.published(), m.published(), this, m.deliveryCount()));
+            queue.addFirst(m.redirect(m.published(), this)); // keeps count and durable copy
           }
           pump();
         });
@@ -183,6 +238,7 @@ public final class SharedGroup implements GroupLink {
       QueuedMessage head = queue.peekFirst();
       if (head.published().isExpired(now)) {
         queue.pollFirst();
+        head.forgetStored(ctx.queues());
         ctx.counters().countExpired();
         continue;
       }
@@ -193,13 +249,13 @@ public final class SharedGroup implements GroupLink {
       queue.pollFirst();
       m.assigned++;
       Message delivered = deliveredTo(m, head.published());
-      QueuedMessage forMember =
-          new QueuedMessage(head.published(), delivered, this, head.deliveryCount());
       if (delivered.qos() == Qos.AT_MOST_ONCE) {
         m.assigned--; // a QoS 0 member settles on send
+        head.forgetStored(ctx.queues());
         m.session.enqueue(QueuedMessage.direct(head.published(), delivered));
       } else {
-        m.session.offerFromGroup(forMember);
+        // The durable copy stays in the group's queue until the member settles the message.
+        m.session.offerFromGroup(head.redirect(delivered, this));
       }
     }
   }

@@ -228,7 +228,7 @@ final class ConnectHandler {
   private String flagProblem(MqttConnectVariableHeader vh) {
     if (!vh.isWillFlag() && (vh.willQos() != 0 || vh.isWillRetain())) {
       return "will QoS or retain without will flag"; // [MQTT-3.1.2-11], [MQTT-3.1.2-13],
-                                                     // [MQTT-3.1.2-15]
+      // [MQTT-3.1.2-15]
     }
     if (vh.willQos() > 2) {
       return "will QoS 3"; // [MQTT-3.1.2-14]

@@ -129,6 +129,45 @@ class MqttFrameValidatorTest {
   }
 
   @Test
+  void illFormedUtf8InASubscribeFilterIsMalformed() {
+    List<Object> out =
+        feed(
+            0x82, 0x06, // SUBSCRIBE, flags 0010
+            0x00, 0x01, // packet id
+            0x00, 0x01, 0xFF, // filter: one byte, 0xFF is never UTF-8 [MQTT-1.5.4-1]
+            0x01); // options
+    assertThat(((ProtocolViolation) out.get(0)).reason()).isEqualTo(ReasonCode.MALFORMED_PACKET);
+  }
+
+  @Test
+  void mqtt5SubscribeFiltersAreFoundAfterTheProperties() {
+    release(
+        feed(
+            0x10, 0x0D, // CONNECT
+            0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3C, // level 5
+            0x00, // no properties
+            0x00, 0x00)); // empty client id
+    List<Object> out =
+        feed(
+            0x82, 0x0A, // SUBSCRIBE
+            0x00, 0x01, // packet id
+            0x02, 0x0B, 0x01, // properties: subscription identifier 1
+            0x00, 0x03, 'a', 0x00, 'b', // filter "a\0b" [MQTT-1.5.4-2]
+            0x01);
+    assertThat(((ProtocolViolation) out.get(0)).reason()).isEqualTo(ReasonCode.MALFORMED_PACKET);
+  }
+
+  @Test
+  void illFormedUtf8InAnUnsubscribeFilterIsMalformed() {
+    List<Object> out =
+        feed(
+            0xA2, 0x07, // UNSUBSCRIBE
+            0x00, 0x01, // packet id
+            0x00, 0x03, 'a', 0xC3, 0x28); // 0xC3 0x28 is not UTF-8
+    assertThat(((ProtocolViolation) out.get(0)).reason()).isEqualTo(ReasonCode.MALFORMED_PACKET);
+  }
+
+  @Test
   void shortFrameIsReportedByAMissingPacketBeforeFrameEnd() {
     List<Object> out = feed(0x40, 0x01, 0x00); // PUBACK needs 2 bytes of packet id
     assertThat(out.get(out.size() - 1)).isEqualTo(FrameEnd.INSTANCE);

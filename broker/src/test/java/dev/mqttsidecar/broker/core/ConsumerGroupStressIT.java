@@ -26,9 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A consumer group under churn: members settle from other threads, nack some deliveries, and one
- * member leaves mid-stream while another joins. Every message is acknowledged, and members that stay
- * never acknowledge the same message twice (only the member that left may have acknowledged, too
- * late, what was already handed to another member: at-least-once).
+ * member leaves mid-stream while another joins. Every message is acknowledged, and members that
+ * stay never acknowledge the same message twice (only the member that left may have acknowledged,
+ * too late, what was already handed to another member: at-least-once).
  */
 @ExtendWith(LeakCheck.class)
 class ConsumerGroupStressIT {

@@ -312,7 +312,8 @@ class InProcessSubscriberIT {
   @Test
   void closingAfterStopDoesNotBlock() throws Exception {
     Subscription s =
-        broker.subscribe(request("late", "t", 10, Duration.ofMinutes(1)), RecordingSubscriber.manual());
+        broker.subscribe(
+            request("late", "t", 10, Duration.ofMinutes(1)), RecordingSubscriber.manual());
     broker.stop();
     long start = System.nanoTime();
     s.close();

@@ -31,11 +31,13 @@ class QueuePersistenceIT {
   /** Records calls; optionally fails appends. */
   static final class RecordingQueues implements QueuePersistence {
     final List<String> calls = new CopyOnWriteArrayList<>();
+    final List<String> ids = new CopyOnWriteArrayList<>();
     volatile boolean fail;
 
     @Override
     public CompletableFuture<Void> append(String queueId, long sequence, Message message) {
       calls.add("append " + sequence);
+      ids.add(queueId);
       return fail
           ? CompletableFuture.failedFuture(new IllegalStateException("disk full"))
           : CompletableFuture.completedFuture(null);
@@ -122,6 +124,33 @@ class QueuePersistenceIT {
           RecordingSubscriber.manual());
       PublishResult r = broker.publish(msg("a", Qos.AT_LEAST_ONCE)).get();
       assertThat(r.status()).isEqualTo(PublishResult.Status.STORAGE_FAILED);
+    } finally {
+      broker.stop();
+    }
+  }
+
+  @Test
+  void durableGroupStoresItsQueueUntilAMemberSettles() throws Exception {
+    RecordingQueues queues = new RecordingQueues();
+    EmbeddedBroker broker = start(queues);
+    try {
+      String filter = "$share/g/t";
+      Subscription s =
+          broker.subscribe(
+              new SubscriptionRequest("m1", filter, Qos.AT_LEAST_ONCE, 10, Duration.ofMinutes(1)),
+              RecordingSubscriber.manual());
+      s.close();
+      broker.publish(msg("a", Qos.AT_LEAST_ONCE)).get();
+      assertThat(queues.calls).containsExactly("append 1");
+      RecordingSubscriber m2 = RecordingSubscriber.manual();
+      broker.subscribe(
+          new SubscriptionRequest("m2", filter, Qos.AT_LEAST_ONCE, 10, Duration.ZERO), m2);
+      Delivery d = m2.next();
+      assertThat(queues.calls).containsExactly("append 1"); // still stored while in flight
+      d.ack();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queues.calls.size() == 2);
+      assertThat(queues.calls).containsExactly("append 1", "remove 1");
+      assertThat(queues.ids).allMatch(id -> id.startsWith("\u0000share/g/"));
     } finally {
       broker.stop();
     }

@@ -18,7 +18,8 @@ class LeakCheckTest {
     LeakCheck.reports().clear();
     // Keep the deliberate report off the console, so a LEAK line in a build log is always real.
     ch.qos.logback.classic.Logger logger =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ResourceLeakDetector.class);
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(ResourceLeakDetector.class);
     logger.setAdditive(false);
     try {
       leak();

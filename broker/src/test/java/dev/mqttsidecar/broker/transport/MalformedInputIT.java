@@ -148,7 +148,10 @@ class MalformedInputIT {
             RawMqttClient.publish311("a", 1, false, false, 0, bytes(1))),
         Arguments.of("truncated PUBLISH", packet(0x32, bytes(0, 5, 'a'))),
         Arguments.of("oversized packet", packet(0x30, concat(str("big"), new byte[4000]))),
-        Arguments.of("AUTH in 3.1.1", bytes(0xF0, 0x00)));
+        Arguments.of("AUTH in 3.1.1", bytes(0xF0, 0x00)),
+        Arguments.of(
+            "ill-formed UTF-8 in a SUBSCRIBE filter [MQTT-1.5.4-1]",
+            packet(0x82, concat(u16(1), bytes(0, 2, 0xC3, 0x28), bytes(1)))));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -337,9 +337,11 @@ class SessionIT {
       }
     }
   }
+
   @Test
   void mqtt311TakeoverClosesTheOldConnection() throws Exception {
-    try (RawMqttClient old = fixture.raw(); RawMqttClient fresh = fixture.raw()) {
+    try (RawMqttClient old = fixture.raw();
+        RawMqttClient fresh = fixture.raw()) {
       old.send(RawMqttClient.connect311("same", true, 60));
       old.read();
       fresh.send(RawMqttClient.connect311("same", true, 60));

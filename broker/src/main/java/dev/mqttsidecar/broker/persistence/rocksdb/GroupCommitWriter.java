@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,16 +32,18 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
 
-  private record Pending(List<WriteOp> ops, CompletableFuture<Void> done) {}
+  private record Pending(List<WriteOp> ops, long bytes, CompletableFuture<Void> done) {}
 
   /** Wakes the writer at close so it does not wait out its poll. */
-  private static final Pending WAKE = new Pending(List.of(), new CompletableFuture<>());
+  private static final Pending WAKE = new Pending(List.of(), 0, new CompletableFuture<>());
 
   private final CommitSink sink;
   private final String where;
   private final boolean syncEachGroup;
   private final long syncIntervalNanos;
   private final int maxGroupWrites;
+  private final long maxPendingBytes;
+  private final AtomicLong pendingBytes = new AtomicLong();
   private final ArrayBlockingQueue<Pending> queue;
   private final ExecutorService completions;
   private final Thread thread;
@@ -66,6 +69,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     this.syncEachGroup = config.durability() == Durability.FSYNC;
     this.syncIntervalNanos = config.syncInterval().toNanos();
     this.maxGroupWrites = config.maxGroupWrites();
+    this.maxPendingBytes = config.maxPendingBytes();
     this.queue = new ArrayBlockingQueue<>(config.maxPendingWrites());
     this.completions = Executors.newSingleThreadExecutor(r -> daemon(r, "store-completions"));
     this.thread = daemon(this::run, "store-writer");
@@ -88,12 +92,19 @@ public final class GroupCommitWriter implements AutoCloseable {
       return CompletableFuture.failedFuture(
           new StorageException("store in " + where + " is closed"));
     }
-    Pending p = new Pending(List.copyOf(ops), new CompletableFuture<>());
+    long bytes = 0;
+    for (WriteOp op : ops) {
+      bytes += op.weight();
+    }
+    Pending p = new Pending(List.copyOf(ops), bytes, new CompletableFuture<>());
+    long waiting = pendingBytes.addAndGet(bytes);
+    if (waiting > maxPendingBytes && waiting != bytes) {
+      pendingBytes.addAndGet(-bytes);
+      return refuse(waiting - bytes + " bytes are waiting for the disk of " + where);
+    }
     if (!queue.offer(p)) {
-      refused.increment();
-      return CompletableFuture.failedFuture(
-          new StorageOverloadedException(
-              queue.size() + " writes are waiting for the disk of " + where + "; write refused"));
+      pendingBytes.addAndGet(-bytes);
+      return refuse(queue.size() + " writes are waiting for the disk of " + where);
     }
     writes.increment();
     // Closed in between: the writer may have finished already, so take it back if still queued.
@@ -101,6 +112,11 @@ public final class GroupCommitWriter implements AutoCloseable {
       p.done.completeExceptionally(new StorageException("store in " + where + " is closed"));
     }
     return p.done;
+  }
+
+  private CompletableFuture<Void> refuse(String why) {
+    refused.increment();
+    return CompletableFuture.failedFuture(new StorageOverloadedException(why + "; write refused"));
   }
 
   public WriterStats stats() {
@@ -121,6 +137,11 @@ public final class GroupCommitWriter implements AutoCloseable {
           group.add(first);
           queue.drainTo(group, maxGroupWrites - 1);
           group.remove(WAKE);
+          long taken = 0;
+          for (Pending p : group) {
+            taken += p.bytes();
+          }
+          pendingBytes.addAndGet(-taken);
           commit(group);
           group.clear();
         } else if (closed && queue.isEmpty()) {

@@ -11,14 +11,17 @@ import java.util.Objects;
  * @param durability when a write counts as durable
  * @param syncInterval how often the log is fsync'd in {@link Durability#PERIODIC} mode
  * @param maxPendingWrites writes waiting for the disk before new ones are refused (back-pressure)
+ * @param maxPendingBytes bytes waiting for the disk before new writes are refused (a single write
+ *     larger than this is still taken when nothing else waits)
  * @param maxGroupWrites most writes merged into one disk write and sync
- * @param blockCacheBytes RocksDB block cache shared by all column families (bounded memory)
+ * @param blockCacheBytes memory of the engine: block cache, index and filter blocks and memtables
  */
 public record StoreConfig(
     Path directory,
     Durability durability,
     Duration syncInterval,
     int maxPendingWrites,
+    long maxPendingBytes,
     int maxGroupWrites,
     long blockCacheBytes) {
 
@@ -35,7 +38,7 @@ public record StoreConfig(
     if (syncInterval.isNegative() || syncInterval.isZero()) {
       throw new IllegalArgumentException("syncInterval must be positive, was " + syncInterval);
     }
-    if (maxPendingWrites < 1 || maxGroupWrites < 1 || blockCacheBytes < 0) {
+    if (maxPendingWrites < 1 || maxPendingBytes < 1 || maxGroupWrites < 1 || blockCacheBytes < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
   }
@@ -43,21 +46,50 @@ public record StoreConfig(
   /** Durable ({@link Durability#FSYNC}) store in {@code directory} with default limits. */
   public static StoreConfig fsync(Path directory) {
     return new StoreConfig(
-        directory, Durability.FSYNC, DEFAULT_SYNC_INTERVAL, 65_536, 4_096, 64L << 20);
+        directory, Durability.FSYNC, DEFAULT_SYNC_INTERVAL, 65_536, 256L << 20, 4_096, 64L << 20);
   }
 
   public StoreConfig withDurability(Durability value) {
     return new StoreConfig(
-        directory, value, syncInterval, maxPendingWrites, maxGroupWrites, blockCacheBytes);
+        directory,
+        value,
+        syncInterval,
+        maxPendingWrites,
+        maxPendingBytes,
+        maxGroupWrites,
+        blockCacheBytes);
   }
 
   public StoreConfig withSyncInterval(Duration value) {
     return new StoreConfig(
-        directory, durability, value, maxPendingWrites, maxGroupWrites, blockCacheBytes);
+        directory,
+        durability,
+        value,
+        maxPendingWrites,
+        maxPendingBytes,
+        maxGroupWrites,
+        blockCacheBytes);
   }
 
   public StoreConfig withMaxPendingWrites(int value) {
     return new StoreConfig(
-        directory, durability, syncInterval, value, maxGroupWrites, blockCacheBytes);
+        directory,
+        durability,
+        syncInterval,
+        value,
+        maxPendingBytes,
+        maxGroupWrites,
+        blockCacheBytes);
+  }
+
+  public StoreConfig withMaxPendingBytes(long value) {
+    return new StoreConfig(
+        directory,
+        durability,
+        syncInterval,
+        maxPendingWrites,
+        value,
+        maxGroupWrites,
+        blockCacheBytes);
   }
 }

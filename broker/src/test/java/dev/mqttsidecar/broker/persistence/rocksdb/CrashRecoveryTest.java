@@ -51,7 +51,7 @@ class CrashRecoveryTest {
       Thread reader = new Thread(() -> readLines(child, lines));
       reader.start();
       // Random moment: sometimes during startup or recovery, mostly while writing.
-      Thread.sleep(random.nextInt(4) == 0 ? random.nextInt(700) : 700 + random.nextInt(900));
+      Thread.sleep(random.nextInt(4) == 0 ? random.nextInt(600) : 600 + random.nextInt(600));
       child.destroyForcibly(); // SIGKILL
       assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
       reader.join(10_000);

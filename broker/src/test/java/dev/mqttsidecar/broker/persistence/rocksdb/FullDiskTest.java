@@ -8,21 +8,21 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * A full disk fails writes and never acknowledges them. Needs a small file system, so it runs only
- * when pointed at one, e.g. as root: {@code mount -t tmpfs -o size=8m tmpfs /tmp/fulldisk} then
- * {@code -Dstorage.fulldisk.dir=/tmp/fulldisk}.
+ * when pointed at one: {@code .ci/run} mounts an 8 MiB tmpfs (as root) and sets {@code
+ * MQTT_SIDECAR_FULL_DISK_DIR} to it.
  */
-@EnabledIfSystemProperty(named = "storage.fulldisk.dir", matches = ".+")
+@EnabledIfEnvironmentVariable(named = "MQTT_SIDECAR_FULL_DISK_DIR", matches = ".+")
 @Timeout(120)
 class FullDiskTest {
 
   @Test
   void writesFailWhenTheDiskIsFull() throws Exception {
     Path dir =
-        Files.createTempDirectory(Path.of(System.getProperty("storage.fulldisk.dir")), "store");
+        Files.createTempDirectory(Path.of(System.getenv("MQTT_SIDECAR_FULL_DISK_DIR")), "store");
     try {
       fillAndRestart(dir);
     } finally {

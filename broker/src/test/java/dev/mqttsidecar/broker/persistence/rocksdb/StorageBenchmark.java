@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Storage benchmark, not part of the normal build. Run with {@code mvn -pl broker test
- * -Dtest='dev.mqttsidecar.broker.persistence.rocksdb.StorageBenchmarkTest' -Dstorage.bench=true
+ * -Dtest='dev.mqttsidecar.broker.persistence.rocksdb.StorageBenchmark' -Dstorage.bench=true
  * [-Dstorage.bench.seconds=3 (0: restart only)] [-Dstorage.bench.retained=1000000]}.
  *
  * <p>Reports durable write throughput at 1, 16 and 64 concurrent writers (each waits for its ack
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reopen the store and load N retained messages.
  */
 @EnabledIfSystemProperty(named = "storage.bench", matches = "true")
-class StorageBenchmarkTest {
+class StorageBenchmark {
   @TempDir Path tmp;
 
   private final long seconds = Long.getLong("storage.bench.seconds", 3);
@@ -196,7 +196,7 @@ class StorageBenchmarkTest {
 
   /** Runs the benchmark outside JUnit (temporary directory under the working directory). */
   public static void main(String[] args) throws Exception {
-    StorageBenchmarkTest bench = new StorageBenchmarkTest();
+    StorageBenchmark bench = new StorageBenchmark();
     bench.tmp = Files.createTempDirectory(Path.of("."), "storage-bench");
     bench.benchmark();
   }
