@@ -66,24 +66,34 @@ public final class PublishService {
     if (message.isExpired(clock.instant())) {
       return done(PublishResult.accepted(0));
     }
+    CompletableFuture<FanOut> delivered;
     if (message.retain()) {
-      RetainedService.PublishOutcome out =
+      RetainedService.PublishOutcome<FanOut> out =
           retained.publishRetained(message, () -> fanOut(message, originClientId));
-      return out.stored()
-          .thenCombine(out.matched(), (v, n) -> PublishResult.accepted(n))
-          .exceptionally(
-              e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, String.valueOf(e)));
+      delivered = out.stored().thenCombine(out.delivered(), (v, f) -> f);
+    } else {
+      delivered = fanOut(message, originClientId);
     }
-    return fanOut(message, originClientId)
-        .thenApply(PublishResult::accepted)
+    return delivered
+        .thenApply(PublishService::result)
         .exceptionally(
             e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, String.valueOf(e)));
   }
 
-  /** Queues a message for every matching subscription; completes with the number matched. */
-  public CompletableFuture<Integer> fanOut(Message message, String originClientId) {
+  private static PublishResult result(FanOut f) {
+    if (f.dropped() == 0) {
+      return PublishResult.accepted(f.matched());
+    }
+    return new PublishResult(
+        PublishResult.Status.QUOTA_EXCEEDED,
+        f.matched(),
+        "queue full: dropped for " + f.dropped() + " of " + f.matched() + " matching subscriptions");
+  }
+
+  /** Queues a message for every matching subscription; completes once it is queued everywhere. */
+  public CompletableFuture<FanOut> fanOut(Message message, String originClientId) {
     SubscriptionIndex.Matches matches = index.match(message.topic());
-    List<CompletableFuture<Void>> queued = new ArrayList<>(matches.sessions().size());
+    List<CompletableFuture<Boolean>> queued = new ArrayList<>(matches.sessions().size());
     int count = 0;
     for (Map.Entry<Session, List<SubscriptionOptions>> e : matches.sessions().entrySet()) {
       Session session = e.getKey();
@@ -115,7 +125,8 @@ public final class PublishService {
     }
     int matched = count;
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
-        .thenApply(v -> matched);
+        .thenApply(
+            v -> new FanOut(matched, (int) queued.stream().filter(CompletableFuture::join).count()));
   }
 
   private static CompletableFuture<PublishResult> done(PublishResult r) {

@@ -38,18 +38,18 @@ public final class RetainedService implements RetainedStore {
   private final TopicRules rules;
   private final int maxPayload;
   private final Clock clock;
-  private final Function<Message, CompletableFuture<Integer>> fanOut;
+  private final Function<Message, CompletableFuture<?>> fanOut;
   private long lastVersion;
 
   /**
-   * @param fanOut delivers a message to live subscribers; returns the number matched once queued
+   * @param fanOut delivers a message to live subscribers; completes once it is queued
    */
   public RetainedService(
       RetainedPersistence persistence,
       TopicRules rules,
       int maxPayload,
       Clock clock,
-      Function<Message, CompletableFuture<Integer>> fanOut) {
+      Function<Message, CompletableFuture<?>> fanOut) {
     this.persistence = persistence;
     this.rules = rules;
     this.maxPayload = maxPayload;
@@ -70,17 +70,20 @@ public final class RetainedService implements RetainedStore {
     }
   }
 
-  /** The outcome of a publish with the RETAIN flag: matched count and storage completion. */
-  public record PublishOutcome(
-      CompletableFuture<Integer> matched, CompletableFuture<Void> stored) {}
+  /**
+   * The outcome of a publish with the RETAIN flag: the fan-out's result and storage completion.
+   *
+   * @param <T> what the fan-out reports
+   */
+  public record PublishOutcome<T>(CompletableFuture<T> delivered, CompletableFuture<Void> stored) {}
 
   /**
    * Stores (or, with an empty payload, clears [MQTT-3.3.1-10]) a retained message published through
    * {@code Broker.publish} and runs its {@code fanOut}, atomically with respect to other retained
    * writes.
    */
-  public PublishOutcome publishRetained(
-      Message message, Supplier<CompletableFuture<Integer>> fanOut) {
+  public <T> PublishOutcome<T> publishRetained(
+      Message message, Supplier<CompletableFuture<T>> fanOut) {
     writeLock.lock();
     try {
       RetainedPersistence.Change change;
@@ -94,7 +97,7 @@ public final class RetainedService implements RetainedStore {
         change = new RetainedPersistence.Change(message.topic(), stored);
       }
       CompletableFuture<Void> durable = persistence.write(List.of(change));
-      return new PublishOutcome(fanOut.get(), durable);
+      return new PublishOutcome<>(fanOut.get(), durable);
     } finally {
       writeLock.unlock();
     }
@@ -174,7 +177,7 @@ public final class RetainedService implements RetainedStore {
         }
       }
       CompletableFuture<Void> durable = persistence.write(batch);
-      List<CompletableFuture<Integer>> fanned = new ArrayList<>();
+      List<CompletableFuture<?>> fanned = new ArrayList<>();
       finalValues.values().forEach(m -> fanned.add(fanOut.apply(m)));
       return durable
           .thenCompose(v -> CompletableFuture.allOf(fanned.toArray(CompletableFuture[]::new)))

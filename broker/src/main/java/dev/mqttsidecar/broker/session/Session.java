@@ -103,26 +103,32 @@ public final class Session {
 
   /**
    * Queues a message for delivery. Completes once it is queued (or dropped and counted) and, for a
-   * persistent session, once its durable copy is stored; fails if storing fails.
+   * persistent session, once its durable copy is stored; fails if storing fails. Completes with
+   * true if the session's full queue dropped the message.
    */
-  public CompletableFuture<Void> enqueue(QueuedMessage message) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  public CompletableFuture<Boolean> enqueue(QueuedMessage message) {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
     executor.execute(
         () -> {
           CompletableFuture<Void> stored = null;
+          Offered offered = Offered.SKIPPED;
           try {
-            if (offer(message) && message.qos() != Qos.AT_MOST_ONCE && !expiry.isZero()) {
+            offered = offer(message);
+            if (offered == Offered.QUEUED
+                && message.qos() != Qos.AT_MOST_ONCE
+                && !expiry.isZero()) {
               stored = queue.store(message);
             }
             pump();
           } finally {
+            boolean result = offered == Offered.OVERFLOWED;
             if (stored == null) {
-              done.complete(null);
+              done.complete(result);
             } else {
               stored.whenComplete(
                   (v, e) -> {
                     if (e == null) {
-                      done.complete(null);
+                      done.complete(result);
                     } else {
                       done.completeExceptionally(e);
                     }
@@ -331,15 +337,21 @@ public final class Session {
   // ---- executor-confined internals ----
 
   /** Adds to the queue; false if the message was dropped. */
-  private boolean offer(QueuedMessage m) {
+  private enum Offered {
+    QUEUED,
+    SKIPPED,
+    OVERFLOWED
+  }
+
+  private Offered offer(QueuedMessage m) {
     if (ended) {
-      return false;
+      return Offered.SKIPPED;
     }
     if (outbound == null && m.qos() == Qos.AT_MOST_ONCE) {
       ctx.counters().countQos0Dropped(); // QoS 0 is not queued for offline sessions [MQTT-3.1.2-5]
-      return false;
+      return Offered.SKIPPED;
     }
-    return queue.offer(m);
+    return queue.offer(m) ? Offered.QUEUED : Offered.OVERFLOWED;
   }
 
   private void pump() {

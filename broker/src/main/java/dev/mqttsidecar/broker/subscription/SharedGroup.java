@@ -113,26 +113,27 @@ public final class SharedGroup implements GroupLink {
         });
   }
 
-  /** Offers a published message to the group. */
   /**
    * Offers a published message to the group. Completes once it is queued (or dropped and counted)
    * and, while a member's session outlives its connection, once the group's durable copy is stored.
+   * Completes with true if the group's full queue dropped the message.
    */
-  public CompletableFuture<Void> offer(Message published) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  public CompletableFuture<Boolean> offer(Message published) {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
     executor.execute(
         () -> {
           CompletableFuture<Void> stored = null;
+          boolean[] overflowed = {false};
           try {
-            stored = offerNow(published);
+            stored = offerNow(published, overflowed);
           } finally {
             if (stored == null) {
-              done.complete(null);
+              done.complete(overflowed[0]);
             } else {
               stored.whenComplete(
                   (v, e) -> {
                     if (e == null) {
-                      done.complete(null);
+                      done.complete(false);
                     } else {
                       done.completeExceptionally(e);
                     }
@@ -143,8 +144,11 @@ public final class SharedGroup implements GroupLink {
     return done;
   }
 
-  /** Queues (and maybe stores) a message; returns the storage future or null. */
-  private CompletableFuture<Void> offerNow(Message published) {
+  /**
+   * Queues (and maybe stores) a message; returns the storage future or null. Sets {@code
+   * overflowed[0]} when the full queue dropped it.
+   */
+  private CompletableFuture<Void> offerNow(Message published, boolean[] overflowed) {
     if (closed) {
       return null;
     }
@@ -160,6 +164,7 @@ public final class SharedGroup implements GroupLink {
     if (queue.size() >= ctx.maxQueued()) {
       ctx.counters().countOverflow();
       if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
+        overflowed[0] = true;
         return null;
       }
       QueuedMessage dropped = queue.pollFirst();

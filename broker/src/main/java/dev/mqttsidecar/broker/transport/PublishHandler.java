@@ -141,7 +141,12 @@ final class PublishHandler {
 
   private void acknowledge(PublishResult r, int qos, int packetId, boolean counted) {
     ReasonCode reason = reasonFor(r);
-    if (reason.isError() && !conn.mqtt5 && r.status() != PublishResult.Status.NOT_AUTHORIZED) {
+    // A subscriber's full queue dropping the message (counted) is no fault of this 3.1.1 client,
+    // which cannot be told of it: it gets a normal ack rather than a closed connection.
+    boolean silentIn311 =
+        r.status() == PublishResult.Status.NOT_AUTHORIZED
+            || r.status() == PublishResult.Status.QUOTA_EXCEEDED;
+    if (reason.isError() && !conn.mqtt5 && !silentIn311) {
       conn.protocolError(
           reason, r.reason()); // 3.1.1 cannot report the failure: close [MQTT-3.3.5-2]
       return;

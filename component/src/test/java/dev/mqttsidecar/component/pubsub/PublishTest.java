@@ -13,7 +13,6 @@ import dev.mqttsidecar.component.testing.InProcessSidecar;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Publish: from daprd to MQTT subscribers, and the requests it refuses. */
@@ -114,10 +113,6 @@ class PublishTest extends PubSubTestBase {
   }
 
   @Test
-  @Disabled(
-      "broker: Broker.publish reports ACCEPTED when a shared group's queue is full and the message"
-          + " is dropped (SharedGroup.offer, DROP_NEWEST); PublishResult.QUOTA_EXCEEDED is never"
-          + " returned for it")
   void aFullConsumerGroupQueueIsResourceExhausted() throws Exception {
     sidecar.close();
     sidecar =

@@ -1,0 +1,80 @@
+package dev.mqttsidecar.broker.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.PublishResult;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.testing.BrokerFixture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A subscriber whose bounded queue is full drops new messages, and the publisher learns of it. */
+class QueueFullIT {
+
+  private static BrokerFixture brokerWithAFullOfflineSession() throws Exception {
+    BrokerFixture broker = BrokerFixture.start(BrokerConfig.builder().maxQueuedMessages(2));
+    Mqtt5BlockingClient offline =
+        broker.mqtt5("offline").buildBlocking();
+    offline.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
+    offline.subscribeWith().topicFilter("full/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    offline.disconnect();
+    for (int i = 0; i < 2; i++) {
+      PublishResult fits =
+          broker.broker().publish(Message.of("full/q", bytes("fits"), Qos.AT_LEAST_ONCE, false)).get(10, TimeUnit.SECONDS);
+      assertThat(fits.status()).isEqualTo(PublishResult.Status.ACCEPTED);
+    }
+    return broker;
+  }
+
+  @Test
+  void theApiReportsQuotaExceededWhenAMatchingQueueIsFull() throws Exception {
+    try (BrokerFixture broker = brokerWithAFullOfflineSession()) {
+      PublishResult dropped =
+          broker.broker().publish(Message.of("full/q", bytes("x"), Qos.AT_LEAST_ONCE, false)).get(10, TimeUnit.SECONDS);
+      assertThat(dropped.status()).isEqualTo(PublishResult.Status.QUOTA_EXCEEDED);
+      assertThat(dropped.matchedSubscribers()).isEqualTo(1);
+      assertThat(dropped.reason()).contains("queue full");
+    }
+  }
+
+  @Test
+  void anMqtt5PublisherGetsPubAck0x97() throws Exception {
+    try (BrokerFixture broker = brokerWithAFullOfflineSession()) {
+      Mqtt5BlockingClient publisher = broker.connect5("publisher");
+      // [MQTT-3.4.2.1] 0x97 Quota exceeded
+      assertThatThrownBy(() -> publisher.publishWith().topic("full/q").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("x")).send())
+          .isInstanceOfSatisfying(
+              Mqtt5PubAckException.class,
+              e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
+      assertThat(publisher.getState().isConnected()).isTrue();
+    }
+  }
+
+  @Test
+  void anMqtt311PublisherIsAcknowledgedAndStaysConnected() throws Exception {
+    try (BrokerFixture broker = brokerWithAFullOfflineSession()) {
+      Mqtt3BlockingClient publisher = broker.mqtt3("publisher311").buildBlocking();
+      publisher.connect();
+      try {
+        // 3.1.1 has no way to report it; closing the connection would punish the wrong client.
+        publisher.publishWith().topic("full/q").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("x")).send();
+        assertThat(publisher.getState().isConnected()).isTrue();
+      } finally {
+        publisher.disconnect();
+      }
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
