@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,9 +24,19 @@ import java.util.Objects;
  * @param maxSessionExpiry upper bound on a client's Session Expiry Interval
  * @param serverKeepAlive if set, overrides the client's keep alive (5.0 Server Keep Alive)
  * @param topicAliasMaximum inbound Topic Alias Maximum advertised to 5.0 clients (0 = none)
+ * @param responseInformation sent as Response Information to 5.0 clients that request it, or null
+ * @param sysInterval how often {@code $SYS/broker/...} statistics are published; zero disables them
+ * @param lifecycleEvents whether client connect/disconnect events are published on {@code
+ *     $events/clients/{clientId}/connected|disconnected}
+ * @param enhancedAuthenticator 5.0 enhanced authentication (AUTH), or null: any Authentication
+ *     Method is refused with 0x8C
  * @param authenticator who may connect
  * @param authorizer who may publish/subscribe where
  * @param clock time source for expiry, keep alive and redelivery
+ * @param dataDirectory where the durable store lives (relative paths resolve against the working
+ *     directory); unused with {@link Durability#MEMORY}
+ * @param durability when a write counts as durable, and therefore when it is acknowledged
+ * @param syncInterval how often the write-ahead log is fsync'd with {@link Durability#PERIODIC}
  */
 public record BrokerConfig(
     String host,
@@ -42,9 +53,19 @@ public record BrokerConfig(
     Duration maxSessionExpiry,
     Duration serverKeepAlive,
     int topicAliasMaximum,
+    String responseInformation,
+    Duration sysInterval,
+    boolean lifecycleEvents,
+    EnhancedAuthenticator enhancedAuthenticator,
     Authenticator authenticator,
     Authorizer authorizer,
-    Clock clock) {
+    Clock clock,
+    Path dataDirectory,
+    Durability durability,
+    Duration syncInterval) {
+
+  /** Default data directory, relative to the working directory. */
+  public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
 
   /** What to do with a message whose session or group queue is full. */
   public enum QueueOverflow {
@@ -61,6 +82,12 @@ public record BrokerConfig(
     Objects.requireNonNull(authenticator, "authenticator");
     Objects.requireNonNull(authorizer, "authorizer");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(dataDirectory, "dataDirectory");
+    Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(syncInterval, "syncInterval");
+    if (syncInterval.isNegative() || syncInterval.isZero()) {
+      throw new IllegalArgumentException("syncInterval must be positive, was " + syncInterval);
+    }
     requireRange("port", port, 0, 65535);
     requireRange("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
     requireRange("maxPacketSize", maxPacketSize, 64, 268_435_455);
@@ -71,6 +98,10 @@ public record BrokerConfig(
     requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
     requireRange("maxSubscriptionsPerClient", maxSubscriptionsPerClient, 1, Integer.MAX_VALUE);
     requireRange("topicAliasMaximum", topicAliasMaximum, 0, 65535);
+    Objects.requireNonNull(sysInterval, "sysInterval");
+    if (sysInterval.isNegative() || (!sysInterval.isZero() && sysInterval.toMillis() < 100)) {
+      throw new IllegalArgumentException("sysInterval must be zero or at least 100 ms");
+    }
   }
 
   private static void requireRange(String name, int value, int min, int max) {
@@ -105,9 +136,16 @@ public record BrokerConfig(
     b.maxSessionExpiry = maxSessionExpiry;
     b.serverKeepAlive = serverKeepAlive;
     b.topicAliasMaximum = topicAliasMaximum;
+    b.responseInformation = responseInformation;
+    b.sysInterval = sysInterval;
+    b.lifecycleEvents = lifecycleEvents;
+    b.enhancedAuthenticator = enhancedAuthenticator;
     b.authenticator = authenticator;
     b.authorizer = authorizer;
     b.clock = clock;
+    b.dataDirectory = dataDirectory;
+    b.durability = durability;
+    b.syncInterval = syncInterval;
     return b;
   }
 
@@ -127,9 +165,16 @@ public record BrokerConfig(
     private Duration maxSessionExpiry = Duration.ofDays(7);
     private Duration serverKeepAlive = null;
     private int topicAliasMaximum = 64;
+    private String responseInformation = null;
+    private Duration sysInterval = Duration.ofSeconds(10);
+    private boolean lifecycleEvents = true;
+    private EnhancedAuthenticator enhancedAuthenticator = null;
     private Authenticator authenticator = Authenticator.ALLOW_ALL;
     private Authorizer authorizer = Authorizer.ALLOW_ALL;
     private Clock clock = Clock.systemUTC();
+    private Path dataDirectory = DEFAULT_DATA_DIRECTORY;
+    private Durability durability = Durability.FSYNC;
+    private Duration syncInterval = Duration.ofMillis(100);
 
     private Builder() {}
 
@@ -203,6 +248,26 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder responseInformation(String value) {
+      this.responseInformation = value;
+      return this;
+    }
+
+    public Builder sysInterval(Duration value) {
+      this.sysInterval = value;
+      return this;
+    }
+
+    public Builder lifecycleEvents(boolean value) {
+      this.lifecycleEvents = value;
+      return this;
+    }
+
+    public Builder enhancedAuthenticator(EnhancedAuthenticator value) {
+      this.enhancedAuthenticator = value;
+      return this;
+    }
+
     public Builder authenticator(Authenticator value) {
       this.authenticator = value;
       return this;
@@ -215,6 +280,21 @@ public record BrokerConfig(
 
     public Builder clock(Clock value) {
       this.clock = value;
+      return this;
+    }
+
+    public Builder dataDirectory(Path value) {
+      this.dataDirectory = value;
+      return this;
+    }
+
+    public Builder durability(Durability value) {
+      this.durability = value;
+      return this;
+    }
+
+    public Builder syncInterval(Duration value) {
+      this.syncInterval = value;
       return this;
     }
 
@@ -234,9 +314,16 @@ public record BrokerConfig(
           maxSessionExpiry,
           serverKeepAlive,
           topicAliasMaximum,
+          responseInformation,
+          sysInterval,
+          lifecycleEvents,
+          enhancedAuthenticator,
           authenticator,
           authorizer,
-          clock);
+          clock,
+          dataDirectory,
+          durability,
+          syncInterval);
     }
   }
 }

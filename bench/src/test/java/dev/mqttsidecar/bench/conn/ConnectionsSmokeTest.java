@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mqttsidecar.bench.BenchMain;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +21,7 @@ class ConnectionsSmokeTest {
 
   @Test
   void opensIdleConnectionsFromSeveralLoopbackAddresses(@TempDir Path dir) throws Exception {
-    try (Broker broker = Broker.create(BrokerConfig.builder().port(0).build())) {
+    try (Broker broker = Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build())) {
       try {
         broker.start();
       } catch (UnsupportedOperationException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mqttsidecar.bench.BenchMain;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,7 @@ class LoadSmokeTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = Broker.create(BrokerConfig.builder().port(0).build());
+    broker = Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build());
     try {
       broker.start();
     } catch (UnsupportedOperationException e) {

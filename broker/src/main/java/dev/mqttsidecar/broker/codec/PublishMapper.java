@@ -86,9 +86,37 @@ public final class PublishMapper {
    */
   public static MqttPublishMessage toPacket(
       Message m, int packetId, boolean dup, boolean mqtt5, Instant now) {
+    return toPacket(m, packetId, dup, mqtt5, now, new int[0], 0, false);
+  }
+
+  /**
+   * An outbound PUBLISH with the per-connection 5.0 extras.
+   *
+   * @param subscriptionIds Subscription Identifiers of the matching subscriptions [MQTT-3.3.4-3]
+   * @param topicAlias a Topic Alias to send, 0 for none
+   * @param aliasOnly send the alias with a zero-length topic (the alias is already established)
+   */
+  public static MqttPublishMessage toPacket(
+      Message m,
+      int packetId,
+      boolean dup,
+      boolean mqtt5,
+      Instant now,
+      int[] subscriptionIds,
+      int topicAlias,
+      boolean aliasOnly) {
     MqttProperties props = MqttProperties.NO_PROPERTIES;
     if (mqtt5) {
       props = toMqttProperties(m.properties());
+      if (subscriptionIds.length > 0 || topicAlias > 0) {
+        props = props == MqttProperties.NO_PROPERTIES ? new MqttProperties() : props;
+        for (int id : subscriptionIds) {
+          props.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER, id));
+        }
+        if (topicAlias > 0) {
+          props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, topicAlias));
+        }
+      }
       if (m.expiresAt() != null) {
         long remaining =
             Math.max(1, (Duration.between(now, m.expiresAt()).toMillis() + 999) / 1000);
@@ -104,7 +132,7 @@ public final class PublishMapper {
             MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(m.qos().value()), m.retain(), 0);
     return new MqttPublishMessage(
         fh,
-        new MqttPublishVariableHeader(m.topic(), packetId, props),
+        new MqttPublishVariableHeader(aliasOnly ? "" : m.topic(), packetId, props),
         Unpooled.wrappedBuffer(m.payload()));
   }
 

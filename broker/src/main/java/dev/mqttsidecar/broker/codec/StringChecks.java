@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * decoder silently replaces ill-formed UTF-8 with U+FFFD; the spec makes such a packet malformed
  * [MQTT-1.5.4-1], and U+0000 is forbidden too [MQTT-1.5.4-2].
  */
-final class StringChecks {
+public final class StringChecks {
   private StringChecks() {}
 
   /** The PUBLISH topic name at {@code offset} (the variable header). */
@@ -61,6 +61,23 @@ final class StringChecks {
       pos += 2 + length + (subscribe ? 1 : 0); // SUBSCRIBE: the options byte
     }
     return null;
+  }
+
+  /**
+   * Whether a PUBLISH payload marked as UTF-8 (Payload Format Indicator 1) really is well-formed
+   * UTF-8 (section 3.3.2.3.2).
+   */
+  public static boolean isWellFormedUtf8(ByteBuf in) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(in.nioBuffer(in.readerIndex(), in.readableBytes()));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static String utf8Problem(ByteBuf in, int offset, int length, String what) {

@@ -2,15 +2,18 @@ package dev.mqttsidecar.broker.core;
 
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.RetainedStore;
 import dev.mqttsidecar.broker.Subscriber;
 import dev.mqttsidecar.broker.Subscription;
 import dev.mqttsidecar.broker.SubscriptionRequest;
-import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
+import dev.mqttsidecar.broker.persistence.SessionPersistence;
+import dev.mqttsidecar.broker.persistence.rocksdb.BrokerStorage;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoreConfig;
 import dev.mqttsidecar.broker.retained.RetainedService;
 import dev.mqttsidecar.broker.session.Counters;
 import dev.mqttsidecar.broker.session.Session;
@@ -33,9 +36,13 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires the broker's services together and runs the MQTT listener. */
 public final class EmbeddedBroker implements Broker {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
+
   /**
    * Key prefix separating in-process session ids from MQTT client ids (which cannot hold U+0000).
    */
@@ -55,11 +62,20 @@ public final class EmbeddedBroker implements Broker {
   private final ScheduledExecutorService scheduler;
   private final RetainedPersistence retainedPersistence;
   private final QueuePersistence queuePersistence;
+  private final BrokerStorage storage; // null when the caller supplied the persistence
   private final MqttServer server;
   private volatile State state = State.NEW;
 
+  /**
+   * A broker on the storage {@code config} asks for: in memory, or the durable store in its data
+   * directory (opened here, so a store that cannot be read fails creation, before anything binds).
+   */
   public EmbeddedBroker(BrokerConfig config) {
-    this(config, new InMemoryRetainedPersistence(), QueuePersistence.NONE);
+    this(config, BrokerStorage.open(storeConfig(config), config.clock()));
+  }
+
+  private EmbeddedBroker(BrokerConfig config, BrokerStorage storage) {
+    this(config, storage, storage.retained(), storage.queues());
   }
 
   /**
@@ -77,7 +93,16 @@ public final class EmbeddedBroker implements Broker {
       BrokerConfig config,
       RetainedPersistence retainedPersistence,
       QueuePersistence queuePersistence) {
+    this(config, null, retainedPersistence, queuePersistence);
+  }
+
+  private EmbeddedBroker(
+      BrokerConfig config,
+      BrokerStorage storage,
+      RetainedPersistence retainedPersistence,
+      QueuePersistence queuePersistence) {
     this.config = config;
+    this.storage = storage;
     this.retainedPersistence = retainedPersistence;
     this.queuePersistence = queuePersistence;
     this.workers =
@@ -106,7 +131,8 @@ public final class EmbeddedBroker implements Broker {
               subs[0].removeAll(s);
               registry.remove(s);
             },
-            queuePersistence);
+            queuePersistence,
+            storage == null ? SessionPersistence.NONE : storage.sessions());
     SubscriptionIndex index = new SubscriptionIndex(ctx);
     PublishService[] pub = new PublishService[1];
     RetainedService retained =
@@ -131,6 +157,12 @@ public final class EmbeddedBroker implements Broker {
     this.server = new MqttServer(services);
   }
 
+  private static StoreConfig storeConfig(BrokerConfig config) {
+    return StoreConfig.fsync(config.dataDirectory().toAbsolutePath())
+        .withDurability(config.durability())
+        .withSyncInterval(config.syncInterval());
+  }
+
   private static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
@@ -150,7 +182,14 @@ public final class EmbeddedBroker implements Broker {
     if (state != State.NEW) {
       throw new IllegalStateException("broker already " + state);
     }
-    services.retained().restore();
+    if (storage != null) {
+      log.info("data directory: {}", storage.describe());
+    }
+    // Everything stored is back in memory before the listener binds: no client sees a gap.
+    services.retained().restore(storage == null ? 0L : storage.retainedVersionHighWater());
+    if (storage != null) {
+      new SessionRestore(services, storage).run();
+    }
     server.start();
     state = State.RUNNING;
   }
@@ -162,9 +201,13 @@ public final class EmbeddedBroker implements Broker {
     }
     state = State.STOPPED;
     server.stop();
-    for (Session s : new ArrayList<>(services.sessions().all())) {
-      s.end();
+    if (storage == null || storage.durability() == Durability.MEMORY) {
+      for (Session s : new ArrayList<>(services.sessions().all())) {
+        s.end();
+      }
     }
+    // On a durable store sessions are left as they are, not ended: ending would delete their
+    // stored records and queues, which must be there when the broker starts again.
     workers.shutdown();
     scheduler.shutdownNow();
     try {
@@ -175,6 +218,9 @@ public final class EmbeddedBroker implements Broker {
     workers.shutdownNow();
     retainedPersistence.close();
     queuePersistence.close();
+    if (storage != null) {
+      storage.close(); // writes and syncs what is still queued
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.core;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.rocksdb.StorageOverloadedException;
 import dev.mqttsidecar.broker.retained.RetainedService;
 import dev.mqttsidecar.broker.session.QueuedMessage;
 import dev.mqttsidecar.broker.session.Session;
@@ -12,9 +13,11 @@ import dev.mqttsidecar.broker.subscription.SubscriptionIndex;
 import dev.mqttsidecar.broker.subscription.TopicRules;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -76,8 +79,23 @@ public final class PublishService {
     }
     return delivered
         .thenApply(PublishService::result)
-        .exceptionally(
-            e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, String.valueOf(e)));
+        .exceptionally(PublishService::storageFailure);
+  }
+
+  /**
+   * A write the store refused for overload is reported as a quota (the client may retry soon); any
+   * other storage failure as an error. Neither is ever acknowledged as accepted.
+   */
+  public static PublishResult storageFailure(Throwable e) {
+    Throwable cause = e;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    PublishResult.Status status =
+        cause instanceof StorageOverloadedException
+            ? PublishResult.Status.QUOTA_EXCEEDED
+            : PublishResult.Status.STORAGE_FAILED;
+    return PublishResult.rejected(status, String.valueOf(cause.getMessage()));
   }
 
   private static PublishResult result(FanOut f) {
@@ -99,6 +117,7 @@ public final class PublishService {
       Session session = e.getKey();
       Qos qos = null;
       boolean retainAsPublished = false;
+      int[] ids = new int[0];
       for (SubscriptionOptions o : e.getValue()) {
         if (o.noLocal()
             && originClientId != null
@@ -108,6 +127,10 @@ public final class PublishService {
         }
         qos = qos == null || o.qos().value() > qos.value() ? o.qos() : qos; // [MQTT-3.3.4-2]
         retainAsPublished |= o.retainAsPublished();
+        if (o.subscriptionId() > 0) {
+          ids = Arrays.copyOf(ids, ids.length + 1); // one per matching subscription [MQTT-3.3.4-4]
+          ids[ids.length - 1] = o.subscriptionId();
+        }
       }
       if (qos == null) {
         continue;
@@ -116,7 +139,8 @@ public final class PublishService {
       if (!retainAsPublished) {
         delivered = delivered.withRetain(false); // [MQTT-3.3.1-9] (3.1.1), [MQTT-3.3.1-12] (5.0)
       }
-      queued.add(session.enqueue(QueuedMessage.direct(message, delivered)));
+      queued.add(
+          session.enqueue(QueuedMessage.direct(message, delivered).withSubscriptionIds(ids)));
       count++;
     }
     for (SharedGroup g : matches.groups()) {

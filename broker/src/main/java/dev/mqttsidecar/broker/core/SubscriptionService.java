@@ -29,6 +29,7 @@ public final class SubscriptionService {
    */
   public boolean subscribe(Session session, TopicFilter filter, SubscriptionOptions options) {
     boolean isNew = index.subscribe(session, filter, options);
+    session.subscriptionsChanged();
     boolean send =
         !filter.isShared()
             && (options.retainHandling() == 0 || (options.retainHandling() == 1 && isNew));
@@ -36,14 +37,23 @@ public final class SubscriptionService {
       for (RetainedMessage rm : retained.matching(filter)) {
         Message m = rm.message();
         Message delivered = m.withQos(Qos.min(m.qos(), options.qos())).withRetain(true);
-        session.enqueue(QueuedMessage.direct(m, delivered));
+        int[] ids =
+            options.subscriptionId() > 0 ? new int[] {options.subscriptionId()} : new int[0];
+        session.enqueue(QueuedMessage.direct(m, delivered).withSubscriptionIds(ids));
       }
     }
     return isNew;
   }
 
   public boolean unsubscribe(Session session, TopicFilter filter) {
-    return index.unsubscribe(session, filter);
+    boolean removed = index.unsubscribe(session, filter);
+    session.subscriptionsChanged();
+    return removed;
+  }
+
+  /** Puts a stored subscription back at start: into the index only, no retained messages. */
+  public void restore(Session session, TopicFilter filter, SubscriptionOptions options) {
+    index.subscribe(session, filter, options);
   }
 
   /** Drops every subscription of an ended session. */

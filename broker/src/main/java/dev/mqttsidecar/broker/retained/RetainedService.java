@@ -59,12 +59,23 @@ public final class RetainedService implements RetainedStore {
 
   /** Loads stored messages; call before the broker accepts traffic. */
   public void restore() {
+    restore(0L);
+  }
+
+  /**
+   * Loads stored messages and continues the version counter after {@code versionHighWater}, the
+   * highest version the store ever handed out: a delete stores no message but uses a version, so
+   * the loaded messages alone could let an ETag repeat after a restart. Call before the broker
+   * accepts traffic.
+   */
+  public void restore(long versionHighWater) {
     writeLock.lock();
     try {
       for (RetainedMessage m : persistence.loadAll()) {
         index.put(m);
         lastVersion = Math.max(lastVersion, m.version());
       }
+      lastVersion = Math.max(lastVersion, versionHighWater);
     } finally {
       writeLock.unlock();
     }

@@ -17,6 +17,7 @@ public final class QueuedMessage {
   private int deliveryCount;
   private String storedIn; // the durable queue (session or group) holding a copy, or null
   private long sequence;
+  private int[] subscriptionIds = new int[0];
 
   public QueuedMessage(Message published, Message delivered, GroupLink group, int deliveryCount) {
     this.published = published;
@@ -84,6 +85,16 @@ public final class QueuedMessage {
   public void storedAt(String queueId, long value) {
     storedIn = queueId;
     sequence = value;
+  }
+
+  /** The 5.0 Subscription Identifiers of the matching subscriptions, sent with the PUBLISH. */
+  public int[] subscriptionIds() {
+    return subscriptionIds;
+  }
+
+  public QueuedMessage withSubscriptionIds(int[] ids) {
+    subscriptionIds = ids;
+    return this;
   }
 
   int incrementDeliveryCount() {

@@ -1,6 +1,9 @@
 package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredSubscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +34,8 @@ public final class Session {
   private Outbound outbound;
   private boolean paused;
   private ScheduledFuture<?> expiryTimer;
+  private Instant disconnectedAt; // null while attached
+  private boolean recordSaved; // a durable record of this session may exist
 
   // Read from other threads.
   private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
@@ -140,6 +145,79 @@ public final class Session {
   }
 
   /**
+   * Makes an accepted inbound QoS 2 packet id durable (for a session that outlives its connection)
+   * so that a resend after a restart is acknowledged but not delivered again [MQTT-4.3.3-10]. The
+   * PUBREC waits for it.
+   */
+  public CompletableFuture<Void> rememberInboundQos2(int packetId) {
+    return expiry.isZero()
+        ? CompletableFuture.completedFuture(null)
+        : ctx.sessions().rememberInboundQos2(key, packetId);
+  }
+
+  /** PUBREL received: the packet id may be used again. */
+  public void releaseInboundQos2(int packetId) {
+    if (!expiry.isZero()) {
+      ctx.sessions().releaseInboundQos2(key, packetId);
+    }
+  }
+
+  /**
+   * Writes the session record again after its subscriptions changed (the subscription index
+   * changes them; this only persists the result).
+   */
+  public void subscriptionsChanged() {
+    executor.execute(this::saveRecord);
+  }
+
+  /**
+   * Brings back a session read from the store at start, before any client can connect: its queued
+   * messages (including those that were in flight: they are sent again) and its expiry, which
+   * counts from {@code storedDisconnectedAt} (a session that was connected when the broker stopped
+   * counts from now).
+   */
+  public void restore(
+      Instant storedDisconnectedAt, List<StoredQueueEntry> queued, Set<Integer> inboundIds) {
+    inboundQos2.addAll(inboundIds);
+    executor.execute(
+        () -> {
+          Instant now = ctx.clock().instant();
+          recordSaved = true;
+          disconnectedAt = storedDisconnectedAt == null ? now : storedDisconnectedAt;
+          queue.restore(queued);
+          saveRecord();
+          scheduleEndOrEnd(expiry.minus(Duration.between(disconnectedAt, now)));
+        });
+  }
+
+  /** Stores this session's record if it outlives its connection; executor-confined. */
+  private void saveRecord() {
+    if (ended) {
+      return;
+    }
+    if (expiry.isZero()) {
+      if (recordSaved) {
+        recordSaved = false; // no longer persistent: forget the stale record
+        ctx.sessions().delete(key);
+      }
+      return;
+    }
+    List<StoredSubscription> subs = new ArrayList<>();
+    subscriptions.forEach(
+        (filter, o) ->
+            subs.add(
+                new StoredSubscription(
+                    filter,
+                    o.qos(),
+                    o.noLocal(),
+                    o.retainAsPublished(),
+                    o.retainHandling(),
+                    o.subscriptionId())));
+    recordSaved = true;
+    ctx.sessions().save(new StoredSession(key, clientId, expiry, disconnectedAt, subs));
+  }
+
+  /**
    * A shared group hands this member one of its messages; handed back if this member can't take it.
    */
   public void offerFromGroup(QueuedMessage message) {
@@ -183,6 +261,8 @@ public final class Session {
     window = Math.max(1, windowSize);
     paused = false;
     online = true;
+    disconnectedAt = null;
+    saveRecord();
     onAttached.run();
     groups.values().forEach(g -> g.memberOnline(this));
     for (InflightEntry e : new ArrayList<>(inflight.values())) {
@@ -208,7 +288,10 @@ public final class Session {
           try {
             if (outbound == out) {
               detachNow(out);
-              scheduleEndOrEnd();
+              // Expiry counts from here, in wall-clock time, across restarts too.
+              disconnectedAt = ctx.clock().instant();
+              saveRecord();
+              scheduleEndOrEnd(expiry);
             }
           } finally {
             done.complete(null);
@@ -398,9 +481,8 @@ public final class Session {
     }
   }
 
-  private void scheduleEndOrEnd() {
-    Duration d = expiry;
-    if (d.isZero()) {
+  private void scheduleEndOrEnd(Duration d) {
+    if (d.isZero() || d.isNegative()) {
       endNow();
     } else {
       cancelExpiry();
@@ -441,6 +523,10 @@ public final class Session {
     queue.addFirst(unsettled);
     queue.close();
     inboundQos2.clear();
+    if (recordSaved) {
+      recordSaved = false;
+      ctx.sessions().delete(key);
+    }
     ctx.onEnd().accept(this);
   }
 

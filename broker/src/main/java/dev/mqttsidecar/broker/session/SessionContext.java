@@ -2,6 +2,7 @@ package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.persistence.SessionPersistence;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +19,7 @@ import java.util.function.Consumer;
  * @param counters drop counters
  * @param onEnd called (on the session's executor) when a session ends, to drop its subscriptions
  * @param queues durable mirror of persistent sessions' queues
+ * @param sessions durable records of persistent sessions
  */
 public record SessionContext(
     Executor workers,
@@ -27,4 +29,28 @@ public record SessionContext(
     QueueOverflow overflow,
     Counters counters,
     Consumer<Session> onEnd,
-    QueuePersistence queues) {}
+    QueuePersistence queues,
+    SessionPersistence sessions) {
+
+  /** A context whose session records are not stored. */
+  public SessionContext(
+      Executor workers,
+      ScheduledExecutorService scheduler,
+      Clock clock,
+      int maxQueued,
+      QueueOverflow overflow,
+      Counters counters,
+      Consumer<Session> onEnd,
+      QueuePersistence queues) {
+    this(
+        workers,
+        scheduler,
+        clock,
+        maxQueued,
+        overflow,
+        counters,
+        onEnd,
+        queues,
+        SessionPersistence.NONE);
+  }
+}

@@ -1,9 +1,11 @@
 package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,21 @@ final class SessionQueue {
   SessionQueue(Session owner, SessionContext ctx) {
     this.owner = owner;
     this.ctx = ctx;
+  }
+
+  /**
+   * Puts back the messages stored for this session, in sequence order, and continues numbering
+   * after the largest (a new append must never overwrite a stored entry).
+   */
+  void restore(List<StoredQueueEntry> entries) {
+    List<StoredQueueEntry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparingLong(StoredQueueEntry::sequence));
+    for (StoredQueueEntry e : sorted) {
+      QueuedMessage m = QueuedMessage.direct(e.message(), e.message());
+      m.storedAt(owner.key(), e.sequence());
+      pending.addLast(m);
+      lastSequence = Math.max(lastSequence, e.sequence());
+    }
   }
 
   /** Appends within the bound; false if the message was dropped (and counted). */

@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.subscription;
 import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
 import dev.mqttsidecar.broker.session.GroupLink;
 import dev.mqttsidecar.broker.session.QueuedMessage;
 import dev.mqttsidecar.broker.session.SerialExecutor;
@@ -11,6 +12,8 @@ import dev.mqttsidecar.broker.session.SessionContext;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +104,25 @@ public final class SharedGroup implements GroupLink {
     return members.isEmpty();
   }
 
+  /**
+   * Puts back the group's stored queue at start (messages that were with a member and unsettled
+   * are among them and go out again), continuing the numbering after the largest sequence.
+   */
+  public void restore(List<StoredQueueEntry> entries) {
+    List<StoredQueueEntry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparingLong(StoredQueueEntry::sequence));
+    executor.execute(
+        () -> {
+          for (StoredQueueEntry e : sorted) {
+            QueuedMessage m = new QueuedMessage(e.message(), e.message(), this, 0);
+            m.storedAt(queueId, e.sequence());
+            queue.addLast(m);
+            lastSequence = Math.max(lastSequence, e.sequence());
+          }
+          pump();
+        });
+  }
+
   /** The group is gone from the index: drop what it queued. */
   void close() {
     closed = true;
@@ -157,7 +179,8 @@ public final class SharedGroup implements GroupLink {
       if (m == null) {
         ctx.counters().countQos0Dropped();
       } else {
-        m.session.enqueue(QueuedMessage.direct(published, deliveredTo(m, published)));
+        m.session.enqueue(
+            QueuedMessage.direct(published, deliveredTo(m, published)).withSubscriptionIds(ids(m)));
       }
       return null;
     }
@@ -257,10 +280,11 @@ public final class SharedGroup implements GroupLink {
       if (delivered.qos() == Qos.AT_MOST_ONCE) {
         m.assigned--; // a QoS 0 member settles on send
         head.forgetStored(ctx.queues());
-        m.session.enqueue(QueuedMessage.direct(head.published(), delivered));
+        m.session.enqueue(
+            QueuedMessage.direct(head.published(), delivered).withSubscriptionIds(ids(m)));
       } else {
         // The durable copy stays in the group's queue until the member settles the message.
-        m.session.offerFromGroup(head.redirect(delivered, this));
+        m.session.offerFromGroup(head.redirect(delivered, this).withSubscriptionIds(ids(m)));
       }
     }
   }
@@ -282,6 +306,12 @@ public final class SharedGroup implements GroupLink {
       }
     }
     return null;
+  }
+
+  /** The member's Subscription Identifier, sent with what it receives [MQTT-3.3.4-3]. */
+  private static int[] ids(Member m) {
+    int id = m.options.subscriptionId();
+    return id > 0 ? new int[] {id} : new int[0];
   }
 
   private static Message deliveredTo(Member m, Message published) {

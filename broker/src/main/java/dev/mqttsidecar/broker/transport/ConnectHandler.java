@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.EnhancedAuthenticator;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.MessageProperties;
 import dev.mqttsidecar.broker.Qos;
@@ -41,8 +42,18 @@ final class ConnectHandler {
       conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value()); // server unavailable
       return;
     }
-    if (conn.mqtt5 && props.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
-      conn.refuseConnect((byte) 0x05, ReasonCode.BAD_AUTHENTICATION_METHOD.value());
+    String authMethod =
+        conn.mqtt5
+            ? PublishMapper.stringProperty(props, MqttProperties.AUTHENTICATION_METHOD)
+            : null;
+    EnhancedAuthenticator enhanced = config.enhancedAuthenticator();
+    if (authMethod != null && (enhanced == null || !enhanced.supports(authMethod))) {
+      conn.refuseConnect(
+          (byte) 0x05, ReasonCode.BAD_AUTHENTICATION_METHOD.value()); // [MQTT-4.12.0-1]
+      return;
+    }
+    if (conn.mqtt5 && !readClientProperties(props)) {
+      conn.refuseConnect((byte) 0x02, ReasonCode.PROTOCOL_ERROR.value());
       return;
     }
     String clientId = payload.clientIdentifier();
@@ -83,6 +94,16 @@ final class ConnectHandler {
     String assignedId = assigned;
     int clientReceiveMax = receiveMax == null ? 65535 : receiveMax;
     byte[] password = payload.passwordInBytes();
+    if (authMethod != null) {
+      conn.enhancedAuth =
+          new EnhancedAuthFlow(
+              conn,
+              authMethod,
+              enhanced,
+              ok -> afterAuthentication(ok, vh, assignedId, clientReceiveMax));
+      conn.enhancedAuth.step(binaryProperty(props, MqttProperties.AUTHENTICATION_DATA));
+      return;
+    }
     CompletableFuture.supplyAsync(
             () ->
                 config
@@ -108,7 +129,11 @@ final class ConnectHandler {
       return; // closed meanwhile
     }
     if (!ok) {
-      conn.refuseConnect((byte) 0x04, ReasonCode.BAD_USER_NAME_OR_PASSWORD.value());
+      if (conn.enhancedAuth != null) {
+        conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value()); // [MQTT-4.12.0-4]
+      } else {
+        conn.refuseConnect((byte) 0x04, ReasonCode.BAD_USER_NAME_OR_PASSWORD.value());
+      }
       return;
     }
     BrokerConfig config = conn.services.config();
@@ -142,7 +167,12 @@ final class ConnectHandler {
             conn.mqtt5,
             config.clock(),
             conn.services.counters(),
-            () -> conn.takenOver = true);
+            conn.server.stats(),
+            conn.clientLimits,
+            () -> {
+              conn.takenOver = true;
+              conn.closeReason = MqttConnection.reasonText(ReasonCode.SESSION_TAKEN_OVER);
+            });
     int keepAlive =
         config.serverKeepAlive() != null
             ? (int) config.serverKeepAlive().getSeconds()
@@ -191,7 +221,25 @@ final class ConnectHandler {
           new MqttProperties.IntegerProperty(
               MqttProperties.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
     }
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0));
+    // Maximum QoS is left out: absent means QoS 2 is supported [MQTT-3.2.2-9].
+    p.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, 1));
+    p.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE, 1));
+    p.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 1));
+    p.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1));
+    if (conn.responseInformationRequested && config.responseInformation() != null) {
+      p.add(
+          new MqttProperties.StringProperty(
+              MqttProperties.RESPONSE_INFORMATION, config.responseInformation()));
+    }
+    if (conn.enhancedAuth != null) {
+      p.add(
+          new MqttProperties.StringProperty(
+              MqttProperties.AUTHENTICATION_METHOD, conn.enhancedAuth.method()));
+      byte[] data = conn.enhancedAuth.successData();
+      if (data != null) {
+        p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
+      }
+    }
     if (config.serverKeepAlive() != null) {
       p.add(
           new MqttProperties.IntegerProperty(
@@ -222,6 +270,33 @@ final class ConnectHandler {
         message,
         expiry == null ? null : Duration.ofSeconds(Integer.toUnsignedLong(expiry)),
         delay == null ? Duration.ZERO : Duration.ofSeconds(Integer.toUnsignedLong(delay)));
+  }
+
+  /** The client's own limits and requests [MQTT-3.1.2.11]; false if one has a forbidden value. */
+  private boolean readClientProperties(MqttProperties props) {
+    Integer maxPacket = PublishMapper.intProperty(props, MqttProperties.MAXIMUM_PACKET_SIZE);
+    if (maxPacket != null && maxPacket == 0) {
+      return false; // Maximum Packet Size 0 is a protocol error
+    }
+    Integer aliasMax = PublishMapper.intProperty(props, MqttProperties.TOPIC_ALIAS_MAXIMUM);
+    Integer problem = PublishMapper.intProperty(props, MqttProperties.REQUEST_PROBLEM_INFORMATION);
+    Integer response =
+        PublishMapper.intProperty(props, MqttProperties.REQUEST_RESPONSE_INFORMATION);
+    if ((problem != null && problem > 1) || (response != null && response > 1)) {
+      return false;
+    }
+    conn.clientLimits =
+        new MqttOutbound.ClientLimits(
+            maxPacket == null ? Long.MAX_VALUE : Integer.toUnsignedLong(maxPacket),
+            aliasMax == null ? 0 : aliasMax, // no aliases unless allowed [MQTT-3.1.2-27]
+            problem == null || problem == 1); // [MQTT-3.1.2-29]
+    conn.responseInformationRequested = response != null && response == 1; // [MQTT-3.1.2-28]
+    return true;
+  }
+
+  static byte[] binaryProperty(MqttProperties props, int id) {
+    MqttProperties.MqttProperty<?> p = props == null ? null : props.getProperty(id);
+    return p == null ? null : (byte[]) p.value();
   }
 
   /** CONNECT flag combinations the spec forbids; the decoder does not check them. */

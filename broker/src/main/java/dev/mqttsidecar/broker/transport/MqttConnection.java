@@ -6,6 +6,7 @@ import dev.mqttsidecar.broker.codec.PublishMapper;
 import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.sys.ClientEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,6 +42,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   /** Packets a client may pipeline behind CONNECT before CONNACK is sent. */
   private static final int MAX_HELD = 1000;
+
+  private static final MqttOutbound.ClientLimits DEFAULT_LIMITS =
+      new MqttOutbound.ClientLimits(Long.MAX_VALUE, 0, true);
 
   /** How long a connection closed by the broker may still drain input. */
   private static final long LINGER_MILLIS = 500;
@@ -68,6 +73,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   Wills.Will will;
   boolean sessionExpiryWasZero;
   boolean takenOver;
+  MqttOutbound.ClientLimits clientLimits = DEFAULT_LIMITS;
+  boolean responseInformationRequested;
+  EnhancedAuthFlow enhancedAuth;
+
+  /**
+   * Why the connection ended, for the disconnected event; null: the network connection was lost.
+   */
+  String closeReason;
+
+  private boolean wasConnected;
   private int packetsInFrame;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
 
@@ -99,6 +114,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       }
       session.detach(outbound);
     }
+    if (wasConnected) {
+      server.stats().clientDisconnected();
+      server.events().disconnected(event(closeReason == null ? "connection lost" : closeReason));
+    }
     server.connectionClosed();
     super.channelInactive(ctx);
   }
@@ -119,6 +138,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (state == State.CONNECTING) {
+      if (enhancedAuth != null
+          && msg instanceof MqttMessage auth
+          && auth.decoderResult().isSuccess()
+          && auth.fixedHeader().messageType() == MqttMessageType.AUTH) {
+        try {
+          enhancedAuth.onAuth(auth); // the exchange goes on before CONNACK [MQTT-4.12.0-2]
+        } finally {
+          ReferenceCountUtil.release(msg);
+        }
+        return;
+      }
       if (held.size() >= MAX_HELD) {
         ReferenceCountUtil.release(msg);
         protocolError(ReasonCode.QUOTA_EXCEEDED, "too many packets before CONNACK");
@@ -166,8 +196,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       case UNSUBSCRIBE -> subscribeHandler.onUnsubscribe((MqttUnsubscribeMessage) m);
       case PINGREQ -> channel.writeAndFlush(Packets.pingResp()); // [MQTT-3.12.4-1]
       case DISCONNECT -> onDisconnect(m);
-      case AUTH ->
-          protocolError(ReasonCode.PROTOCOL_ERROR, "enhanced authentication is not supported");
+      case AUTH -> {
+        if (enhancedAuth == null) {
+          // No Authentication Method in CONNECT: AUTH is a protocol error [MQTT-4.12.0-7].
+          protocolError(ReasonCode.PROTOCOL_ERROR, "AUTH without enhanced authentication");
+        } else {
+          enhancedAuth.onAuthWhileConnected(m);
+        }
+      }
       default -> protocolError(ReasonCode.PROTOCOL_ERROR, type + " is sent by servers only");
     }
   }
@@ -194,11 +230,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     state = State.CONNECTED;
+    wasConnected = true;
+    server.stats().clientConnected();
+    server.events().connected(event(null));
     if (channel.pipeline().get("connectTimeout") != null) {
       channel.pipeline().remove("connectTimeout");
     }
     if (keepAliveSeconds > 0) {
-      long millis = keepAliveSeconds * 1500L; // [MQTT-3.1.2-24]
+      long millis = keepAliveSeconds * 1500L; // [MQTT-3.1.2-24] (3.1.1), [MQTT-3.1.2-22] (5.0)
       channel
           .pipeline()
           .addBefore(
@@ -235,6 +274,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     if (!keepWill) {
       will = null; // [MQTT-3.1.2-10]
     }
+    closeReason = keepWill ? "disconnect with will message" : "normal disconnection";
     state = State.CLOSED;
     channel.close(); // [MQTT-3.14.4-1]
   }
@@ -258,8 +298,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     LOG.debug("closing {} ({}): {} {}", clientId, channel.remoteAddress(), reason, detail);
     boolean sendDisconnect = mqtt5 && state == State.CONNECTED;
     state = State.CLOSED;
+    closeReason = reasonText(reason);
     if (sendDisconnect) {
-      channel.writeAndFlush(Packets.disconnect(reason)).addListener(f -> closeAfterWrite());
+      // A reason string only for clients that asked for problem information [MQTT-3.1.2-29].
+      String text = clientLimits.problemInformation() ? shorten(detail) : null;
+      channel
+          .writeAndFlush(Packets.disconnect(reason, text, clientLimits.maxPacketSize()))
+          .addListener(f -> closeAfterWrite());
     } else {
       channel.close();
     }
@@ -309,8 +354,27 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("connection error {}: {}", channel.remoteAddress(), cause.toString());
-    state = State.CLOSED;
-    ctx.close();
+    if (cause instanceof IOException || !channel.isActive() || state == State.CLOSED) {
+      state = State.CLOSED; // the network failed: nothing can be sent
+      ctx.close();
+    } else {
+      protocolError(ReasonCode.UNSPECIFIED_ERROR, cause.toString()); // 5.0: DISCONNECT 0x80
+    }
+  }
+
+  private ClientEvent event(String reason) {
+    return ConnectionEvents.event(this, reason);
+  }
+
+  static String reasonText(ReasonCode reason) {
+    return ConnectionEvents.reasonText(reason);
+  }
+
+  private static String shorten(String detail) {
+    if (detail == null) {
+      return null;
+    }
+    return detail.length() <= 100 ? detail : detail.substring(0, 100);
   }
 
   static int packetId(MqttMessage m) {

@@ -2,6 +2,9 @@ package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.codec.MqttFrameValidator;
 import dev.mqttsidecar.broker.core.BrokerServices;
+import dev.mqttsidecar.broker.sys.ClientEvents;
+import dev.mqttsidecar.broker.sys.SysTopics;
+import dev.mqttsidecar.broker.sys.TrafficStats;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -36,6 +39,9 @@ public final class MqttServer {
 
   private final BrokerServices services;
   private final Wills wills;
+  private final TrafficStats stats = new TrafficStats();
+  private final ClientEvents events;
+  private final SysTopics sys;
   private final AtomicInteger connections = new AtomicInteger();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private EventLoopGroup bossGroup;
@@ -51,6 +57,8 @@ public final class MqttServer {
             services.sessions(),
             services.scheduler(),
             services.config().clock());
+    this.events = new ClientEvents(services.publisher(), services.config().lifecycleEvents());
+    this.sys = new SysTopics(services, stats);
   }
 
   /** Binds the listener; returns once it accepts connections. */
@@ -89,10 +97,12 @@ public final class MqttServer {
     serverChannel = b.bind(services.config().host(), services.config().port()).sync().channel();
     bound = (InetSocketAddress) serverChannel.localAddress();
     LOG.info("MQTT listener on {} ({})", bound, epoll ? "epoll" : "nio");
+    sys.start(services.config().sysInterval());
   }
 
   /** Disconnects every client (5.0: DISCONNECT 0x8B), closes the listener and the event loops. */
   public void stop() {
+    sys.stop();
     if (serverChannel != null) {
       serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
@@ -117,6 +127,15 @@ public final class MqttServer {
 
   public InetSocketAddress boundAddress() {
     return bound;
+  }
+
+  /** Traffic counters of this listener. */
+  TrafficStats stats() {
+    return stats;
+  }
+
+  ClientEvents events() {
+    return events;
   }
 
   Wills wills() {

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.codec.ReasonCode;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnAckVariableHeader;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -30,10 +31,38 @@ final class Packets {
   }
 
   static MqttMessage disconnect(ReasonCode reason) {
+    return disconnect(reason, null, Long.MAX_VALUE);
+  }
+
+  /**
+   * A 5.0 DISCONNECT; the reason string is left out when null or when it would make the packet
+   * larger than the client's Maximum Packet Size [MQTT-3.14.2-3].
+   */
+  static MqttMessage disconnect(ReasonCode reason, String reasonString, long maxPacketSize) {
+    MqttProperties props = MqttProperties.NO_PROPERTIES;
+    if (reasonString != null) {
+      // fixed header 2, reason code 1, properties length 1, property id 1, string length 2
+      long size = 7L + ByteBufUtil.utf8Bytes(reasonString);
+      if (size <= maxPacketSize && size < 128) {
+        props = new MqttProperties();
+        props.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, reasonString));
+      }
+    }
     return new MqttMessage(
         new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
-        new MqttReasonCodeAndPropertiesVariableHeader(
-            reason.value(), MqttProperties.NO_PROPERTIES));
+        new MqttReasonCodeAndPropertiesVariableHeader(reason.value(), props));
+  }
+
+  /** AUTH with a reason code, the Authentication Method and optional data [MQTT-3.15]. */
+  static MqttMessage auth(byte reason, String method, byte[] data) {
+    MqttProperties props = new MqttProperties();
+    props.add(new MqttProperties.StringProperty(MqttProperties.AUTHENTICATION_METHOD, method));
+    if (data != null) {
+      props.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
+    }
+    return new MqttMessage(
+        new MqttFixedHeader(MqttMessageType.AUTH, false, MqttQoS.AT_MOST_ONCE, false, 0),
+        new MqttReasonCodeAndPropertiesVariableHeader(reason, props));
   }
 
   static MqttMessage pingResp() {

@@ -5,6 +5,8 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.codec.PublishMapper;
 import dev.mqttsidecar.broker.codec.ReasonCode;
+import dev.mqttsidecar.broker.codec.StringChecks;
+import dev.mqttsidecar.broker.core.PublishService;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -85,6 +87,11 @@ final class PublishHandler {
         conn.session.inboundQos2().add(packetId);
       }
     }
+    if (conn.mqtt5 && !payloadFormatValid(p)) {
+      rejectPayloadFormat(qos, packetId);
+      return;
+    }
+    conn.server.stats().received(p.content().readableBytes());
     if (!config.authorizer().mayPublish(conn.clientId, conn.username, topic)) {
       enqueueAck(
           CompletableFuture.completedFuture(
@@ -97,15 +104,62 @@ final class PublishHandler {
     Message message = PublishMapper.toMessage(p, topic, config.clock().instant());
     CompletableFuture<PublishResult> result =
         conn.services.publisher().publish(message, conn.clientId);
+    if (qos == 2) {
+      // PUBREC only once the packet id is durable too: a resend after a restart is then
+      // recognised and not delivered twice [MQTT-4.3.3-10].
+      result =
+          result.thenCompose(
+              r ->
+                  r.isAccepted()
+                      ? conn.session
+                          .rememberInboundQos2(packetId)
+                          .handle((v, e) -> e == null ? r : PublishService.storageFailure(e))
+                      : CompletableFuture.completedFuture(r));
+    }
     if (qos > 0) {
       enqueueAck(result, qos, packetId, true);
     }
+  }
+
+  private static boolean payloadFormatValid(MqttPublishMessage p) {
+    Integer format =
+        PublishMapper.intProperty(
+            p.variableHeader().properties(), MqttProperties.PAYLOAD_FORMAT_INDICATOR);
+    return format == null || format != 1 || StringChecks.isWellFormedUtf8(p.content());
+  }
+
+  /**
+   * A payload marked UTF-8 that is not: the message is not forwarded; QoS 1/2 get PUBACK/PUBREC
+   * 0x99, QoS 0 (no acknowledgement to carry it) DISCONNECT 0x99 (section 3.3.2.3.2: the receiver
+   * MAY validate the payload).
+   */
+  private void rejectPayloadFormat(int qos, int packetId) {
+    if (qos == 0) {
+      conn.protocolError(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8");
+      return;
+    }
+    ackTail =
+        ackTail.thenRunAsync(
+            () -> {
+              unacknowledged = Math.max(0, unacknowledged - 1);
+              if (qos == 2) {
+                conn.session.inboundQos2().remove(packetId); // an error PUBREC ends the flow
+              }
+              conn.channel.writeAndFlush(
+                  Packets.pubReply(
+                      qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
+                      packetId,
+                      ReasonCode.PAYLOAD_FORMAT_INVALID,
+                      true));
+            },
+            conn.channel.eventLoop());
   }
 
   void onPubrel(int packetId) {
     boolean known = conn.session.inboundQos2().remove(packetId);
     if (known) {
       unacknowledged = Math.max(0, unacknowledged - 1);
+      conn.session.releaseInboundQos2(packetId);
     }
     // After queued PUBACK/PUBRECs, to keep acknowledgement order.
     ackTail =
@@ -145,7 +199,9 @@ final class PublishHandler {
     // which cannot be told of it: it gets a normal ack rather than a closed connection.
     boolean silentIn311 =
         r.status() == PublishResult.Status.NOT_AUTHORIZED
-            || r.status() == PublishResult.Status.QUOTA_EXCEEDED;
+            // Only a subscriber's queue (matched > 0): a store refusing the write for overload
+            // kept nothing, so the client must not get a success ack.
+            || (r.status() == PublishResult.Status.QUOTA_EXCEEDED && r.matchedSubscribers() > 0);
     if (reason.isError() && !conn.mqtt5 && !silentIn311) {
       conn.protocolError(
           reason, r.reason()); // 3.1.1 cannot report the failure: close [MQTT-3.3.5-2]

@@ -30,12 +30,22 @@ final class SubscribeHandler {
       return;
     }
     MqttProperties props = m.idAndPropertiesVariableHeader().properties();
-    if (conn.mqtt5
-        && props != null
-        && props.getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER) != null) {
-      conn.protocolError(
-          ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers");
-      return;
+    int subscriptionId = 0;
+    if (conn.mqtt5 && props != null) {
+      List<? extends MqttProperties.MqttProperty> ids =
+          props.getProperties(MqttProperties.SUBSCRIPTION_IDENTIFIER);
+      if (ids.size() > 1) {
+        conn.protocolError(ReasonCode.PROTOCOL_ERROR, "more than one subscription identifier");
+        return;
+      }
+      if (!ids.isEmpty()) {
+        subscriptionId = (Integer) ids.get(0).value();
+        if (subscriptionId <= 0) {
+          // 1 to 268,435,455; 0 is a Protocol Error (section 3.8.2.1.2)
+          conn.protocolError(ReasonCode.PROTOCOL_ERROR, "subscription identifier 0");
+          return;
+        }
+      }
     }
     BrokerConfig config = conn.services.config();
     Session session = conn.session;
@@ -67,7 +77,11 @@ final class SubscribeHandler {
       SubscriptionOptions options =
           conn.mqtt5
               ? new SubscriptionOptions(
-                  qos, o.isNoLocal(), o.isRetainAsPublished(), o.retainHandling().value())
+                  qos,
+                  o.isNoLocal(),
+                  o.isRetainAsPublished(),
+                  o.retainHandling().value(),
+                  subscriptionId)
               : SubscriptionOptions.of(qos);
       conn.services.subscriptions().subscribe(session, filter, options);
       codes.add(qos.value()); // the granted QoS [MQTT-3.9.3-1]

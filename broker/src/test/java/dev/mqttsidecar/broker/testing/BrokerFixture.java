@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,9 +27,17 @@ public final class BrokerFixture implements AutoCloseable {
     return start(BrokerConfig.builder());
   }
 
-  /** Starts a broker with {@code config}, host and port overridden to 127.0.0.1:0. */
+  /**
+   * Starts a broker with {@code config}, host and port overridden to 127.0.0.1:0. Unless the test
+   * chose a data directory the broker keeps everything in memory, so no test writes into the
+   * working directory.
+   */
   public static BrokerFixture start(BrokerConfig.Builder config) throws Exception {
-    Broker broker = Broker.create(config.host("127.0.0.1").port(0).build());
+    BrokerConfig built = config.host("127.0.0.1").port(0).build();
+    if (built.dataDirectory().equals(BrokerConfig.DEFAULT_DATA_DIRECTORY)) {
+      built = built.toBuilder().durability(Durability.MEMORY).build();
+    }
+    Broker broker = Broker.create(built);
     broker.start();
     return new BrokerFixture(broker);
   }

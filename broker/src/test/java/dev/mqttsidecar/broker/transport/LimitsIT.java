@@ -43,7 +43,7 @@ class LimitsIT {
       assertThat(ack.getRestrictions().getReceiveMaximum()).isEqualTo(7);
       assertThat(ack.getRestrictions().getMaximumPacketSize()).isEqualTo(5000);
       assertThat(ack.getRestrictions().getTopicAliasMaximum()).isEqualTo(3);
-      assertThat(ack.getRestrictions().areSubscriptionIdentifiersAvailable()).isFalse();
+      assertThat(ack.getRestrictions().areSubscriptionIdentifiersAvailable()).isTrue();
       assertThat(ack.getRestrictions().isSharedSubscriptionAvailable()).isTrue();
       c.disconnect();
     }

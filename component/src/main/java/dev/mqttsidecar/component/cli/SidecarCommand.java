@@ -3,6 +3,8 @@ package dev.mqttsidecar.component.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.BrokerStorageException;
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.component.Sidecar;
 import dev.mqttsidecar.component.socket.SocketGuard.SocketInUseException;
 import dev.mqttsidecar.component.socket.SocketPath;
@@ -59,6 +61,21 @@ public final class SidecarCommand implements Callable<Integer> {
   @Option(names = "--max-queued-messages", paramLabel = "N", defaultValue = "10000", description = "Messages queued per offline session or shared group (default: ${DEFAULT-VALUE}).")
   int maxQueuedMessages;
 
+  @Option(names = "--sys-interval", paramLabel = "SECONDS", defaultValue = "10", description = "How often $SYS/broker/... statistics are published; 0 turns them off (default: ${DEFAULT-VALUE}).")
+  int sysIntervalSeconds;
+
+  @Option(names = "--lifecycle-events", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Publish client connect/disconnect events on $events/clients/{clientId}/connected|disconnected (default: on; --no-lifecycle-events turns them off).")
+  boolean lifecycleEvents;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "Data directory of the durable store, created if missing (default: ${DEFAULT-VALUE}, under the working directory).")
+  Path dataDir;
+
+  @Option(names = "--durability", paramLabel = "MODE", defaultValue = "fsync", description = "fsync: acknowledge after the write is fsync'd; periodic: fsync every --sync-interval-ms (a power loss may lose that window); memory: no disk, nothing survives a restart (default: ${DEFAULT-VALUE}).")
+  String durability;
+
+  @Option(names = "--sync-interval-ms", paramLabel = "MS", defaultValue = "100", description = "fsync interval of --durability periodic (default: ${DEFAULT-VALUE}).")
+  long syncIntervalMs;
+
   @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "10", description = "How long running calls may finish after SIGTERM (default: ${DEFAULT-VALUE}).")
   int shutdownGraceSeconds;
 
@@ -73,7 +90,8 @@ public final class SidecarCommand implements Callable<Integer> {
     Sidecar sidecar = new Sidecar(socketPath, brokerConfig, Duration.ofSeconds(shutdownGraceSeconds));
     try {
       sidecar.start();
-    } catch (SocketInUseException e) {
+    } catch (SocketInUseException | BrokerStorageException e) {
+      // One line naming the problem (for storage: the data directory), no stack trace.
       spec.commandLine().getErr().println("mqtt-sidecar: " + e.getMessage());
       return 1;
     }
@@ -107,6 +125,11 @@ public final class SidecarCommand implements Callable<Integer> {
           .maxConnections(maxConnections)
           .maxPacketSize(maxPacketSize)
           .maxQueuedMessages(maxQueuedMessages)
+          .sysInterval(Duration.ofSeconds(sysIntervalSeconds))
+          .lifecycleEvents(lifecycleEvents)
+          .dataDirectory(dataDir)
+          .durability(Durability.parse(durability))
+          .syncInterval(Duration.ofMillis(syncIntervalMs))
           .build();
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());

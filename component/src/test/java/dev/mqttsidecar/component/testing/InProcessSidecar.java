@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.testing;
 
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.component.Sidecar;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
@@ -27,7 +28,15 @@ public final class InProcessSidecar implements AutoCloseable {
     return start(folder, BrokerConfig.builder().port(0).build());
   }
 
+  /**
+   * Starts on {@code folder/mqtt-sidecar.sock} with {@code brokerConfig}. Unless the test chose a
+   * data directory the broker keeps everything in memory, so no test writes into the working
+   * directory.
+   */
   public static InProcessSidecar start(Path folder, BrokerConfig brokerConfig) throws Exception {
+    if (brokerConfig.dataDirectory().equals(BrokerConfig.DEFAULT_DATA_DIRECTORY)) {
+      brokerConfig = brokerConfig.toBuilder().durability(Durability.MEMORY).build();
+    }
     SocketPath path = new SocketPath(folder, "mqtt-sidecar");
     Sidecar sidecar = new Sidecar(path, brokerConfig, Duration.ofSeconds(2));
     sidecar.start();

@@ -27,9 +27,12 @@ public final class SidecarProcess implements AutoCloseable {
   private final Process process;
   private final Path outputFile;
 
-  private SidecarProcess(Process process, Path outputFile) {
+  private final Path workDir;
+
+  private SidecarProcess(Process process, Path outputFile, Path workDir) {
     this.process = process;
     this.outputFile = outputFile;
+    this.workDir = workDir;
   }
 
   /** Starts {@code java -jar mqtt-sidecar.jar args...} without waiting for it to be ready. */
@@ -46,7 +49,7 @@ public final class SidecarProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-jar");
-    command.add(JAR.toString());
+    command.add(JAR.toAbsolutePath().toString());
     command.addAll(args);
     return launchCommand(command, env);
   }
@@ -55,11 +58,21 @@ public final class SidecarProcess implements AutoCloseable {
   public static SidecarProcess launchCommand(List<String> command, java.util.Map<String, String> env) throws IOException {
     Path outputFile = Files.createTempFile("sidecar-", ".log");
     outputFile.toFile().deleteOnExit();
+    // A working directory of its own: the default data directory ("data") lands there, not in
+    // the source tree.
+    Path workDir = Files.createTempDirectory("sidecar-work-");
+    command = new ArrayList<>(command);
+    if (command.get(0).contains("/")) {
+      command.set(0, Path.of(command.get(0)).toAbsolutePath().toString());
+    }
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(outputFile.toFile());
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(outputFile.toFile());
     builder.environment().remove("DAPR_COMPONENTS_SOCKETS_FOLDER");
     builder.environment().putAll(env);
-    return new SidecarProcess(builder.start(), outputFile);
+    return new SidecarProcess(builder.start(), outputFile, workDir);
   }
 
   /** Starts the sidecar on {@code folder/name.sock} with a free MQTT port and waits until it serves. */
@@ -146,5 +159,17 @@ public final class SidecarProcess implements AutoCloseable {
       kill();
     }
     Files.deleteIfExists(outputFile);
+    deleteTree(workDir);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.StateStoreGrpc;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.state.grpc.InstanceKey;
 import dev.mqttsidecar.state.grpc.StateStoreComponent;
 import io.dapr.v1.ComponentProtos;
@@ -90,7 +91,7 @@ class StateSocketBenchmark {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
     EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Broker broker = Broker.create(BrokerConfig.builder().port(0).build());
+    Broker broker = Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build());
     broker.start();
     StateStoreComponent component = new StateStoreComponent(broker, () -> new InstanceKey("", INSTANCE.get()), java.time.Clock.systemUTC());
     Server server = startServer(socket, component, boss, workers);

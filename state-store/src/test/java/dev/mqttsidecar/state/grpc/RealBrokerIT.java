@@ -19,6 +19,7 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.state.MutableClock;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The state store on the real broker (port 0), seen from Dapr's side over gRPC and from a device's
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class RealBrokerIT {
   private static final String PREFIX = "$dapr/state/store/";
+  @TempDir Path dataDir;
   private final MutableClock clock = new MutableClock(Instant.now());
   private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
   private Broker broker;
@@ -61,6 +64,7 @@ class RealBrokerIT {
         Broker.create(
             BrokerConfig.builder()
                 .port(0)
+                .dataDirectory(dataDir) // the durable store (fsync), as the sidecar runs it
                 .clock(clock)
                 .maxPacketSize(8 * 1024 * 1024)
                 .authorizer(onlyDevicesOutsideState)

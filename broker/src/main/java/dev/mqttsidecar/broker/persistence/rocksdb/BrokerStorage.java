@@ -1,8 +1,10 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
+import dev.mqttsidecar.broker.persistence.SessionPersistence;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +75,16 @@ public final class BrokerStorage implements AutoCloseable {
    */
   public long retainedVersionHighWater() {
     return retained instanceof RocksRetainedPersistence r ? r.versionHighWater() : 0L;
+  }
+
+  /** Session records (nothing stored in memory mode). */
+  public SessionPersistence sessions() {
+    return sessions == null ? SessionPersistence.NONE : sessions;
+  }
+
+  /** Stored sessions by key, for the broker's start (empty in memory mode). */
+  public Map<String, RestoredSession> loadSessions() {
+    return sessions == null ? Map.of() : sessions.loadSessions();
   }
 
   /** Stored queues by id, for the broker's start (empty in memory mode). */

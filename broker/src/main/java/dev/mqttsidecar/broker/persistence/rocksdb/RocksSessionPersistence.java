@@ -1,5 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
+import dev.mqttsidecar.broker.persistence.SessionPersistence;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * atomic write with {@link RocksStore#write}: for exactly-once, an inbound QoS 2 PUBLISH's queue
  * appends and its packet id belong in one write, acknowledged (PUBREC) when it is durable.
  */
-public final class RocksSessionPersistence {
+public final class RocksSessionPersistence implements SessionPersistence {
   private final RocksStore store;
 
   public RocksSessionPersistence(RocksStore store) {
@@ -67,12 +69,24 @@ public final class RocksSessionPersistence {
             Column.QUEUES, QueueKeys.start(sessionKey), QueueKeys.end(sessionKey)));
   }
 
+  @Override
   public CompletableFuture<Void> save(StoredSession session) {
     return store.write(List.of(saveOp(session)));
   }
 
+  @Override
   public CompletableFuture<Void> delete(String sessionKey) {
     return store.write(deleteOps(sessionKey));
+  }
+
+  @Override
+  public CompletableFuture<Void> rememberInboundQos2(String sessionKey, int packetId) {
+    return store.write(List.of(inboundQos2Op(sessionKey, packetId)));
+  }
+
+  @Override
+  public CompletableFuture<Void> releaseInboundQos2(String sessionKey, int packetId) {
+    return store.write(List.of(releaseInboundQos2Op(sessionKey, packetId)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
+import dev.mqttsidecar.broker.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;

@@ -1,4 +1,4 @@
-package dev.mqttsidecar.broker.persistence.rocksdb;
+package dev.mqttsidecar.broker;
 
 import java.util.Locale;
 

@@ -1,0 +1,98 @@
+package dev.mqttsidecar.broker.core;
+
+import dev.mqttsidecar.broker.persistence.rocksdb.BrokerStorage;
+import dev.mqttsidecar.broker.persistence.rocksdb.RestoredSession;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredSubscription;
+import dev.mqttsidecar.broker.session.GroupLink;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SubscriptionOptions;
+import dev.mqttsidecar.broker.subscription.SharedGroup;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings persistent sessions, their subscriptions and queues, and shared groups' queues back from
+ * the store at start, before the listener binds. Sessions that expired while the broker was down
+ * (expiry counts in wall-clock time) are deleted instead; queues nobody owns any more are dropped.
+ */
+final class SessionRestore {
+  private static final Logger log = LoggerFactory.getLogger(SessionRestore.class);
+
+  private final BrokerServices services;
+  private final BrokerStorage storage;
+
+  SessionRestore(BrokerServices services, BrokerStorage storage) {
+    this.services = services;
+    this.storage = storage;
+  }
+
+  void run() {
+    Instant now = services.config().clock().instant();
+    Map<String, List<StoredQueueEntry>> queues = new HashMap<>(storage.loadQueues());
+    List<Session> restored = new ArrayList<>();
+    int expired = 0;
+    int messages = 0;
+    for (RestoredSession r : storage.loadSessions().values()) {
+      StoredSession stored = r.session();
+      List<StoredQueueEntry> queued = queues.remove(stored.key());
+      if (stored.isExpired(now)) {
+        storage.sessions().delete(stored.key());
+        expired++;
+        continue;
+      }
+      Session session = new Session(stored.key(), stored.clientId(), services.sessionContext());
+      session.setExpiry(stored.expiry());
+      services.sessions().open(stored.key(), false, k -> session);
+      for (StoredSubscription sub : stored.subscriptions()) {
+        resubscribe(session, sub);
+      }
+      List<StoredQueueEntry> entries = queued == null ? List.of() : queued;
+      messages += entries.size();
+      session.restore(stored.disconnectedAt(), entries, r.inboundQos2());
+      restored.add(session);
+    }
+    for (Session session : restored) {
+      for (GroupLink link : session.groups().values()) {
+        if (link instanceof SharedGroup group && queues.containsKey(group.queueId())) {
+          List<StoredQueueEntry> entries = queues.remove(group.queueId());
+          messages += entries.size();
+          group.restore(entries);
+        }
+      }
+    }
+    queues.keySet().forEach(id -> storage.queues().drop(id));
+    log.info(
+        "restored {} sessions with {} queued messages ({} expired while down, {} orphan queues"
+            + " dropped)",
+        restored.size(),
+        messages,
+        expired,
+        queues.size());
+  }
+
+  private void resubscribe(Session session, StoredSubscription sub) {
+    try {
+      services
+          .subscriptions()
+          .restore(
+              session,
+              services.rules().parseFilter(sub.filter()),
+              new SubscriptionOptions(
+                  sub.qos(),
+                  sub.noLocal(),
+                  sub.retainAsPublished(),
+                  sub.retainHandling(),
+                  sub.subscriptionId()));
+    } catch (IllegalArgumentException e) {
+      // The topic limits were lowered since: the filter is no longer valid here.
+      log.warn("dropped stored subscription {} of {}: {}", sub.filter(), session, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.mqttsidecar.broker.persistence;
+
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Durable storage of persistent sessions' records (client id, expiry, disconnect time,
+ * subscriptions). Their queued messages are in {@link QueuePersistence}. Writes of one session are
+ * submitted from its serial executor, so they reach the store in order.
+ */
+public interface SessionPersistence {
+
+  /** Stores (replaces) a session's record. */
+  CompletableFuture<Void> save(StoredSession session);
+
+  /** Forgets a session: its record and its queue. */
+  CompletableFuture<Void> delete(String sessionKey);
+
+  /** Records an inbound QoS 2 packet id as received, so a resend after a restart is not delivered again. */
+  CompletableFuture<Void> rememberInboundQos2(String sessionKey, int packetId);
+
+  /** Forgets an inbound QoS 2 packet id (PUBREL received). */
+  CompletableFuture<Void> releaseInboundQos2(String sessionKey, int packetId);
+
+  /** Nothing is stored: sessions live in memory only. */
+  SessionPersistence NONE =
+      new SessionPersistence() {
+        private final CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletableFuture<Void> save(StoredSession session) {
+          return done;
+        }
+
+        @Override
+        public CompletableFuture<Void> delete(String sessionKey) {
+          return done;
+        }
+
+        @Override
+        public CompletableFuture<Void> rememberInboundQos2(String sessionKey, int packetId) {
+          return done;
+        }
+
+        @Override
+        public CompletableFuture<Void> releaseInboundQos2(String sessionKey, int packetId) {
+          return done;
+        }
+      };
+}

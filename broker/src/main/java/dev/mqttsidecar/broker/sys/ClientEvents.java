@@ -1,0 +1,49 @@
+package dev.mqttsidecar.broker.sys;
+
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.MessageProperties;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.core.PublishService;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Publishes client life-cycle events on {@code $events/clients/{clientId}/connected} and {@code
+ * .../disconnected} through the one publish path, so MQTT clients and Dapr apps can subscribe to
+ * them. {@code $}-topics are not matched by filters starting with a wildcard [MQTT-4.7.2-1], so
+ * plain {@code #} subscribers do not see them.
+ */
+public final class ClientEvents {
+  /** The topic prefix of every life-cycle event. */
+  public static final String PREFIX = "$events/clients/";
+
+  private static final MessageProperties JSON =
+      new MessageProperties(true, "application/json", null, null, List.of());
+
+  private final PublishService publisher;
+  private final boolean enabled;
+
+  public ClientEvents(PublishService publisher, boolean enabled) {
+    this.publisher = publisher;
+    this.enabled = enabled;
+  }
+
+  public void connected(ClientEvent e) {
+    publish(e, "connected");
+  }
+
+  public void disconnected(ClientEvent e) {
+    publish(e, "disconnected");
+  }
+
+  private void publish(ClientEvent e, String what) {
+    if (!enabled) {
+      return;
+    }
+    // A client id may hold characters that are not valid in a topic level.
+    String id = e.clientId().replace('/', '_').replace('+', '_').replace('#', '_');
+    byte[] json = e.toJson().getBytes(StandardCharsets.UTF_8);
+    publisher.publish(
+        new Message(PREFIX + id + "/" + what, json, Qos.AT_LEAST_ONCE, false, JSON, null), null);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.mqttsidecar.broker.sys;
+
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.core.BrokerServices;
+import dev.mqttsidecar.broker.session.Counters;
+import dev.mqttsidecar.broker.session.Session;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the broker's statistics on {@code $SYS/broker/...} every interval, as QoS 0 messages
+ * (not retained) with a plain decimal or text payload, in the style of Mosquitto.
+ */
+public final class SysTopics {
+  private static final Logger LOG = LoggerFactory.getLogger(SysTopics.class);
+
+  /** The topic prefix of every statistic. */
+  public static final String PREFIX = "$SYS/broker/";
+
+  private final BrokerServices services;
+  private final TrafficStats stats;
+  private final Instant started;
+  private ScheduledFuture<?> timer;
+
+  public SysTopics(BrokerServices services, TrafficStats stats) {
+    this.services = services;
+    this.stats = stats;
+    this.started = services.config().clock().instant();
+  }
+
+  /** Starts publishing every {@code interval}; zero disables $SYS. */
+  public void start(Duration interval) {
+    if (interval.isZero()) {
+      return;
+    }
+    long millis = interval.toMillis();
+    timer =
+        services
+            .scheduler()
+            .scheduleAtFixedRate(this::publishSafely, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  public void stop() {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  private void publishSafely() {
+    try {
+      snapshot().forEach(this::publish);
+    } catch (Throwable t) {
+      LOG.warn("$SYS publish failed", t);
+    }
+  }
+
+  private void publish(String topic, String value) {
+    services
+        .publisher()
+        .publish(
+            Message.of(
+                PREFIX + topic, value.getBytes(StandardCharsets.UTF_8), Qos.AT_MOST_ONCE, false),
+            null);
+  }
+
+  /** The current values by topic suffix, in publishing order. */
+  public Map<String, String> snapshot() {
+    Counters c = services.counters();
+    long subscriptions = 0;
+    for (Session s : services.sessions().all()) {
+      subscriptions += s.subscriptions().size();
+    }
+    Runtime rt = Runtime.getRuntime();
+    Map<String, String> v = new LinkedHashMap<>();
+    Instant now = services.config().clock().instant();
+    v.put("uptime", Duration.between(started, now).getSeconds() + " seconds");
+    v.put("version", version());
+    v.put("clients/connected", String.valueOf(stats.clientsConnected()));
+    v.put("clients/total", String.valueOf(stats.clientsTotal()));
+    v.put("clients/maximum", String.valueOf(stats.clientsMaximum()));
+    v.put("messages/received", String.valueOf(stats.messagesReceived()));
+    v.put("messages/sent", String.valueOf(stats.messagesSent()));
+    v.put("bytes/received", String.valueOf(stats.bytesReceived()));
+    v.put("bytes/sent", String.valueOf(stats.bytesSent()));
+    v.put(
+        "publish/messages/dropped",
+        String.valueOf(
+            c.queueOverflow() + c.qos0Dropped() + c.expired() + stats.oversizedDropped()));
+    v.put("retained messages/count", String.valueOf(services.retained().size()));
+    v.put("subscriptions/count", String.valueOf(subscriptions));
+    v.put("heap/current", String.valueOf(rt.totalMemory() - rt.freeMemory()));
+    return v;
+  }
+
+  private static String version() {
+    String v = SysTopics.class.getPackage().getImplementationVersion();
+    return "mqtt-sidecar " + (v == null ? "dev" : v);
+  }
+}
