@@ -1,5 +1,6 @@
 package dev.mqttsidecar.state;
 
+import dev.mqttsidecar.broker.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.broker.Message;

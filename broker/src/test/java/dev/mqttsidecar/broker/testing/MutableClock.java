@@ -6,9 +6,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move forward by hand, starting at the real current time. */
+/** A clock tests move by hand; it starts at the real current time unless told otherwise. */
 public final class MutableClock extends Clock {
-  private volatile Instant now = Instant.now();
+  private volatile Instant now;
+
+  public MutableClock() {
+    this(Instant.now());
+  }
+
+  public MutableClock(Instant start) {
+    this.now = start;
+  }
 
   public void advance(Duration d) {
     now = now.plus(d);

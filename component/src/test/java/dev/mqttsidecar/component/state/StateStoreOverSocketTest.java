@@ -271,6 +271,85 @@ class StateStoreOverSocketTest {
   }
 
   @Test
+  void twentyCallersRacingCompareAndSetOnOneKeyLoseNoUpdate() throws Exception {
+    set("myapp||counter", utf8("0"), null);
+    int threads = 20;
+    int incrementsEach = 10;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < incrementsEach; ) {
+                    State.GetResponse current = get("myapp||counter");
+                    int next = Integer.parseInt(current.getData().toStringUtf8()) + 1;
+                    try {
+                      set("myapp||counter", utf8(Integer.toString(next)), current.getEtag().getValue());
+                      i++;
+                    } catch (StatusRuntimeException e) {
+                      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                      conflicts.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(get("myapp||counter").getData().toStringUtf8()).isEqualTo(Integer.toString(threads * incrementsEach));
+    assertThat(conflicts.get()).as("the callers really raced").isPositive();
+  }
+
+  @Test
+  void keysWithEverySpecialCharacterRoundTripAndAreValidTopics() throws Exception {
+    List<String> keys =
+        List.of(
+            "myapp||a+b#c%d",
+            "myapp||nul\u0000inside",
+            "myapp||slash/level//empty/",
+            "myapp||$dollar and space",
+            "myapp||unicode-\u00e9\u6f22\ud83d\ude00",
+            "myapp||ctrl\u0001\u007f",
+            "myapp||");
+    for (String key : keys) {
+      set(key, utf8("\"" + key.length() + "\""), null);
+    }
+    for (String key : keys) {
+      assertThat(get(key).getData().toStringUtf8()).as(key).isEqualTo("\"" + key.length() + "\"");
+    }
+    State.QueryResponse all = sidecar.daprd().query(STORE).query(State.QueryRequest.newBuilder().setQuery(State.Query.newBuilder()).build());
+    assertThat(all.getItemsList()).extracting(State.QueryItem::getKey).containsAll(keys);
+  }
+
+  @Test
+  void aTtlExpiresForDevicesToo() throws Exception {
+    state.set(setRequest("myapp||short-lived", utf8("1"), null).toBuilder().putMetadata("ttlInSeconds", "1").build());
+    String topic = "$dapr/state/" + STORE + "/myapp||short-lived";
+    Mqtt5BlockingClient device =
+        Mqtt5Client.builder().identifier("ttl-watcher").serverHost("127.0.0.1").serverPort(sidecar.mqttPort()).buildBlocking();
+    device.connect();
+    try (Mqtt5BlockingClient.Mqtt5Publishes publishes = device.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+      device.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+      Mqtt5Publish retained = publishes.receive(10, TimeUnit.SECONDS).orElseThrow();
+      assertThat(retained.getMessageExpiryInterval()).isPresent();
+      assertThat(retained.getMessageExpiryInterval().getAsLong()).isLessThanOrEqualTo(1);
+      device.unsubscribeWith().topicFilter(topic).send();
+      await().atMost(Duration.ofSeconds(5)).until(() -> get("myapp||short-lived").getData().isEmpty());
+      device.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+      assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).as("no retained message after expiry").isEmpty();
+    } finally {
+      device.disconnect();
+    }
+  }
+
+  @Test
   void twoStoresOnOneSocketAreIsolated() {
     ComponentYaml other = new ComponentYaml("other-state", "state.mqtt-sidecar", Map.of());
     sidecar.daprd().initState(other);

@@ -2,7 +2,7 @@ package dev.mqttsidecar.state.grpc;
 
 import dev.mqttsidecar.state.FakeBroker;
 import dev.mqttsidecar.state.InMemoryRetainedStore;
-import dev.mqttsidecar.state.MutableClock;
+import dev.mqttsidecar.broker.testing.MutableClock;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

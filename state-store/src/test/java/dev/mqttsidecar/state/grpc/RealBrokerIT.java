@@ -16,7 +16,7 @@ import dapr.proto.components.v1.State;
 import dev.mqttsidecar.broker.Authorizer;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
-import dev.mqttsidecar.state.MutableClock;
+import dev.mqttsidecar.broker.testing.MutableClock;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
