@@ -55,7 +55,7 @@ final class SessionRestore {
       }
       List<StoredQueueEntry> entries = queued == null ? List.of() : queued;
       messages += entries.size();
-      session.restore(stored.disconnectedAt(), entries, r.inboundQos2());
+      session.restore(stored.disconnectedAt(), entries, r.inboundQos2(), r.inflight());
       restored.add(session);
     }
     for (Session session : restored) {

@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker.persistence;
 
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredInflight;
 import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,6 +22,12 @@ public interface SessionPersistence {
 
   /** Forgets an inbound QoS 2 packet id (PUBREL received). */
   CompletableFuture<Void> releaseInboundQos2(String sessionKey, int packetId);
+
+  /** Records an outbound in-flight message (at PUBREC, so a restart resends PUBREL). */
+  CompletableFuture<Void> rememberInflight(String sessionKey, StoredInflight entry);
+
+  /** Forgets a settled outbound message's in-flight entry. */
+  CompletableFuture<Void> forgetInflight(String sessionKey, int packetId);
 
   /** Nothing is stored: sessions live in memory only. */
   SessionPersistence NONE =
@@ -44,6 +51,16 @@ public interface SessionPersistence {
 
         @Override
         public CompletableFuture<Void> releaseInboundQos2(String sessionKey, int packetId) {
+          return done;
+        }
+
+        @Override
+        public CompletableFuture<Void> rememberInflight(String sessionKey, StoredInflight entry) {
+          return done;
+        }
+
+        @Override
+        public CompletableFuture<Void> forgetInflight(String sessionKey, int packetId) {
           return done;
         }
       };

@@ -1,9 +1,8 @@
 package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredInflight;
 import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredSubscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +34,6 @@ public final class Session {
   private boolean paused;
   private ScheduledFuture<?> expiryTimer;
   private Instant disconnectedAt; // null while attached
-  private boolean recordSaved; // a durable record of this session may exist
 
   // Read from other threads.
   private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
@@ -45,6 +43,7 @@ public final class Session {
   private volatile boolean online;
   private volatile boolean ended;
   private volatile Duration expiry = Duration.ZERO;
+  private final DurableSession durable;
 
   /**
    * @param key the registry key (client ids and in-process session ids live in separate spaces)
@@ -56,6 +55,7 @@ public final class Session {
     this.ctx = ctx;
     this.executor = new SerialExecutor(ctx.workers());
     this.queue = new SessionQueue(this, ctx);
+    this.durable = new DurableSession(key, clientId, ctx.sessions());
   }
 
   public String key() {
@@ -145,21 +145,30 @@ public final class Session {
   }
 
   /**
+   * A new session replaces this one under the same key: its stored state goes now, before the new
+   * session stores anything, and this session stores nothing more. Any thread.
+   */
+  public void forgetStored() {
+    durable.forget();
+  }
+
+  /** Whether a successor owns this session's key in the store. */
+  boolean storeForgotten() {
+    return durable.forgotten();
+  }
+
+  /**
    * Makes an accepted inbound QoS 2 packet id durable (for a session that outlives its connection)
    * so that a resend after a restart is acknowledged but not delivered again [MQTT-4.3.3-10]. The
    * PUBREC waits for it.
    */
   public CompletableFuture<Void> rememberInboundQos2(int packetId) {
-    return expiry.isZero()
-        ? CompletableFuture.completedFuture(null)
-        : ctx.sessions().rememberInboundQos2(key, packetId);
+    return durable.rememberInboundQos2(expiry, packetId);
   }
 
   /** PUBREL received: the packet id may be used again. */
   public void releaseInboundQos2(int packetId) {
-    if (!expiry.isZero()) {
-      ctx.sessions().releaseInboundQos2(key, packetId);
-    }
+    durable.releaseInboundQos2(expiry, packetId);
   }
 
   /**
@@ -172,19 +181,23 @@ public final class Session {
 
   /**
    * Brings back a session read from the store at start, before any client can connect: its queued
-   * messages (including those that were in flight: they are sent again) and its expiry, which
+   * messages (those that were in flight are sent again, except QoS 2 messages past PUBREC, which
+   * go on with PUBREL under their packet ids), its inbound QoS 2 packet ids and its expiry, which
    * counts from {@code storedDisconnectedAt} (a session that was connected when the broker stopped
    * counts from now).
    */
   public void restore(
-      Instant storedDisconnectedAt, List<StoredQueueEntry> queued, Set<Integer> inboundIds) {
+      Instant storedDisconnectedAt,
+      List<StoredQueueEntry> queued,
+      Set<Integer> inboundIds,
+      List<StoredInflight> inflightAtPubrel) {
     inboundQos2.addAll(inboundIds);
     executor.execute(
         () -> {
           Instant now = ctx.clock().instant();
-          recordSaved = true;
+          durable.restored();
           disconnectedAt = storedDisconnectedAt == null ? now : storedDisconnectedAt;
-          queue.restore(queued);
+          queue.restore(durable.restoreInflight(queued, inflightAtPubrel, inflight), queued);
           saveRecord();
           scheduleEndOrEnd(expiry.minus(Duration.between(disconnectedAt, now)));
         });
@@ -192,29 +205,9 @@ public final class Session {
 
   /** Stores this session's record if it outlives its connection; executor-confined. */
   private void saveRecord() {
-    if (ended) {
-      return;
+    if (!ended) {
+      durable.save(expiry, disconnectedAt, subscriptions);
     }
-    if (expiry.isZero()) {
-      if (recordSaved) {
-        recordSaved = false; // no longer persistent: forget the stale record
-        ctx.sessions().delete(key);
-      }
-      return;
-    }
-    List<StoredSubscription> subs = new ArrayList<>();
-    subscriptions.forEach(
-        (filter, o) ->
-            subs.add(
-                new StoredSubscription(
-                    filter,
-                    o.qos(),
-                    o.noLocal(),
-                    o.retainAsPublished(),
-                    o.retainHandling(),
-                    o.subscriptionId())));
-    recordSaved = true;
-    ctx.sessions().save(new StoredSession(key, clientId, expiry, disconnectedAt, subs));
   }
 
   /**
@@ -343,6 +336,7 @@ public final class Session {
             return;
           }
           inflight.remove(packetId);
+          durable.settled(e);
           queue.forget(e.message());
           if (e.message().group() != null) {
             e.message().group().release(this, 1);
@@ -369,6 +363,7 @@ public final class Session {
             return;
           }
           e.markPubrecReceived();
+          durable.pubrecReceived(e);
           if (outbound != null) {
             outbound.pubrel(packetId, true);
           }
@@ -523,10 +518,7 @@ public final class Session {
     queue.addFirst(unsettled);
     queue.close();
     inboundQos2.clear();
-    if (recordSaved) {
-      recordSaved = false;
-      ctx.sessions().delete(key);
-    }
+    durable.delete();
     ctx.onEnd().accept(this);
   }
 

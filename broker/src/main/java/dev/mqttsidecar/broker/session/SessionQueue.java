@@ -29,16 +29,19 @@ final class SessionQueue {
   }
 
   /**
-   * Puts back the messages stored for this session, in sequence order, and continues numbering
-   * after the largest (a new append must never overwrite a stored entry).
+   * Puts back the messages stored for this session ({@code entries}, those not back in flight), in
+   * sequence order, and continues numbering after the largest of {@code allStored} (a new append
+   * must never overwrite a stored entry).
    */
-  void restore(List<StoredQueueEntry> entries) {
+  void restore(List<StoredQueueEntry> entries, List<StoredQueueEntry> allStored) {
     List<StoredQueueEntry> sorted = new ArrayList<>(entries);
     sorted.sort(Comparator.comparingLong(StoredQueueEntry::sequence));
     for (StoredQueueEntry e : sorted) {
       QueuedMessage m = QueuedMessage.direct(e.message(), e.message());
       m.storedAt(owner.key(), e.sequence());
       pending.addLast(m);
+    }
+    for (StoredQueueEntry e : allStored) {
       lastSequence = Math.max(lastSequence, e.sequence());
     }
   }
@@ -61,6 +64,9 @@ final class SessionQueue {
 
   /** Stores the durable copy of a message just offered; completes when it is stored. */
   CompletableFuture<Void> store(QueuedMessage m) {
+    if (owner.storeForgotten()) {
+      return CompletableFuture.completedFuture(null); // replaced: this session is ending
+    }
     m.storedAt(owner.key(), ++lastSequence);
     return ctx.queues().append(owner.key(), lastSequence, m.delivered());
   }
@@ -70,7 +76,11 @@ final class SessionQueue {
    * group's message that copy is in the group's queue.
    */
   void forget(QueuedMessage m) {
-    m.forgetStored(ctx.queues());
+    if (owner.storeForgotten() && owner.key().equals(m.storedIn())) {
+      m.storedAt(null, 0); // the successor owns the key: its entries must stay
+    } else {
+      m.forgetStored(ctx.queues());
+    }
   }
 
   /** Removes a message for good: its durable copy goes and its shared group gets the slot back. */
@@ -128,7 +138,7 @@ final class SessionQueue {
   void close() {
     returnGroupMessages();
     pending.clear();
-    if (lastSequence != 0) {
+    if (lastSequence != 0 && !owner.storeForgotten()) {
       ctx.queues().drop(owner.key());
     }
   }

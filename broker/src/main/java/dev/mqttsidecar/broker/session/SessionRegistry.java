@@ -30,6 +30,8 @@ public final class SessionRegistry {
               return factory.apply(k);
             });
     if (replaced[0] != null) {
+      // Before the new session is handed out, so its first write follows this delete.
+      replaced[0].forgetStored();
       replaced[0].endAndTakeOver();
     }
     return new Opened(s, present[0]);

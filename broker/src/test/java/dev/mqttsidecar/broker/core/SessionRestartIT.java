@@ -116,6 +116,34 @@ class SessionRestartIT {
   }
 
   @Test
+  void aCleanStartDiscardsTheStoredSessionButNotWhatItsSuccessorStores() throws Exception {
+    try (BrokerFixture f = start()) {
+      persistentSubscriber(f, "cs", "old/#", 1);
+      publish(f, "old/1", "stale", Qos.AT_LEAST_ONCE);
+      try (RawMqttClient c = f.raw()) {
+        c.send(RawMqttClient.connect311("cs", true, 60)); // clean session: the old one goes
+        assertThat(c.read().bytes()).containsExactly(NO_SESSION);
+        c.send(RawMqttClient.DISCONNECT_311);
+        assertThat(c.closedWithin(Duration.ofSeconds(5))).isTrue();
+      }
+      persistentSubscriber(f, "cs", "new/#", 1);
+      publish(f, "old/2", "unsubscribed", Qos.AT_LEAST_ONCE);
+      publish(f, "new/1", "fresh", Qos.AT_LEAST_ONCE);
+    }
+    try (BrokerFixture f = start();
+        RawMqttClient c = f.raw()) {
+      c.send(RawMqttClient.connect311("cs", false, 60));
+      assertThat(c.read().bytes()).containsExactly(SESSION_PRESENT);
+      Packet p = c.read();
+      assertThat(p.type()).isEqualTo(PUBLISH);
+      assertThat(payloadOf(p)).isEqualTo("fresh");
+      c.send(RawMqttClient.pubAck(PUBACK, packetIdOf(p)));
+      c.send(RawMqttClient.PINGREQ);
+      assertThat(c.read().type()).as("nothing of the discarded session").isEqualTo(13);
+    }
+  }
+
+  @Test
   void aQos2MessageInFlightIsSentAgainAfterARestart() throws Exception {
     try (BrokerFixture f = start()) {
       try (RawMqttClient c = f.raw()) {
@@ -135,6 +163,43 @@ class SessionRestartIT {
       Packet p = c.readType(PUBLISH);
       assertThat(payloadOf(p)).isEqualTo("once");
       assertThat((p.flags() >> 1) & 3).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void anOutboundQos2FlowPastPubrecResumesWithPubrelAfterARestart() throws Exception {
+    int id;
+    try (BrokerFixture f = start()) {
+      try (RawMqttClient c = f.raw()) {
+        c.send(RawMqttClient.connect311("q2rel", false, 60));
+        c.read();
+        c.send(RawMqttClient.subscribe311(1, "x", 2));
+        c.readType(RawMqttClient.SUBACK);
+        publish(f, "x", "once", Qos.EXACTLY_ONCE);
+        Packet p = c.readType(PUBLISH);
+        id = packetIdOf(p);
+        c.send(RawMqttClient.pubAck(RawMqttClient.PUBREC, id));
+        c.readType(RawMqttClient.PUBREL);
+        // No PUBCOMP: the client has the message; the broker stops before the flow ends.
+      }
+    }
+    try (BrokerFixture f = start();
+        RawMqttClient c = f.raw()) {
+      c.send(RawMqttClient.connect311("q2rel", false, 60));
+      assertThat(c.read().bytes()).containsExactly(SESSION_PRESENT);
+      Packet p = c.read();
+      assertThat(p.type()).as("PUBREL, not the PUBLISH again").isEqualTo(RawMqttClient.PUBREL);
+      assertThat(RawMqttClient.u16(p.body(), 0)).isEqualTo(id);
+      c.send(RawMqttClient.pubAck(RawMqttClient.PUBCOMP, id));
+      c.send(RawMqttClient.PINGREQ);
+      assertThat(c.read().type()).isEqualTo(13);
+    }
+    try (BrokerFixture f = start();
+        RawMqttClient c = f.raw()) {
+      c.send(RawMqttClient.connect311("q2rel", false, 60));
+      assertThat(c.read().bytes()).containsExactly(SESSION_PRESENT);
+      c.send(RawMqttClient.PINGREQ);
+      assertThat(c.read().type()).as("settled for good").isEqualTo(13);
     }
   }
 

@@ -89,6 +89,16 @@ public final class RocksSessionPersistence implements SessionPersistence {
     return store.write(List.of(releaseInboundQos2Op(sessionKey, packetId)));
   }
 
+  @Override
+  public CompletableFuture<Void> rememberInflight(String sessionKey, StoredInflight entry) {
+    return store.write(List.of(inflightOp(sessionKey, entry)));
+  }
+
+  @Override
+  public CompletableFuture<Void> forgetInflight(String sessionKey, int packetId) {
+    return store.write(List.of(settleOp(sessionKey, packetId)));
+  }
+
   /**
    * Every stored session, for the broker's start. In-flight entries and inbound ids whose session
    * record is missing are skipped.

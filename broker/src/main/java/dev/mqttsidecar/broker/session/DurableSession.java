@@ -1,0 +1,141 @@
+package dev.mqttsidecar.broker.session;
+
+import dev.mqttsidecar.broker.persistence.SessionPersistence;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredInflight;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoredSubscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Keeps a session's stored state (record, in-flight entries past PUBREC, inbound QoS 2 packet ids)
+ * in step with the session, while the session outlives its connection. Called from the session's
+ * executor, except {@link #forget()}.
+ */
+final class DurableSession {
+  private final String key;
+  private final String clientId;
+  private final SessionPersistence store;
+  private boolean recordSaved; // executor-confined: a record of this session may be stored
+  private volatile boolean forgotten; // a successor under this key owns the stored state
+
+  DurableSession(String key, String clientId, SessionPersistence store) {
+    this.key = key;
+    this.clientId = clientId;
+    this.store = store;
+  }
+
+  /**
+   * A new session replaces this one under the same key: deletes the stored record and queue now,
+   * from the replacing thread, before the new session can store anything (the store applies writes
+   * in submission order). From here on nothing is written under the key for this session, so a late
+   * settle or drop can never delete an entry of its successor. Any thread.
+   */
+  void forget() {
+    forgotten = true;
+    store.delete(key);
+  }
+
+  boolean forgotten() {
+    return forgotten;
+  }
+
+  /** The session was read back from the store. */
+  void restored() {
+    recordSaved = true;
+  }
+
+  /** Stores the record if the session outlives its connection, else forgets a stale one. */
+  void save(Duration expiry, Instant disconnectedAt, Map<String, SubscriptionOptions> subs) {
+    if (forgotten) {
+      return;
+    }
+    if (expiry.isZero()) {
+      delete(); // no longer persistent
+      return;
+    }
+    List<StoredSubscription> stored = new ArrayList<>(subs.size());
+    subs.forEach(
+        (filter, o) ->
+            stored.add(
+                new StoredSubscription(
+                    filter,
+                    o.qos(),
+                    o.noLocal(),
+                    o.retainAsPublished(),
+                    o.retainHandling(),
+                    o.subscriptionId())));
+    recordSaved = true;
+    store.save(new StoredSession(key, clientId, expiry, disconnectedAt, stored));
+  }
+
+  /** The session ended: its record, queue and in-flight state go. */
+  void delete() {
+    if (recordSaved && !forgotten) {
+      recordSaved = false;
+      store.delete(key);
+    }
+  }
+
+  /** Whether the message's durable copy is in this session's own queue (not a group's). */
+  boolean owns(QueuedMessage m) {
+    return !forgotten && key.equals(m.storedIn());
+  }
+
+  CompletableFuture<Void> rememberInboundQos2(Duration expiry, int packetId) {
+    return expiry.isZero() || forgotten
+        ? CompletableFuture.completedFuture(null)
+        : store.rememberInboundQos2(key, packetId);
+  }
+
+  void releaseInboundQos2(Duration expiry, int packetId) {
+    if (!expiry.isZero() && !forgotten) {
+      store.releaseInboundQos2(key, packetId);
+    }
+  }
+
+  /** QoS 2 PUBREC: after a restart the flow goes on with PUBREL, never a second PUBLISH. */
+  void pubrecReceived(InflightEntry e) {
+    if (owns(e.message())) {
+      store.rememberInflight(key, new StoredInflight(e.packetId(), e.message().sequence(), true));
+    }
+  }
+
+  void settled(InflightEntry e) {
+    if (e.pubrecReceived() && owns(e.message())) {
+      store.forgetInflight(key, e.packetId());
+    }
+  }
+
+  /**
+   * Puts the stored messages that were past PUBREC back in flight under their packet ids and
+   * returns the other stored messages, which go back to the queue. In-flight entries whose message
+   * is gone are forgotten.
+   */
+  List<StoredQueueEntry> restoreInflight(
+      List<StoredQueueEntry> queued,
+      List<StoredInflight> inflight,
+      Map<Integer, InflightEntry> into) {
+    List<StoredQueueEntry> rest = new ArrayList<>(queued);
+    for (StoredInflight s : inflight) {
+      StoredQueueEntry entry =
+          rest.stream().filter(q -> q.sequence() == s.sequence()).findFirst().orElse(null);
+      if (entry == null || !s.pubrecReceived()) {
+        store.forgetInflight(key, s.packetId());
+        continue;
+      }
+      rest.remove(entry);
+      QueuedMessage m = QueuedMessage.direct(entry.message(), entry.message());
+      m.storedAt(key, entry.sequence());
+      InflightEntry e = new InflightEntry(s.packetId(), m);
+      e.markPubrecReceived();
+      into.put(s.packetId(), e);
+    }
+    return rest;
+  }
+}
