@@ -16,7 +16,10 @@ public interface Broker extends AutoCloseable {
   /** Restores stored state, binds the listeners and returns once they accept connections. */
   void start() throws Exception;
 
-  /** Disconnects clients (5.0: DISCONNECT 0x8B), closes listeners and releases everything. Idempotent. */
+  /**
+   * Disconnects clients (5.0: DISCONNECT 0x8B), closes listeners and releases everything.
+   * Idempotent.
+   */
   void stop();
 
   @Override

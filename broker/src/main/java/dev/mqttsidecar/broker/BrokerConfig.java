@@ -106,7 +106,8 @@ public record BrokerConfig(
 
   private static void requireRange(String name, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "], was " + value);
+      throw new IllegalArgumentException(
+          name + " must be in [" + min + ", " + max + "], was " + value);
     }
   }
 

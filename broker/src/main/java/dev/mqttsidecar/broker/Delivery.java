@@ -21,7 +21,8 @@ public interface Delivery {
 
   /**
    * Rejects this delivery: the message goes back to the front of the queue and is delivered again,
-   * to this subscriber or another member of its shared group, no sooner than {@code redeliverAfter}.
+   * to this subscriber or another member of its shared group, no sooner than {@code
+   * redeliverAfter}.
    */
   void nack(Duration redeliverAfter);
 }

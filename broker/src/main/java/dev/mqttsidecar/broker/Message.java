@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An application message as it travels through the broker, whatever its ingress (MQTT client,
- * Dapr, state store). Immutable: the payload is copied in and out.
+ * An application message as it travels through the broker, whatever its ingress (MQTT client, Dapr,
+ * state store). Immutable: the payload is copied in and out.
  *
  * @param topic topic name (no wildcards)
  * @param payload payload bytes; empty with {@code retain} clears a retained message [MQTT-3.3.1-10]
@@ -16,7 +16,12 @@ import java.util.Objects;
  * @param expiresAt wall-clock expiry (MQTT 5 Message Expiry Interval), or null for never
  */
 public record Message(
-    String topic, byte[] payload, Qos qos, boolean retain, MessageProperties properties, Instant expiresAt) {
+    String topic,
+    byte[] payload,
+    Qos qos,
+    boolean retain,
+    MessageProperties properties,
+    Instant expiresAt) {
 
   public Message {
     Objects.requireNonNull(topic, "topic");
@@ -74,7 +79,18 @@ public record Message(
 
   @Override
   public String toString() {
-    return "Message[topic=" + topic + ", " + payload.length + " bytes, " + qos + ", retain=" + retain
-        + ", expiresAt=" + expiresAt + ", " + properties + "]";
+    return "Message[topic="
+        + topic
+        + ", "
+        + payload.length
+        + " bytes, "
+        + qos
+        + ", retain="
+        + retain
+        + ", expiresAt="
+        + expiresAt
+        + ", "
+        + properties
+        + "]";
   }
 }

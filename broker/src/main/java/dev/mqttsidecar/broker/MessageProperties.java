@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * The MQTT 5 application properties a PUBLISH carries end to end [MQTT-3.3.2.3]. MQTT 3.1.1
- * messages simply have {@link #NONE}. Message expiry lives on {@link Message} as an absolute
- * time, because it must keep counting while a message is stored.
+ * messages simply have {@link #NONE}. Message expiry lives on {@link Message} as an absolute time,
+ * because it must keep counting while a message is stored.
  *
  * @param utf8Payload Payload Format Indicator = 1
  * @param contentType Content Type, or null
@@ -22,7 +22,8 @@ public record MessageProperties(
     byte[] correlationData,
     List<UserProperty> userProperties) {
 
-  public static final MessageProperties NONE = new MessageProperties(false, null, null, null, List.of());
+  public static final MessageProperties NONE =
+      new MessageProperties(false, null, null, null, List.of());
 
   public MessageProperties {
     userProperties = List.copyOf(Objects.requireNonNull(userProperties, "userProperties"));
@@ -39,7 +40,8 @@ public record MessageProperties(
   }
 
   public MessageProperties withUserProperties(List<UserProperty> properties) {
-    return new MessageProperties(utf8Payload, contentType, responseTopic, correlationData, properties);
+    return new MessageProperties(
+        utf8Payload, contentType, responseTopic, correlationData, properties);
   }
 
   @Override
@@ -54,12 +56,20 @@ public record MessageProperties(
 
   @Override
   public int hashCode() {
-    return Objects.hash(utf8Payload, contentType, responseTopic, Arrays.hashCode(correlationData), userProperties);
+    return Objects.hash(
+        utf8Payload, contentType, responseTopic, Arrays.hashCode(correlationData), userProperties);
   }
 
   @Override
   public String toString() {
-    return "MessageProperties[utf8=" + utf8Payload + ", contentType=" + contentType
-        + ", responseTopic=" + responseTopic + ", userProperties=" + userProperties + "]";
+    return "MessageProperties[utf8="
+        + utf8Payload
+        + ", contentType="
+        + contentType
+        + ", responseTopic="
+        + responseTopic
+        + ", userProperties="
+        + userProperties
+        + "]";
   }
 }

@@ -10,7 +10,9 @@ public interface RetainedStore {
   /** The current, unexpired retained message of a topic. */
   Optional<RetainedMessage> get(String topic);
 
-  /** All unexpired retained messages whose topic starts with {@code topicPrefix}, in topic order. */
+  /**
+   * All unexpired retained messages whose topic starts with {@code topicPrefix}, in topic order.
+   */
   List<RetainedMessage> list(String topicPrefix);
 
   /**

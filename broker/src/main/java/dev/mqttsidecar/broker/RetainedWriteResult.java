@@ -6,11 +6,13 @@ import java.util.List;
  * The outcome of {@link RetainedStore#write}: either every write was applied, or none was.
  *
  * @param status what happened
- * @param failedIndex for {@link Status#CONFLICT}, the index of the first write whose condition failed; else -1
+ * @param failedIndex for {@link Status#CONFLICT}, the index of the first write whose condition
+ *     failed; else -1
  * @param versions for {@link Status#APPLIED}, the new version of each write (0 for a delete)
  * @param reason a detail for failures, or empty
  */
-public record RetainedWriteResult(Status status, int failedIndex, List<Long> versions, String reason) {
+public record RetainedWriteResult(
+    Status status, int failedIndex, List<Long> versions, String reason) {
 
   public enum Status {
     APPLIED,

@@ -7,6 +7,8 @@ package dev.mqttsidecar.broker;
  */
 public interface Subscriber {
 
-  /** A message for this subscriber; at most the subscription's max in-flight are unsettled at once. */
+  /**
+   * A message for this subscriber; at most the subscription's max in-flight are unsettled at once.
+   */
   void onMessage(Delivery delivery);
 }

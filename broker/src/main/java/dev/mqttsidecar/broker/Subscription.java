@@ -11,8 +11,8 @@ public interface Subscription extends AutoCloseable {
 
   /**
    * Detaches the subscriber. Unsettled deliveries return to the queue for redelivery. If the
-   * request had a session expiry the session (or group) keeps queueing messages until it expires
-   * or a subscriber with the same session id (or group) subscribes again.
+   * request had a session expiry the session (or group) keeps queueing messages until it expires or
+   * a subscriber with the same session id (or group) subscribes again.
    */
   @Override
   void close();

@@ -45,7 +45,10 @@ public final class Sidecar implements AutoCloseable {
       guard = SocketGuard.acquire(socketPath);
       broker = Broker.create(brokerConfig);
       broker.start();
-      log.info("MQTT broker listening on {}:{}", broker.mqttAddress().getHostString(), broker.mqttAddress().getPort());
+      log.info(
+          "MQTT broker listening on {}:{}",
+          broker.mqttAddress().getHostString(),
+          broker.mqttAddress().getPort());
       pubSub = new PubSubComponent(broker, InstanceHeader::current, brokerConfig.clock());
       stateStore = new StateStoreComponent(broker, InstanceHeader::current, brokerConfig.clock());
       List<BindableService> services = new ArrayList<>(pubSub.services());
@@ -68,7 +71,10 @@ public final class Sidecar implements AutoCloseable {
     return broker;
   }
 
-  /** Stops accepting calls, drains them within the grace period, stops the broker, removes the socket. */
+  /**
+   * Stops accepting calls, drains them within the grace period, stops the broker, removes the
+   * socket.
+   */
   @Override
   public synchronized void close() {
     if (server != null) {

@@ -36,12 +36,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sidecar process killed with {@code kill -9} at random moments while Dapr state writes
- * (single keys and two-key transactions), retained MQTT publishes and publishes to a persistent
- * subscriber at QoS 1 and 2 are under way, then restarted on the same data directory: every
- * acknowledged write must be there, with its last acknowledged value (or a later one that was on
- * its way when the process died), and every acknowledged message must reach the persistent
- * subscriber. Duplicates (a message delivered again after a restart) are allowed and counted.
+ * The sidecar process killed with {@code kill -9} at random moments while Dapr state writes (single
+ * keys and two-key transactions), retained MQTT publishes and publishes to a persistent subscriber
+ * at QoS 1 and 2 are under way, then restarted on the same data directory: every acknowledged write
+ * must be there, with its last acknowledged value (or a later one that was on its way when the
+ * process died), and every acknowledged message must reach the persistent subscriber. Duplicates (a
+ * message delivered again after a restart) are allowed and counted.
  */
 class CrashRecoveryIT {
   private static final int ROUNDS = 20;

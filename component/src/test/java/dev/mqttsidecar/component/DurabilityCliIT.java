@@ -47,8 +47,7 @@ class DurabilityCliIT {
   @Test
   void stateWrittenBeforeARestartIsReadAfterItAndTheDataDirectoryIsPrinted() throws Exception {
     Path data = folder.resolve("data");
-    try (SidecarProcess sidecar =
-            SidecarProcess.start(folder, "s", "--data-dir", data.toString());
+    try (SidecarProcess sidecar = SidecarProcess.start(folder, "s", "--data-dir", data.toString());
         FakeDaprd daprd = new FakeDaprd(folder.resolve("s.sock"))) {
       sidecar.awaitLine(
           Pattern.compile("data directory: " + Pattern.quote(data.toAbsolutePath().toString())),
@@ -59,8 +58,7 @@ class DurabilityCliIT {
       sidecar.terminate();
       assertThat(sidecar.awaitExit(EXIT)).isIn(0, 143); // 143: the JVM ends on SIGTERM
     }
-    try (SidecarProcess sidecar =
-            SidecarProcess.start(folder, "s", "--data-dir", data.toString());
+    try (SidecarProcess sidecar = SidecarProcess.start(folder, "s", "--data-dir", data.toString());
         FakeDaprd daprd = new FakeDaprd(folder.resolve("s.sock"))) {
       daprd.initState(stateYaml());
       assertThat(get(daprd, "app||a")).isEqualTo("one");
@@ -71,8 +69,7 @@ class DurabilityCliIT {
   @Test
   void aCorruptStoreStopsStartupWithOneLineNamingTheDirectory() throws Exception {
     Path data = folder.resolve("data");
-    try (SidecarProcess sidecar =
-            SidecarProcess.start(folder, "s", "--data-dir", data.toString());
+    try (SidecarProcess sidecar = SidecarProcess.start(folder, "s", "--data-dir", data.toString());
         FakeDaprd daprd = new FakeDaprd(folder.resolve("s.sock"))) {
       daprd.initState(stateYaml());
       set(daprd, "app||a", "one");
@@ -81,10 +78,14 @@ class DurabilityCliIT {
     try (SidecarProcess sidecar =
         SidecarProcess.launch(
             List.of(
-                "--socket-folder", folder.toString(),
-                "--name", "s",
-                "--mqtt-port", "0",
-                "--data-dir", data.toString()))) {
+                "--socket-folder",
+                folder.toString(),
+                "--name",
+                "s",
+                "--mqtt-port",
+                "0",
+                "--data-dir",
+                data.toString()))) {
       assertThat(sidecar.awaitExit(EXIT)).isEqualTo(1);
       String output = sidecar.output();
       assertThat(output)

@@ -46,7 +46,8 @@ class SidecarProcessIT {
   }
 
   @Test
-  void twoInstancesOfEachKindInitialiseFromTheComponentYamlAndAnswerIndependently() throws Exception {
+  void twoInstancesOfEachKindInitialiseFromTheComponentYamlAndAnswerIndependently()
+      throws Exception {
     ComponentYaml pubsub = ComponentYaml.read(ComponentYaml.FOLDER.resolve("pubsub.yaml"));
     ComponentYaml state = ComponentYaml.read(ComponentYaml.FOLDER.resolve("statestore.yaml"));
     assertThat(pubsub.type()).isEqualTo("pubsub.mqtt-sidecar");
@@ -68,19 +69,29 @@ class SidecarProcessIT {
   void callsForAnInstanceThatWasNeverInitialisedFailWithFailedPrecondition() throws Exception {
     try (SidecarProcess sidecar = SidecarProcess.start(folder, "mqtt-sidecar");
         FakeDaprd daprd = new FakeDaprd(folder.resolve("mqtt-sidecar.sock"))) {
-      assertThatThrownBy(() -> daprd.pubSub("nobody").features(ComponentProtos.FeaturesRequest.getDefaultInstance()))
+      assertThatThrownBy(
+              () ->
+                  daprd
+                      .pubSub("nobody")
+                      .features(ComponentProtos.FeaturesRequest.getDefaultInstance()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                assertThat(e.getStatus().getDescription()).contains("'nobody'").contains("not initialised");
+                assertThat(e.getStatus().getDescription())
+                    .contains("'nobody'")
+                    .contains("not initialised");
               });
-      assertThatThrownBy(() -> daprd.state("nobody").get(State.GetRequest.newBuilder().setKey("k").build()))
+      assertThatThrownBy(
+              () -> daprd.state("nobody").get(State.GetRequest.newBuilder().setKey("k").build()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
       assertThatThrownBy(
-              () -> daprd.pubSub("nobody").publish(Pubsub.PublishRequest.newBuilder().setTopic("t").build()))
+              () ->
+                  daprd
+                      .pubSub("nobody")
+                      .publish(Pubsub.PublishRequest.newBuilder().setTopic("t").build()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
@@ -92,9 +103,12 @@ class SidecarProcessIT {
     try (SidecarProcess first = SidecarProcess.start(folder, "shared");
         FakeDaprd daprd = new FakeDaprd(folder.resolve("shared.sock"))) {
       try (SidecarProcess second =
-          SidecarProcess.launch(List.of("--socket-folder", folder.toString(), "--name", "shared", "--mqtt-port", "0"))) {
+          SidecarProcess.launch(
+              List.of(
+                  "--socket-folder", folder.toString(), "--name", "shared", "--mqtt-port", "0"))) {
         assertThat(second.awaitExit(EXIT)).isEqualTo(1);
-        assertThat(second.output()).contains("another mqtt-sidecar (pid " + first.pid() + ") is serving");
+        assertThat(second.output())
+            .contains("another mqtt-sidecar (pid " + first.pid() + ") is serving");
       }
       assertThat(daprd.listServices()).contains("dapr.proto.components.v1.PubSub");
     }
@@ -128,7 +142,8 @@ class SidecarProcessIT {
   @Test
   void aSocketPathLongerThanTheKernelLimitIsRejected() throws Exception {
     Path deep = folder.resolve("d".repeat(60)).resolve("e".repeat(60));
-    try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--socket-folder", deep.toString(), "--mqtt-port", "0"))) {
+    try (SidecarProcess sidecar =
+        SidecarProcess.launch(List.of("--socket-folder", deep.toString(), "--mqtt-port", "0"))) {
       assertThat(sidecar.awaitExit(EXIT)).isEqualTo(2);
       assertThat(sidecar.output()).contains("limited to 107 bytes").contains(deep.toString());
     }
@@ -150,8 +165,14 @@ class SidecarProcessIT {
   void theSocketFolderComesFromTheDaprEnvironmentVariableWhenNotGiven() throws Exception {
     Path envFolder = folder.resolve("from-env");
     try (SidecarProcess sidecar =
-        SidecarProcess.launch(List.of("--mqtt-port", "0"), Map.of("DAPR_COMPONENTS_SOCKETS_FOLDER", envFolder.toString()))) {
-      sidecar.awaitLine(Pattern.compile("socket listening on " + Pattern.quote(envFolder.resolve("mqtt-sidecar.sock").toString())), EXIT);
+        SidecarProcess.launch(
+            List.of("--mqtt-port", "0"),
+            Map.of("DAPR_COMPONENTS_SOCKETS_FOLDER", envFolder.toString()))) {
+      sidecar.awaitLine(
+          Pattern.compile(
+              "socket listening on "
+                  + Pattern.quote(envFolder.resolve("mqtt-sidecar.sock").toString())),
+          EXIT);
       assertThat(envFolder.resolve("mqtt-sidecar.sock")).exists();
     }
   }
@@ -175,9 +196,13 @@ class SidecarProcessIT {
     assertThat(Files.isExecutable(launcher)).isTrue();
     Map<String, String> env = Map.of("JAVA_OPTS", "-Xmx256m", "PATH", System.getenv("PATH"));
     try (SidecarProcess sidecar =
-        SidecarProcess.launchCommand(List.of(launcher.toString(), "--socket-folder", folder.toString(), "--mqtt-port", "0"), env)) {
+        SidecarProcess.launchCommand(
+            List.of(launcher.toString(), "--socket-folder", folder.toString(), "--mqtt-port", "0"),
+            env)) {
       Path socket = folder.resolve("mqtt-sidecar.sock");
-      sidecar.awaitLine(Pattern.compile("socket listening on " + Pattern.quote(socket.toString())), Duration.ofMinutes(3));
+      sidecar.awaitLine(
+          Pattern.compile("socket listening on " + Pattern.quote(socket.toString())),
+          Duration.ofMinutes(3));
       try (Socket mqtt = new Socket("127.0.0.1", sidecar.mqttPort());
           FakeDaprd daprd = new FakeDaprd(socket)) {
         assertThat(mqtt.isConnected()).isTrue();
@@ -190,7 +215,10 @@ class SidecarProcessIT {
   void aBadOptionGivesAClearMessageAndExitCode2() throws Exception {
     try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--mqtt-port", "not-a-number"))) {
       assertThat(sidecar.awaitExit(EXIT)).isEqualTo(2);
-      assertThat(sidecar.output()).contains("--mqtt-port").contains("not-a-number").contains("Usage:");
+      assertThat(sidecar.output())
+          .contains("--mqtt-port")
+          .contains("not-a-number")
+          .contains("Usage:");
     }
     try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--no-such-option"))) {
       assertThat(sidecar.awaitExit(EXIT)).isEqualTo(2);
@@ -206,7 +234,10 @@ class SidecarProcessIT {
   void helpAndVersionExitZero() throws Exception {
     try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--help"))) {
       assertThat(sidecar.awaitExit(EXIT)).isZero();
-      assertThat(sidecar.output()).contains("--socket-folder").contains("--mqtt-port").contains("--name");
+      assertThat(sidecar.output())
+          .contains("--socket-folder")
+          .contains("--mqtt-port")
+          .contains("--name");
     }
     try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--version"))) {
       assertThat(sidecar.awaitExit(EXIT)).isZero();

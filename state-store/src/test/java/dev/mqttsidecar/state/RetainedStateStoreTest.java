@@ -1,9 +1,9 @@
 package dev.mqttsidecar.state;
 
-import dev.mqttsidecar.broker.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

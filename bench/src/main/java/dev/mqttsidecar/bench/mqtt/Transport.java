@@ -51,9 +51,9 @@ public final class Transport implements AutoCloseable {
   }
 
   /**
-   * A bootstrap for connections that bind a source address: with epoll the source port is chosen
-   * at connect time (IP_BIND_ADDRESS_NO_PORT), so ports are shared across destinations and one
-   * source address is not limited to one connection per ephemeral port.
+   * A bootstrap for connections that bind a source address: with epoll the source port is chosen at
+   * connect time (IP_BIND_ADDRESS_NO_PORT), so ports are shared across destinations and one source
+   * address is not limited to one connection per ephemeral port.
    */
   public Bootstrap bootstrapWithSourceAddresses() {
     Bootstrap b = bootstrap();

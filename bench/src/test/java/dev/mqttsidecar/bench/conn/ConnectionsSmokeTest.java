@@ -21,7 +21,8 @@ class ConnectionsSmokeTest {
 
   @Test
   void opensIdleConnectionsFromSeveralLoopbackAddresses(@TempDir Path dir) throws Exception {
-    try (Broker broker = Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build())) {
+    try (Broker broker =
+        Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build())) {
       try {
         broker.start();
       } catch (UnsupportedOperationException e) {

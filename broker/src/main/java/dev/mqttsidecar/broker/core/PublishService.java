@@ -105,7 +105,11 @@ public final class PublishService {
     return new PublishResult(
         PublishResult.Status.QUOTA_EXCEEDED,
         f.matched(),
-        "queue full: dropped for " + f.dropped() + " of " + f.matched() + " matching subscriptions");
+        "queue full: dropped for "
+            + f.dropped()
+            + " of "
+            + f.matched()
+            + " matching subscriptions");
   }
 
   /** Queues a message for every matching subscription; completes once it is queued everywhere. */
@@ -150,7 +154,8 @@ public final class PublishService {
     int matched = count;
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
         .thenApply(
-            v -> new FanOut(matched, (int) queued.stream().filter(CompletableFuture::join).count()));
+            v ->
+                new FanOut(matched, (int) queued.stream().filter(CompletableFuture::join).count()));
   }
 
   private static CompletableFuture<PublishResult> done(PublishResult r) {

@@ -17,7 +17,10 @@ public interface SessionPersistence {
   /** Forgets a session: its record and its queue. */
   CompletableFuture<Void> delete(String sessionKey);
 
-  /** Records an inbound QoS 2 packet id as received, so a resend after a restart is not delivered again. */
+  /**
+   * Records an inbound QoS 2 packet id as received, so a resend after a restart is not delivered
+   * again.
+   */
   CompletableFuture<Void> rememberInboundQos2(String sessionKey, int packetId);
 
   /** Forgets an inbound QoS 2 packet id (PUBREL received). */

@@ -172,8 +172,8 @@ public final class Session {
   }
 
   /**
-   * Writes the session record again after its subscriptions changed (the subscription index
-   * changes them; this only persists the result).
+   * Writes the session record again after its subscriptions changed (the subscription index changes
+   * them; this only persists the result).
    */
   public void subscriptionsChanged() {
     executor.execute(this::saveRecord);
@@ -181,8 +181,8 @@ public final class Session {
 
   /**
    * Brings back a session read from the store at start, before any client can connect: its queued
-   * messages (those that were in flight are sent again, except QoS 2 messages past PUBREC, which
-   * go on with PUBREL under their packet ids), its inbound QoS 2 packet ids and its expiry, which
+   * messages (those that were in flight are sent again, except QoS 2 messages past PUBREC, which go
+   * on with PUBREL under their packet ids), its inbound QoS 2 packet ids and its expiry, which
    * counts from {@code storedDisconnectedAt} (a session that was connected when the broker stopped
    * counts from now).
    */

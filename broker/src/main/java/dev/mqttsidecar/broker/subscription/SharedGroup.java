@@ -105,8 +105,8 @@ public final class SharedGroup implements GroupLink {
   }
 
   /**
-   * Puts back the group's stored queue at start (messages that were with a member and unsettled
-   * are among them and go out again), continuing the numbering after the largest sequence.
+   * Puts back the group's stored queue at start (messages that were with a member and unsettled are
+   * among them and go out again), continuing the numbering after the largest sequence.
    */
   public void restore(List<StoredQueueEntry> entries) {
     List<StoredQueueEntry> sorted = new ArrayList<>(entries);

@@ -123,8 +123,7 @@ class DurableRestartIT {
   void periodicModeKeepsWhatAStopFlushed() throws Exception {
     Path dir = tmp.resolve("data");
     try (BrokerFixture f =
-        BrokerFixture.start(
-            config(dir, Durability.PERIODIC).syncInterval(Duration.ofMillis(20)))) {
+        BrokerFixture.start(config(dir, Durability.PERIODIC).syncInterval(Duration.ofMillis(20)))) {
       PublishResult r = f.broker().publish(retained("p/t", "v")).get();
       assertThat(r.isAccepted()).isTrue();
     }

@@ -24,22 +24,23 @@ class QueueFullIT {
 
   private static BrokerFixture brokerWithAFullOfflineSession() throws Exception {
     BrokerFixture broker = BrokerFixture.start(BrokerConfig.builder().maxQueuedMessages(2));
-    Mqtt5BlockingClient offline =
-        broker.mqtt5("offline").buildBlocking();
+    Mqtt5BlockingClient offline = broker.mqtt5("offline").buildBlocking();
     offline.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
     offline.subscribeWith().topicFilter("full/#").qos(MqttQos.AT_LEAST_ONCE).send();
     offline.disconnect();
     // The broker handles the DISCONNECT asynchronously: wait until the session is offline, or the
     // next messages go straight to its in-flight window instead of its queue.
-    Session session =
-        ((EmbeddedBroker) broker.broker()).services().sessions().get("offline");
+    Session session = ((EmbeddedBroker) broker.broker()).services().sessions().get("offline");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (session.isOnline() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     for (int i = 0; i < 2; i++) {
       PublishResult fits =
-          broker.broker().publish(Message.of("full/q", bytes("fits"), Qos.AT_LEAST_ONCE, false)).get(10, TimeUnit.SECONDS);
+          broker
+              .broker()
+              .publish(Message.of("full/q", bytes("fits"), Qos.AT_LEAST_ONCE, false))
+              .get(10, TimeUnit.SECONDS);
       assertThat(fits.status()).isEqualTo(PublishResult.Status.ACCEPTED);
     }
     return broker;
@@ -49,7 +50,10 @@ class QueueFullIT {
   void theApiReportsQuotaExceededWhenAMatchingQueueIsFull() throws Exception {
     try (BrokerFixture broker = brokerWithAFullOfflineSession()) {
       PublishResult dropped =
-          broker.broker().publish(Message.of("full/q", bytes("x"), Qos.AT_LEAST_ONCE, false)).get(10, TimeUnit.SECONDS);
+          broker
+              .broker()
+              .publish(Message.of("full/q", bytes("x"), Qos.AT_LEAST_ONCE, false))
+              .get(10, TimeUnit.SECONDS);
       assertThat(dropped.status()).isEqualTo(PublishResult.Status.QUOTA_EXCEEDED);
       assertThat(dropped.matchedSubscribers()).isEqualTo(1);
       assertThat(dropped.reason()).contains("queue full");
@@ -61,10 +65,19 @@ class QueueFullIT {
     try (BrokerFixture broker = brokerWithAFullOfflineSession()) {
       Mqtt5BlockingClient publisher = broker.connect5("publisher");
       // [MQTT-3.4.2.1] 0x97 Quota exceeded
-      assertThatThrownBy(() -> publisher.publishWith().topic("full/q").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("x")).send())
+      assertThatThrownBy(
+              () ->
+                  publisher
+                      .publishWith()
+                      .topic("full/q")
+                      .qos(MqttQos.AT_LEAST_ONCE)
+                      .payload(bytes("x"))
+                      .send())
           .isInstanceOfSatisfying(
               Mqtt5PubAckException.class,
-              e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
+              e ->
+                  assertThat(e.getMqttMessage().getReasonCode())
+                      .isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
       assertThat(publisher.getState().isConnected()).isTrue();
     }
   }
@@ -76,7 +89,12 @@ class QueueFullIT {
       publisher.connect();
       try {
         // 3.1.1 has no way to report it; closing the connection would punish the wrong client.
-        publisher.publishWith().topic("full/q").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("x")).send();
+        publisher
+            .publishWith()
+            .topic("full/q")
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload(bytes("x"))
+            .send();
         assertThat(publisher.getState().isConnected()).isTrue();
       } finally {
         publisher.disconnect();

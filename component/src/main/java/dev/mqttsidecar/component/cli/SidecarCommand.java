@@ -14,9 +14,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mqtt-sidecar}: runs the Dapr pluggable component and its embedded MQTT broker. */
 @Command(
@@ -36,50 +36,109 @@ public final class SidecarCommand implements Callable<Integer> {
   @Option(
       names = "--socket-folder",
       paramLabel = "DIR",
-      description = "Folder for the component socket (default: $DAPR_COMPONENTS_SOCKETS_FOLDER, else " + SocketPath.DEFAULT_FOLDER + ").")
+      description =
+          "Folder for the component socket (default: $DAPR_COMPONENTS_SOCKETS_FOLDER, else "
+              + SocketPath.DEFAULT_FOLDER
+              + ").")
   Path socketFolder;
 
   @Option(
       names = "--name",
       paramLabel = "NAME",
       defaultValue = "mqtt-sidecar",
-      description = "Socket name: <folder>/<NAME>.sock; Component YAML types are pubsub.<NAME> and state.<NAME> (default: ${DEFAULT-VALUE}).")
+      description =
+          "Socket name: <folder>/<NAME>.sock; Component YAML types are pubsub.<NAME> and state.<NAME> (default: ${DEFAULT-VALUE}).")
   String name;
 
-  @Option(names = "--mqtt-host", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "MQTT listener address (default: ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
+  @Option(
+      names = "--mqtt-host",
+      paramLabel = "ADDR",
+      defaultValue = "127.0.0.1",
+      description =
+          "MQTT listener address (default: ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
   String mqttHost;
 
-  @Option(names = "--mqtt-port", paramLabel = "PORT", defaultValue = "1883", description = "MQTT listener port; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mqtt-port",
+      paramLabel = "PORT",
+      defaultValue = "1883",
+      description = "MQTT listener port; 0 picks a free port (default: ${DEFAULT-VALUE}).")
   int mqttPort;
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100000", description = "Concurrent MQTT connections (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-connections",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description = "Concurrent MQTT connections (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--max-packet-size", paramLabel = "BYTES", defaultValue = "5242880", description = "Largest MQTT packet accepted (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-packet-size",
+      paramLabel = "BYTES",
+      defaultValue = "5242880",
+      description = "Largest MQTT packet accepted (default: ${DEFAULT-VALUE}).")
   int maxPacketSize;
 
-  @Option(names = "--max-queued-messages", paramLabel = "N", defaultValue = "10000", description = "Messages queued per offline session or shared group (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-queued-messages",
+      paramLabel = "N",
+      defaultValue = "10000",
+      description =
+          "Messages queued per offline session or shared group (default: ${DEFAULT-VALUE}).")
   int maxQueuedMessages;
 
-  @Option(names = "--sys-interval", paramLabel = "SECONDS", defaultValue = "10", description = "How often $SYS/broker/... statistics are published; 0 turns them off (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sys-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description =
+          "How often $SYS/broker/... statistics are published; 0 turns them off (default: ${DEFAULT-VALUE}).")
   int sysIntervalSeconds;
 
-  @Option(names = "--lifecycle-events", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Publish client connect/disconnect events on $events/clients/{clientId}/connected|disconnected (default: on; --no-lifecycle-events turns them off).")
+  @Option(
+      names = "--lifecycle-events",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Publish client connect/disconnect events on $events/clients/{clientId}/connected|disconnected (default: on; --no-lifecycle-events turns them off).")
   boolean lifecycleEvents;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data", description = "Data directory of the durable store, created if missing (default: ${DEFAULT-VALUE}, under the working directory).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "data",
+      description =
+          "Data directory of the durable store, created if missing (default: ${DEFAULT-VALUE}, under the working directory).")
   Path dataDir;
 
-  @Option(names = "--durability", paramLabel = "MODE", defaultValue = "fsync", description = "fsync: acknowledge after the write is fsync'd; periodic: fsync every --sync-interval-ms (a power loss may lose that window); memory: no disk, nothing survives a restart (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--durability",
+      paramLabel = "MODE",
+      defaultValue = "fsync",
+      description =
+          "fsync: acknowledge after the write is fsync'd; periodic: fsync every --sync-interval-ms (a power loss may lose that window); memory: no disk, nothing survives a restart (default: ${DEFAULT-VALUE}).")
   String durability;
 
-  @Option(names = "--sync-interval-ms", paramLabel = "MS", defaultValue = "100", description = "fsync interval of --durability periodic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sync-interval-ms",
+      paramLabel = "MS",
+      defaultValue = "100",
+      description = "fsync interval of --durability periodic (default: ${DEFAULT-VALUE}).")
   long syncIntervalMs;
 
-  @Option(names = "--shutdown-grace", paramLabel = "SECONDS", defaultValue = "10", description = "How long running calls may finish after SIGTERM (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description = "How long running calls may finish after SIGTERM (default: ${DEFAULT-VALUE}).")
   int shutdownGraceSeconds;
 
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO", description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      defaultValue = "INFO",
+      description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
   String logLevel;
 
   @Override
@@ -87,7 +146,8 @@ public final class SidecarCommand implements Callable<Integer> {
     setLogLevel();
     SocketPath socketPath = socketPath();
     BrokerConfig brokerConfig = brokerConfig();
-    Sidecar sidecar = new Sidecar(socketPath, brokerConfig, Duration.ofSeconds(shutdownGraceSeconds));
+    Sidecar sidecar =
+        new Sidecar(socketPath, brokerConfig, Duration.ofSeconds(shutdownGraceSeconds));
     try {
       sidecar.start();
     } catch (SocketInUseException | BrokerStorageException e) {
@@ -140,7 +200,8 @@ public final class SidecarCommand implements Callable<Integer> {
     Level level = Level.toLevel(logLevel, null);
     if (level == null) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--log-level must be TRACE, DEBUG, INFO, WARN or ERROR, was '" + logLevel + "'");
+          spec.commandLine(),
+          "--log-level must be TRACE, DEBUG, INFO, WARN or ERROR, was '" + logLevel + "'");
     }
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
   }

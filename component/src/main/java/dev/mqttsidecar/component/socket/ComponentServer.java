@@ -47,7 +47,8 @@ public final class ComponentServer {
    * @param services the component services; each call carries its {@link InstanceHeader} key
    * @param connectionClosed told the id of every daprd connection that closes
    */
-  public ComponentServer(SocketPath path, List<BindableService> services, Consumer<String> connectionClosed) {
+  public ComponentServer(
+      SocketPath path, List<BindableService> services, Consumer<String> connectionClosed) {
     this.path = path;
     this.services = List.copyOf(services);
     this.connectionClosed = connectionClosed;
@@ -56,7 +57,9 @@ public final class ComponentServer {
   /** Binds the socket. The caller holds the {@link SocketGuard} for the path. */
   public void start() throws IOException {
     if (!Epoll.isAvailable()) {
-      throw new IOException("Unix domain sockets need Linux epoll, which is unavailable: " + Epoll.unavailabilityCause());
+      throw new IOException(
+          "Unix domain sockets need Linux epoll, which is unavailable: "
+              + Epoll.unavailabilityCause());
     }
     boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
@@ -80,8 +83,9 @@ public final class ComponentServer {
   }
 
   /**
-   * Stops accepting calls, lets running calls finish for up to {@code grace}, then cancels the rest.
-   * Streams (PullMessages) are long-lived, so they are cancelled once the grace period is over.
+   * Stops accepting calls, lets running calls finish for up to {@code grace}, then cancels the
+   * rest. Streams (PullMessages) are long-lived, so they are cancelled once the grace period is
+   * over.
    */
   public void stop(Duration grace) {
     if (server == null) {

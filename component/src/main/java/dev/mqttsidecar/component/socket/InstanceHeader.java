@@ -23,7 +23,8 @@ public final class InstanceHeader {
   public static final Metadata.Key<String> HEADER =
       Metadata.Key.of("x-component-instance", Metadata.ASCII_STRING_MARSHALLER);
 
-  private static final Attributes.Key<String> CONNECTION = Attributes.Key.create("daprd-connection");
+  private static final Attributes.Key<String> CONNECTION =
+      Attributes.Key.create("daprd-connection");
   private static final Context.Key<InstanceKey> INSTANCE = Context.key("component-instance");
   private static final InstanceKey NONE = new InstanceKey("", "");
 
@@ -43,8 +44,10 @@ public final class InstanceHeader {
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String name = headers.get(HEADER);
         String connection = call.getAttributes().get(CONNECTION);
-        InstanceKey key = new InstanceKey(connection == null ? "" : connection, name == null ? "" : name);
-        return Contexts.interceptCall(Context.current().withValue(INSTANCE, key), call, headers, next);
+        InstanceKey key =
+            new InstanceKey(connection == null ? "" : connection, name == null ? "" : name);
+        return Contexts.interceptCall(
+            Context.current().withValue(INSTANCE, key), call, headers, next);
       }
     };
   }

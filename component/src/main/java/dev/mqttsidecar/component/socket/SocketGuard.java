@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exclusive ownership of a socket path. Binding with epoll silently unlinks an existing socket file,
- * so without a guard a second sidecar would steal the path from a live one. The guard is an OS file
- * lock (released by the kernel even on {@code kill -9}); holding it proves any socket file left at
- * the path is stale.
+ * Exclusive ownership of a socket path. Binding with epoll silently unlinks an existing socket
+ * file, so without a guard a second sidecar would steal the path from a live one. The guard is an
+ * OS file lock (released by the kernel even on {@code kill -9}); holding it proves any socket file
+ * left at the path is stale.
  */
 public final class SocketGuard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SocketGuard.class);
@@ -41,7 +41,11 @@ public final class SocketGuard implements AutoCloseable {
   public static SocketGuard acquire(SocketPath path) throws IOException {
     Files.createDirectories(path.lockFile().getParent());
     FileChannel channel =
-        FileChannel.open(path.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel.open(
+            path.lockFile(),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -53,12 +57,19 @@ public final class SocketGuard implements AutoCloseable {
       String owner = readOwner(channel);
       channel.close();
       throw new SocketInUseException(
-          "another mqtt-sidecar" + owner + " is serving " + path.socket() + "; stop it or choose another --name");
+          "another mqtt-sidecar"
+              + owner
+              + " is serving "
+              + path.socket()
+              + "; stop it or choose another --name");
     }
     try {
       removeStaleSocket(path.socket());
       channel.truncate(0);
-      channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)), 0);
+      channel.write(
+          ByteBuffer.wrap(
+              Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII)),
+          0);
     } catch (IOException | RuntimeException e) {
       lock.release();
       channel.close();
@@ -87,7 +98,8 @@ public final class SocketGuard implements AutoCloseable {
       return;
     }
     if (isListening(socket)) {
-      throw new SocketInUseException("another process is listening on " + socket + "; stop it or choose another --name");
+      throw new SocketInUseException(
+          "another process is listening on " + socket + "; stop it or choose another --name");
     }
     Files.delete(socket);
     log.info("Removed stale socket {} left by a process that is no longer running", socket);

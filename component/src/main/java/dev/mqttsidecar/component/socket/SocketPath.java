@@ -21,14 +21,20 @@ public record SocketPath(Path folder, String name) {
   public SocketPath {
     if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
       throw new IllegalArgumentException(
-          "invalid component name '" + name + "': must be non-empty, without '/' and not start with '.'");
+          "invalid component name '"
+              + name
+              + "': must be non-empty, without '/' and not start with '.'");
     }
     folder = folder.toAbsolutePath().normalize();
     int bytes = folder.resolve(name + ".sock").toString().getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_PATH_BYTES) {
       throw new IllegalArgumentException(
-          "socket path " + folder.resolve(name + ".sock") + " is " + bytes
-              + " bytes; Unix domain socket paths are limited to " + MAX_PATH_BYTES
+          "socket path "
+              + folder.resolve(name + ".sock")
+              + " is "
+              + bytes
+              + " bytes; Unix domain socket paths are limited to "
+              + MAX_PATH_BYTES
               + " bytes (108 with the terminating NUL): choose a shorter --socket-folder or --name");
     }
   }

@@ -31,7 +31,8 @@ class SocketPathTest {
   void multiByteCharactersCountAsBytes() {
     String folder = "/" + "f".repeat(50);
     String name = "é".repeat(30); // 60 bytes, 30 chars
-    assertThatThrownBy(() -> new SocketPath(Path.of(folder), name)).hasMessageContaining("is 117 bytes");
+    assertThatThrownBy(() -> new SocketPath(Path.of(folder), name))
+        .hasMessageContaining("is 117 bytes");
   }
 
   @Test
@@ -47,8 +48,10 @@ class SocketPathTest {
   void theFolderComesFromTheOptionThenTheEnvironmentThenDaprsDefault() {
     assertThat(SocketPath.resolveFolder(Path.of("/opt"), "/env")).isEqualTo(Path.of("/opt"));
     assertThat(SocketPath.resolveFolder(null, "/env")).isEqualTo(Path.of("/env"));
-    assertThat(SocketPath.resolveFolder(null, " ")).isEqualTo(Path.of("/tmp/dapr-components-sockets"));
-    assertThat(SocketPath.resolveFolder(null, null)).isEqualTo(Path.of("/tmp/dapr-components-sockets"));
+    assertThat(SocketPath.resolveFolder(null, " "))
+        .isEqualTo(Path.of("/tmp/dapr-components-sockets"));
+    assertThat(SocketPath.resolveFolder(null, null))
+        .isEqualTo(Path.of("/tmp/dapr-components-sockets"));
   }
 
   @Test

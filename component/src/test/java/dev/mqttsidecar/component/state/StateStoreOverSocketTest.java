@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cases of Dapr's state conformance suite (components-contrib tests/conformance/state), sent
- * by a fake daprd over the sidecar's real Unix socket to the real embedded broker, plus what makes
+ * The cases of Dapr's state conformance suite (components-contrib tests/conformance/state), sent by
+ * a fake daprd over the sidecar's real Unix socket to the real embedded broker, plus what makes
  * this store special: devices see the same keys as retained MQTT topics.
  */
 class StateStoreOverSocketTest {
@@ -46,7 +46,8 @@ class StateStoreOverSocketTest {
     sidecar = InProcessSidecar.start(folder);
     ComponentYaml yaml = ComponentYaml.read(ComponentYaml.FOLDER.resolve("statestore.yaml"));
     assertThat(yaml.name()).isEqualTo(STORE);
-    assertThat(sidecar.daprd().initState(yaml)).contains("ETAG", "TRANSACTIONAL", "TTL", "QUERY_API");
+    assertThat(sidecar.daprd().initState(yaml))
+        .contains("ETAG", "TRANSACTIONAL", "TTL", "QUERY_API");
     state = sidecar.daprd().state(STORE);
   }
 
@@ -69,8 +70,7 @@ class StateStoreOverSocketTest {
     values.forEach((key, value) -> assertThat(get(key).getData().toByteArray()).isEqualTo(value));
 
     state.set(
-        setRequest("myapp||struct", utf8("{\"name\":\"lamp\",\"on\":true}"), null)
-            .toBuilder()
+        setRequest("myapp||struct", utf8("{\"name\":\"lamp\",\"on\":true}"), null).toBuilder()
             .setContentType("application/json")
             .build());
     assertThat(get("myapp||struct").getContentType()).isEqualTo("application/json");
@@ -107,7 +107,9 @@ class StateStoreOverSocketTest {
                 .addItems(State.GetRequest.newBuilder().setKey("myapp||doesnotexist"))
                 .addItems(State.GetRequest.newBuilder().setKey("myapp||bulk-3"))
                 .build());
-    assertThat(got.getItemsList()).extracting(State.BulkStateItem::getKey).containsExactly("myapp||doesnotexist", "myapp||bulk-3");
+    assertThat(got.getItemsList())
+        .extracting(State.BulkStateItem::getKey)
+        .containsExactly("myapp||doesnotexist", "myapp||bulk-3");
     assertThat(got.getItems(0).getData().isEmpty()).isTrue();
     assertThat(got.getItems(0).getError()).isEmpty();
     assertThat(got.getItems(1).getData().toStringUtf8()).isEqualTo("{\"n\":3}");
@@ -129,8 +131,10 @@ class StateStoreOverSocketTest {
     String etag = get("myapp||guarded").getEtag().getValue();
     assertThat(etag).isNotEmpty();
 
-    assertEtagError(() -> set("myapp||guarded", utf8("2"), "9999999999"), Status.Code.FAILED_PRECONDITION);
-    assertEtagError(() -> set("myapp||guarded", utf8("2"), "bad-etag"), Status.Code.INVALID_ARGUMENT);
+    assertEtagError(
+        () -> set("myapp||guarded", utf8("2"), "9999999999"), Status.Code.FAILED_PRECONDITION);
+    assertEtagError(
+        () -> set("myapp||guarded", utf8("2"), "bad-etag"), Status.Code.INVALID_ARGUMENT);
     assertThat(get("myapp||guarded").getData().toStringUtf8()).isEqualTo("1");
 
     set("myapp||guarded", utf8("2"), etag);
@@ -139,21 +143,31 @@ class StateStoreOverSocketTest {
     assertEtagError(() -> set("myapp||guarded", utf8("3"), etag), Status.Code.FAILED_PRECONDITION);
 
     assertEtagError(
-        () -> state.delete(State.DeleteRequest.newBuilder().setKey("myapp||guarded").setEtag(etag(etag)).build()),
+        () ->
+            state.delete(
+                State.DeleteRequest.newBuilder()
+                    .setKey("myapp||guarded")
+                    .setEtag(etag(etag))
+                    .build()),
         Status.Code.FAILED_PRECONDITION);
-    state.delete(State.DeleteRequest.newBuilder().setKey("myapp||guarded").setEtag(etag(newEtag)).build());
+    state.delete(
+        State.DeleteRequest.newBuilder().setKey("myapp||guarded").setEtag(etag(newEtag)).build());
     State.GetResponse deleted = get("myapp||guarded");
     assertThat(deleted.getData().isEmpty()).isTrue();
     assertThat(deleted.hasEtag()).isFalse();
-    assertEtagError(() -> set("myapp||guarded", utf8("4"), newEtag), Status.Code.FAILED_PRECONDITION);
+    assertEtagError(
+        () -> set("myapp||guarded", utf8("4"), newEtag), Status.Code.FAILED_PRECONDITION);
   }
 
   @Test
   void firstWriteConcurrencyWithoutAnEtagInsertsOnlyOnce() {
     State.StateOptions firstWrite =
-        State.StateOptions.newBuilder().setConcurrency(State.StateOptions.StateConcurrency.CONCURRENCY_FIRST_WRITE).build();
+        State.StateOptions.newBuilder()
+            .setConcurrency(State.StateOptions.StateConcurrency.CONCURRENCY_FIRST_WRITE)
+            .build();
     for (String key : List.of("myapp||fw-absent", "myapp||fw-empty")) {
-      State.SetRequest.Builder request = setRequest(key, utf8("1"), null).toBuilder().setOptions(firstWrite);
+      State.SetRequest.Builder request =
+          setRequest(key, utf8("1"), null).toBuilder().setOptions(firstWrite);
       if (key.endsWith("empty")) {
         request.setEtag(etag(""));
       }
@@ -161,9 +175,16 @@ class StateStoreOverSocketTest {
       assertEtagError(() -> state.set(request.build()), Status.Code.FAILED_PRECONDITION);
     }
     String current = get("myapp||fw-absent").getEtag().getValue();
-    state.set(setRequest("myapp||fw-absent", utf8("2"), current).toBuilder().setOptions(firstWrite).build());
+    state.set(
+        setRequest("myapp||fw-absent", utf8("2"), current).toBuilder()
+            .setOptions(firstWrite)
+            .build());
     assertEtagError(
-        () -> state.set(setRequest("myapp||fw-absent", utf8("3"), current).toBuilder().setOptions(firstWrite).build()),
+        () ->
+            state.set(
+                setRequest("myapp||fw-absent", utf8("3"), current).toBuilder()
+                    .setOptions(firstWrite)
+                    .build()),
         Status.Code.FAILED_PRECONDITION);
   }
 
@@ -198,25 +219,47 @@ class StateStoreOverSocketTest {
                                     .setSet(setRequest("myapp||k3", utf8("x"), "9999999999")))
                             .build()))
         .isInstanceOf(StatusRuntimeException.class);
-    assertThat(get("myapp||k4").getData().isEmpty()).as("nothing of a failed transaction is applied").isTrue();
+    assertThat(get("myapp||k4").getData().isEmpty())
+        .as("nothing of a failed transaction is applied")
+        .isTrue();
     assertThat(get("myapp||k3").getData().toStringUtf8()).isEqualTo("3");
 
-    assertThat(sidecar.daprd().multiMaxSize(STORE).multiMaxSize(State.MultiMaxSizeRequest.getDefaultInstance()).getMaxSize())
+    assertThat(
+            sidecar
+                .daprd()
+                .multiMaxSize(STORE)
+                .multiMaxSize(State.MultiMaxSizeRequest.getDefaultInstance())
+                .getMaxSize())
         .isEqualTo(1000);
   }
 
   @Test
   void ttlExpiresKeysReportsTheExpiryTimeAndRejectsBadValues() {
-    assertThatThrownBy(() -> state.set(setRequest("myapp||ttl", utf8("1"), null).toBuilder().putMetadata("ttlInSeconds", "foo").build()))
+    assertThatThrownBy(
+            () ->
+                state.set(
+                    setRequest("myapp||ttl", utf8("1"), null).toBuilder()
+                        .putMetadata("ttlInSeconds", "foo")
+                        .build()))
         .isInstanceOfSatisfying(
-            StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
 
-    state.set(setRequest("myapp||ttl", utf8("1"), null).toBuilder().putMetadata("ttlInSeconds", "3600").build());
+    state.set(
+        setRequest("myapp||ttl", utf8("1"), null).toBuilder()
+            .putMetadata("ttlInSeconds", "3600")
+            .build());
     assertThat(get("myapp||ttl").getMetadataMap()).containsKey("ttlExpireTime");
-    state.set(setRequest("myapp||ttl", utf8("1"), null).toBuilder().putMetadata("ttlInSeconds", "-1").build());
+    state.set(
+        setRequest("myapp||ttl", utf8("1"), null).toBuilder()
+            .putMetadata("ttlInSeconds", "-1")
+            .build());
     assertThat(get("myapp||ttl").getMetadataMap()).doesNotContainKey("ttlExpireTime");
 
-    state.set(setRequest("myapp||ttl", utf8("1"), null).toBuilder().putMetadata("ttlInSeconds", "1").build());
+    state.set(
+        setRequest("myapp||ttl", utf8("1"), null).toBuilder()
+            .putMetadata("ttlInSeconds", "1")
+            .build());
     assertThat(get("myapp||ttl").getData().toStringUtf8()).isEqualTo("1");
     await().atMost(Duration.ofSeconds(5)).until(() -> get("myapp||ttl").getData().isEmpty());
   }
@@ -224,44 +267,84 @@ class StateStoreOverSocketTest {
   @Test
   void queriesUseDaprdsWireEncodingWithSortingAndPaging() {
     for (int i = 0; i < 5; i++) {
-      set("myapp||q-" + i, utf8("{\"product\":{\"value\":" + i + "},\"status\":\"" + (i % 2 == 0 ? "ACTIVE" : "INACTIVE") + "\"}"), null);
+      set(
+          "myapp||q-" + i,
+          utf8(
+              "{\"product\":{\"value\":"
+                  + i
+                  + "},\"status\":\""
+                  + (i % 2 == 0 ? "ACTIVE" : "INACTIVE")
+                  + "\"}"),
+          null);
     }
     set("myapp||q-raw", new byte[] {0x01}, null);
     State.Query.Builder query =
         State.Query.newBuilder()
-            .putFilter("OR", jsonAny("[{\"EQ\":{\"status\":\"ACTIVE\"}},{\"IN\":{\"product.value\":[1]}}]"))
-            .addSort(State.Sorting.newBuilder().setKey("product.value").setOrder(State.Sorting.Order.DESC))
+            .putFilter(
+                "OR",
+                jsonAny("[{\"EQ\":{\"status\":\"ACTIVE\"}},{\"IN\":{\"product.value\":[1]}}]"))
+            .addSort(
+                State.Sorting.newBuilder()
+                    .setKey("product.value")
+                    .setOrder(State.Sorting.Order.DESC))
             .setPagination(State.Pagination.newBuilder().setLimit(2));
-    State.QueryResponse first = sidecar.daprd().query(STORE).query(State.QueryRequest.newBuilder().setQuery(query).build());
-    assertThat(first.getItemsList()).extracting(State.QueryItem::getKey).containsExactly("myapp||q-4", "myapp||q-2");
+    State.QueryResponse first =
+        sidecar.daprd().query(STORE).query(State.QueryRequest.newBuilder().setQuery(query).build());
+    assertThat(first.getItemsList())
+        .extracting(State.QueryItem::getKey)
+        .containsExactly("myapp||q-4", "myapp||q-2");
     assertThat(first.getToken()).isNotEmpty();
     query.setPagination(State.Pagination.newBuilder().setLimit(2).setToken(first.getToken()));
-    State.QueryResponse second = sidecar.daprd().query(STORE).query(State.QueryRequest.newBuilder().setQuery(query).build());
-    assertThat(second.getItemsList()).extracting(State.QueryItem::getKey).containsExactly("myapp||q-1", "myapp||q-0");
+    State.QueryResponse second =
+        sidecar.daprd().query(STORE).query(State.QueryRequest.newBuilder().setQuery(query).build());
+    assertThat(second.getItemsList())
+        .extracting(State.QueryItem::getKey)
+        .containsExactly("myapp||q-1", "myapp||q-0");
 
     assertThatThrownBy(
             () ->
                 sidecar
                     .daprd()
                     .query(STORE)
-                    .query(State.QueryRequest.newBuilder().setQuery(State.Query.newBuilder().putFilter("LIKE", jsonAny("{}"))).build()))
+                    .query(
+                        State.QueryRequest.newBuilder()
+                            .setQuery(State.Query.newBuilder().putFilter("LIKE", jsonAny("{}")))
+                            .build()))
         .isInstanceOfSatisfying(
-            StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
   void aDeviceWatchesAKeyChangeAndDaprReadsWhatADevicePublishedRetained() throws Exception {
     Mqtt5BlockingClient device =
-        Mqtt5Client.builder().identifier("lamp-watcher").serverHost("127.0.0.1").serverPort(sidecar.mqttPort()).buildBlocking();
+        Mqtt5Client.builder()
+            .identifier("lamp-watcher")
+            .serverHost("127.0.0.1")
+            .serverPort(sidecar.mqttPort())
+            .buildBlocking();
     device.connect();
-    try (Mqtt5BlockingClient.Mqtt5Publishes publishes = device.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
-      device.subscribeWith().topicFilter("$dapr/state/" + STORE + "/myapp||devices/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
+        device.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+      device
+          .subscribeWith()
+          .topicFilter("$dapr/state/" + STORE + "/myapp||devices/#")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .send();
       set("myapp||devices/lamp", utf8("{\"on\":true}"), null);
       Mqtt5Publish seen = publishes.receive(10, TimeUnit.SECONDS).orElseThrow();
-      assertThat(seen.getTopic().toString()).isEqualTo("$dapr/state/" + STORE + "/myapp||devices/lamp");
-      assertThat(new String(seen.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"on\":true}");
+      assertThat(seen.getTopic().toString())
+          .isEqualTo("$dapr/state/" + STORE + "/myapp||devices/lamp");
+      assertThat(new String(seen.getPayloadAsBytes(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"on\":true}");
 
-      device.publishWith().topic("$dapr/state/" + STORE + "/myapp||devices/fan").payload(utf8("42")).retain(true).qos(MqttQos.AT_LEAST_ONCE).send();
+      device
+          .publishWith()
+          .topic("$dapr/state/" + STORE + "/myapp||devices/fan")
+          .payload(utf8("42"))
+          .retain(true)
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .send();
       State.GetResponse fan = get("myapp||devices/fan");
       assertThat(fan.getData().toStringUtf8()).isEqualTo("42");
       assertThat(fan.getEtag().getValue()).isNotEmpty();
@@ -275,8 +358,10 @@ class StateStoreOverSocketTest {
     set("myapp||counter", utf8("0"), null);
     int threads = 20;
     int incrementsEach = 10;
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-    java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.atomic.AtomicInteger conflicts =
+        new java.util.concurrent.atomic.AtomicInteger();
     try {
       List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -287,10 +372,14 @@ class StateStoreOverSocketTest {
                     State.GetResponse current = get("myapp||counter");
                     int next = Integer.parseInt(current.getData().toStringUtf8()) + 1;
                     try {
-                      set("myapp||counter", utf8(Integer.toString(next)), current.getEtag().getValue());
+                      set(
+                          "myapp||counter",
+                          utf8(Integer.toString(next)),
+                          current.getEtag().getValue());
                       i++;
                     } catch (StatusRuntimeException e) {
-                      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                      assertThat(e.getStatus().getCode())
+                          .isEqualTo(Status.Code.FAILED_PRECONDITION);
                       conflicts.incrementAndGet();
                     }
                   }
@@ -303,7 +392,8 @@ class StateStoreOverSocketTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(get("myapp||counter").getData().toStringUtf8()).isEqualTo(Integer.toString(threads * incrementsEach));
+    assertThat(get("myapp||counter").getData().toStringUtf8())
+        .isEqualTo(Integer.toString(threads * incrementsEach));
     assertThat(conflicts.get()).as("the callers really raced").isPositive();
   }
 
@@ -324,26 +414,42 @@ class StateStoreOverSocketTest {
     for (String key : keys) {
       assertThat(get(key).getData().toStringUtf8()).as(key).isEqualTo("\"" + key.length() + "\"");
     }
-    State.QueryResponse all = sidecar.daprd().query(STORE).query(State.QueryRequest.newBuilder().setQuery(State.Query.newBuilder()).build());
+    State.QueryResponse all =
+        sidecar
+            .daprd()
+            .query(STORE)
+            .query(State.QueryRequest.newBuilder().setQuery(State.Query.newBuilder()).build());
     assertThat(all.getItemsList()).extracting(State.QueryItem::getKey).containsAll(keys);
   }
 
   @Test
   void aTtlExpiresForDevicesToo() throws Exception {
-    state.set(setRequest("myapp||short-lived", utf8("1"), null).toBuilder().putMetadata("ttlInSeconds", "1").build());
+    state.set(
+        setRequest("myapp||short-lived", utf8("1"), null).toBuilder()
+            .putMetadata("ttlInSeconds", "1")
+            .build());
     String topic = "$dapr/state/" + STORE + "/myapp||short-lived";
     Mqtt5BlockingClient device =
-        Mqtt5Client.builder().identifier("ttl-watcher").serverHost("127.0.0.1").serverPort(sidecar.mqttPort()).buildBlocking();
+        Mqtt5Client.builder()
+            .identifier("ttl-watcher")
+            .serverHost("127.0.0.1")
+            .serverPort(sidecar.mqttPort())
+            .buildBlocking();
     device.connect();
-    try (Mqtt5BlockingClient.Mqtt5Publishes publishes = device.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+    try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
+        device.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
       device.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
       Mqtt5Publish retained = publishes.receive(10, TimeUnit.SECONDS).orElseThrow();
       assertThat(retained.getMessageExpiryInterval()).isPresent();
       assertThat(retained.getMessageExpiryInterval().getAsLong()).isLessThanOrEqualTo(1);
       device.unsubscribeWith().topicFilter(topic).send();
-      await().atMost(Duration.ofSeconds(5)).until(() -> get("myapp||short-lived").getData().isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> get("myapp||short-lived").getData().isEmpty());
       device.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-      assertThat(publishes.receive(500, TimeUnit.MILLISECONDS)).as("no retained message after expiry").isEmpty();
+      assertThat(publishes.receive(500, TimeUnit.MILLISECONDS))
+          .as("no retained message after expiry")
+          .isEmpty();
     } finally {
       device.disconnect();
     }
@@ -355,7 +461,12 @@ class StateStoreOverSocketTest {
     sidecar.daprd().initState(other);
     set("myapp||shared-key", utf8("mine"), null);
     StateStoreGrpc.StateStoreBlockingStub otherState = sidecar.daprd().state("other-state");
-    assertThat(otherState.get(State.GetRequest.newBuilder().setKey("myapp||shared-key").build()).getData().isEmpty()).isTrue();
+    assertThat(
+            otherState
+                .get(State.GetRequest.newBuilder().setKey("myapp||shared-key").build())
+                .getData()
+                .isEmpty())
+        .isTrue();
     otherState.set(setRequest("myapp||shared-key", utf8("theirs"), null));
     assertThat(get("myapp||shared-key").getData().toStringUtf8()).isEqualTo("mine");
   }
@@ -373,7 +484,8 @@ class StateStoreOverSocketTest {
   }
 
   private static State.SetRequest setRequest(String key, byte[] value, String etag) {
-    State.SetRequest.Builder b = State.SetRequest.newBuilder().setKey(key).setValue(ByteString.copyFrom(value));
+    State.SetRequest.Builder b =
+        State.SetRequest.newBuilder().setKey(key).setValue(ByteString.copyFrom(value));
     if (etag != null) {
       b.setEtag(etag(etag));
     }
@@ -381,11 +493,15 @@ class StateStoreOverSocketTest {
   }
 
   private static State.TransactionalStateOperation setOp(String key, String value) {
-    return State.TransactionalStateOperation.newBuilder().setSet(setRequest(key, utf8(value), null)).build();
+    return State.TransactionalStateOperation.newBuilder()
+        .setSet(setRequest(key, utf8(value), null))
+        .build();
   }
 
   private static State.TransactionalStateOperation delete(String key) {
-    return State.TransactionalStateOperation.newBuilder().setDelete(State.DeleteRequest.newBuilder().setKey(key)).build();
+    return State.TransactionalStateOperation.newBuilder()
+        .setDelete(State.DeleteRequest.newBuilder().setKey(key))
+        .build();
   }
 
   private void set(String key, byte[] value, String etag) {

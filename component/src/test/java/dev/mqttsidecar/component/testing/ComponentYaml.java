@@ -11,9 +11,8 @@ import java.util.Map;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * A Dapr Component YAML document as daprd reads it: {@code metadata.name} (sent as
- * {@code x-component-instance}), {@code spec.type} and {@code spec.metadata} (sent to Init as
- * properties).
+ * A Dapr Component YAML document as daprd reads it: {@code metadata.name} (sent as {@code
+ * x-component-instance}), {@code spec.type} and {@code spec.metadata} (sent to Init as properties).
  */
 public record ComponentYaml(String name, String type, Map<String, String> metadata) {
 
@@ -52,10 +51,12 @@ public record ComponentYaml(String name, String type, Map<String, String> metada
         Map<?, ?> entry = (Map<?, ?>) item;
         Object value = entry.get("value");
         // daprd hands every value to the component as a string.
-        properties.put(String.valueOf(entry.get("name")), value == null ? "" : String.valueOf(value));
+        properties.put(
+            String.valueOf(entry.get("name")), value == null ? "" : String.valueOf(value));
       }
     }
-    return new ComponentYaml(String.valueOf(meta.get("name")), String.valueOf(spec.get("type")), properties);
+    return new ComponentYaml(
+        String.valueOf(meta.get("name")), String.valueOf(spec.get("type")), properties);
   }
 
   /** This component under another name (a second instance on the same socket). */

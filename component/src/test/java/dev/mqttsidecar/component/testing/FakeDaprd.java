@@ -61,7 +61,9 @@ public final class FakeDaprd implements AutoCloseable {
     return channel;
   }
 
-  /** Service names the socket advertises through reflection v1alpha, as daprd's discovery sees them. */
+  /**
+   * Service names the socket advertises through reflection v1alpha, as daprd's discovery sees them.
+   */
   public List<String> listServices() throws Exception {
     CompletableFuture<List<String>> result = new CompletableFuture<>();
     StreamObserver<ServerReflectionRequest> requests =
@@ -72,7 +74,9 @@ public final class FakeDaprd implements AutoCloseable {
                   @Override
                   public void onNext(ServerReflectionResponse response) {
                     result.complete(
-                        response.getListServicesResponse().getServiceList().stream().map(ServiceResponse::getName).toList());
+                        response.getListServicesResponse().getServiceList().stream()
+                            .map(ServiceResponse::getName)
+                            .toList());
                   }
 
                   @Override
@@ -82,7 +86,8 @@ public final class FakeDaprd implements AutoCloseable {
 
                   @Override
                   public void onCompleted() {
-                    result.completeExceptionally(new IllegalStateException("no ListServices response"));
+                    result.completeExceptionally(
+                        new IllegalStateException("no ListServices response"));
                   }
                 });
     requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
@@ -107,37 +112,47 @@ public final class FakeDaprd implements AutoCloseable {
   }
 
   public StateStoreGrpc.StateStoreBlockingStub state(String instance) {
-    return StateStoreGrpc.newBlockingStub(instance(instance)).withDeadlineAfter(30, TimeUnit.SECONDS);
+    return StateStoreGrpc.newBlockingStub(instance(instance))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
-  public TransactionalStateStoreGrpc.TransactionalStateStoreBlockingStub transactions(String instance) {
-    return TransactionalStateStoreGrpc.newBlockingStub(instance(instance)).withDeadlineAfter(30, TimeUnit.SECONDS);
+  public TransactionalStateStoreGrpc.TransactionalStateStoreBlockingStub transactions(
+      String instance) {
+    return TransactionalStateStoreGrpc.newBlockingStub(instance(instance))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   public QueriableStateStoreGrpc.QueriableStateStoreBlockingStub query(String instance) {
-    return QueriableStateStoreGrpc.newBlockingStub(instance(instance)).withDeadlineAfter(30, TimeUnit.SECONDS);
+    return QueriableStateStoreGrpc.newBlockingStub(instance(instance))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
-  public TransactionalStoreMultiMaxSizeGrpc.TransactionalStoreMultiMaxSizeBlockingStub multiMaxSize(String instance) {
-    return TransactionalStoreMultiMaxSizeGrpc.newBlockingStub(instance(instance)).withDeadlineAfter(30, TimeUnit.SECONDS);
+  public TransactionalStoreMultiMaxSizeGrpc.TransactionalStoreMultiMaxSizeBlockingStub multiMaxSize(
+      String instance) {
+    return TransactionalStoreMultiMaxSizeGrpc.newBlockingStub(instance(instance))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
   /** daprd's pub/sub start-up for one Component: Init with spec.metadata, then Features. */
   public List<String> initPubSub(ComponentYaml component) {
-    PubSubGrpc.PubSubBlockingStub stub = pubSub(component.name()).withDeadlineAfter(5, TimeUnit.SECONDS);
+    PubSubGrpc.PubSubBlockingStub stub =
+        pubSub(component.name()).withDeadlineAfter(5, TimeUnit.SECONDS);
     stub.init(
         Pubsub.PubSubInitRequest.newBuilder()
-            .setMetadata(ComponentProtos.MetadataRequest.newBuilder().putAllProperties(component.metadata()))
+            .setMetadata(
+                ComponentProtos.MetadataRequest.newBuilder().putAllProperties(component.metadata()))
             .build());
     return stub.features(ComponentProtos.FeaturesRequest.getDefaultInstance()).getFeaturesList();
   }
 
   /** daprd's state store start-up for one Component: Init with spec.metadata, then Features. */
   public List<String> initState(ComponentYaml component) {
-    StateStoreGrpc.StateStoreBlockingStub stub = state(component.name()).withDeadlineAfter(5, TimeUnit.SECONDS);
+    StateStoreGrpc.StateStoreBlockingStub stub =
+        state(component.name()).withDeadlineAfter(5, TimeUnit.SECONDS);
     stub.init(
         State.InitRequest.newBuilder()
-            .setMetadata(ComponentProtos.MetadataRequest.newBuilder().putAllProperties(component.metadata()))
+            .setMetadata(
+                ComponentProtos.MetadataRequest.newBuilder().putAllProperties(component.metadata()))
             .build());
     return stub.features(ComponentProtos.FeaturesRequest.getDefaultInstance()).getFeaturesList();
   }
@@ -150,7 +165,8 @@ public final class FakeDaprd implements AutoCloseable {
 
   private record InstanceInterceptor(String name) implements ClientInterceptor {
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
       return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
         @Override
         public void start(Listener<R> listener, Metadata headers) {

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The sidecar started inside the test JVM on a real Unix socket and a free MQTT port, with a
- * {@link FakeDaprd} connected to it. Faster than {@link SidecarProcess}; use that one where the
- * process itself matters (exit codes, signals, kill -9).
+ * The sidecar started inside the test JVM on a real Unix socket and a free MQTT port, with a {@link
+ * FakeDaprd} connected to it. Faster than {@link SidecarProcess}; use that one where the process
+ * itself matters (exit codes, signals, kill -9).
  */
 public final class InProcessSidecar implements AutoCloseable {
   private final Sidecar sidecar;

@@ -14,14 +14,15 @@ import java.util.regex.Pattern;
 
 /**
  * The real sidecar program (the shaded jar {@code mvn package} builds) started as a separate
- * process, as users and daprd see it. Its output goes to a file (reading a pipe races with the
- * JDK closing it at exit, which loses the last lines) that assertions read.
+ * process, as users and daprd see it. Its output goes to a file (reading a pipe races with the JDK
+ * closing it at exit, which loses the last lines) that assertions read.
  */
 public final class SidecarProcess implements AutoCloseable {
   /** The runnable jar, relative to the component module (the tests' working directory). */
   public static final Path JAR = Path.of("target", "mqtt-sidecar.jar");
 
-  private static final Pattern MQTT_LINE = Pattern.compile("MQTT broker listening on (\\S+):(\\d+)");
+  private static final Pattern MQTT_LINE =
+      Pattern.compile("MQTT broker listening on (\\S+):(\\d+)");
   private static final Pattern SOCKET_LINE = Pattern.compile("socket listening on (\\S+)");
 
   private final Process process;
@@ -41,9 +42,11 @@ public final class SidecarProcess implements AutoCloseable {
   }
 
   /** As {@link #launch(List)}, with extra environment variables. */
-  public static SidecarProcess launch(List<String> args, java.util.Map<String, String> env) throws IOException {
+  public static SidecarProcess launch(List<String> args, java.util.Map<String, String> env)
+      throws IOException {
     if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the tests with `mvn verify`");
+      throw new IllegalStateException(
+          JAR.toAbsolutePath() + " is missing: run the tests with `mvn verify`");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -55,7 +58,8 @@ public final class SidecarProcess implements AutoCloseable {
   }
 
   /** Runs any command (for example the README's launcher script) as the sidecar process. */
-  public static SidecarProcess launchCommand(List<String> command, java.util.Map<String, String> env) throws IOException {
+  public static SidecarProcess launchCommand(
+      List<String> command, java.util.Map<String, String> env) throws IOException {
     Path outputFile = Files.createTempFile("sidecar-", ".log");
     outputFile.toFile().deleteOnExit();
     // A working directory of its own: the default data directory ("data") lands there, not in
@@ -75,9 +79,14 @@ public final class SidecarProcess implements AutoCloseable {
     return new SidecarProcess(builder.start(), outputFile, workDir);
   }
 
-  /** Starts the sidecar on {@code folder/name.sock} with a free MQTT port and waits until it serves. */
-  public static SidecarProcess start(Path folder, String name, String... extraArgs) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--socket-folder", folder.toString(), "--name", name, "--mqtt-port", "0"));
+  /**
+   * Starts the sidecar on {@code folder/name.sock} with a free MQTT port and waits until it serves.
+   */
+  public static SidecarProcess start(Path folder, String name, String... extraArgs)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--socket-folder", folder.toString(), "--name", name, "--mqtt-port", "0"));
     args.addAll(List.of(extraArgs));
     SidecarProcess sidecar = launch(args);
     try {
@@ -111,7 +120,8 @@ public final class SidecarProcess implements AutoCloseable {
         }
       }
       if (exited || System.nanoTime() > deadline) {
-        throw new AssertionError("no line matching /" + pattern + "/ within " + timeout + "; output:\n" + output());
+        throw new AssertionError(
+            "no line matching /" + pattern + "/ within " + timeout + "; output:\n" + output());
       }
       Thread.sleep(20);
     }

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * What a crash test wrote: for each key (state key or retained topic), written by one writer with
  * increasing sequence numbers, the last sequence acknowledged and the last one attempted. After a
  * crash the stored value must lie between the two: below the acknowledged one is a lost write;
- * above the attempted one cannot happen; in between is a write that was on its way when the
- * process died (stored, never acknowledged), which is allowed.
+ * above the attempted one cannot happen; in between is a write that was on its way when the process
+ * died (stored, never acknowledged), which is allowed.
  */
 public final class WriteLedger {
   private static final class Entry {
@@ -50,9 +50,7 @@ public final class WriteLedger {
     return out;
   }
 
-  /**
-   * Null if {@code stored} (0 for absent) is acceptable for {@code key}, else what is wrong.
-   */
+  /** Null if {@code stored} (0 for absent) is acceptable for {@code key}, else what is wrong. */
   public String check(String key, long stored) {
     Entry e = entries.get(key);
     long acked = e == null ? 0 : e.acked;

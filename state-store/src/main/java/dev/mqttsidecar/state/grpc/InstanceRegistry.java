@@ -8,14 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The component instances of one kind (state store, pub/sub) that daprd initialised, one per
- * {@link InstanceKey}: daprd connection and {@code x-component-instance} header value (the
- * Component YAML's {@code metadata.name}). Which instance a call is for comes from {@code
- * currentKey}, which the socket server fills in per call.
+ * The component instances of one kind (state store, pub/sub) that daprd initialised, one per {@link
+ * InstanceKey}: daprd connection and {@code x-component-instance} header value (the Component
+ * YAML's {@code metadata.name}). Which instance a call is for comes from {@code currentKey}, which
+ * the socket server fills in per call.
  *
  * <p>A call on a connection that never initialised the name falls back to the instance most
- * recently initialised under that name: daprd initialises a component once, so if its channel
- * ever reconnects, later calls arrive on a new connection and must still find their instance.
+ * recently initialised under that name: daprd initialises a component once, so if its channel ever
+ * reconnects, later calls arrive on a new connection and must still find their instance.
  *
  * @param <T> the instance type; closed when replaced by a second Init, when its connection closes
  *     (unless it is still the fallback for its name) and at shutdown
@@ -56,8 +56,13 @@ public final class InstanceRegistry<T extends AutoCloseable> {
     if (instance == null) {
       throw Status.FAILED_PRECONDITION
           .withDescription(
-              kind + " instance '" + key.name() + "' is not initialised: daprd must call Init first"
-                  + " (x-component-instance: '" + key.name() + "')")
+              kind
+                  + " instance '"
+                  + key.name()
+                  + "' is not initialised: daprd must call Init first"
+                  + " (x-component-instance: '"
+                  + key.name()
+                  + "')")
           .asRuntimeException();
     }
     return instance;
@@ -73,16 +78,18 @@ public final class InstanceRegistry<T extends AutoCloseable> {
 
   /** Closes the instances a daprd connection created, unless one is still its name's fallback. */
   public synchronized void connectionClosed(String connection) {
-    instances.entrySet().removeIf(
-        entry -> {
-          if (!entry.getKey().connection().equals(connection)) {
-            return false;
-          }
-          if (latestByName.get(entry.getKey().name()) != entry.getValue()) {
-            closeQuietly(entry.getValue());
-          }
-          return true;
-        });
+    instances
+        .entrySet()
+        .removeIf(
+            entry -> {
+              if (!entry.getKey().connection().equals(connection)) {
+                return false;
+              }
+              if (latestByName.get(entry.getKey().name()) != entry.getValue()) {
+                closeQuietly(entry.getValue());
+              }
+              return true;
+            });
   }
 
   /** Closes every instance (shutdown). */

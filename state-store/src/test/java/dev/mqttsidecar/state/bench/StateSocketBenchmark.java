@@ -91,9 +91,12 @@ class StateSocketBenchmark {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
     EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Broker broker = Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build());
+    Broker broker =
+        Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build());
     broker.start();
-    StateStoreComponent component = new StateStoreComponent(broker, () -> new InstanceKey("", INSTANCE.get()), java.time.Clock.systemUTC());
+    StateStoreComponent component =
+        new StateStoreComponent(
+            broker, () -> new InstanceKey("", INSTANCE.get()), java.time.Clock.systemUTC());
     Server server = startServer(socket, component, boss, workers);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))

@@ -1,8 +1,8 @@
 package dev.mqttsidecar.state.grpc;
 
+import dev.mqttsidecar.broker.testing.MutableClock;
 import dev.mqttsidecar.state.FakeBroker;
 import dev.mqttsidecar.state.InMemoryRetainedStore;
-import dev.mqttsidecar.broker.testing.MutableClock;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,6 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.persistence.SessionPersistence;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

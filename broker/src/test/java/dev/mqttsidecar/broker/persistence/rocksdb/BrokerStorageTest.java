@@ -1,9 +1,9 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
-import dev.mqttsidecar.broker.Durability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;

@@ -1,9 +1,9 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
-import dev.mqttsidecar.broker.Durability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mqttsidecar.broker.Durability;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
