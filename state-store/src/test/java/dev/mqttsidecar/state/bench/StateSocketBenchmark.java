@@ -58,7 +58,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <pre>
  * mvn -pl state-store test -Dtest=StateSocketBenchmark -Dbench=true \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dtest.argLine=-Dio.netty.leakDetection.level=disabled \
- *     [-Dbench.seconds=5] [-Dbench.warmup=5]
+ *     [-Dbench.seconds=5] [-Dbench.warmup=5] [-Dbench.durability=fsync|periodic|memory]
  * </pre>
  *
  * (The build's test argLine turns on Netty's PARANOID leak detection, which would dominate.)
@@ -91,8 +91,14 @@ class StateSocketBenchmark {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
     EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    Durability durability = Durability.parse(System.getProperty("bench.durability", "memory"));
     Broker broker =
-        Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build());
+        Broker.create(
+            BrokerConfig.builder()
+                .port(0)
+                .durability(durability)
+                .dataDirectory(dir.resolve("data"))
+                .build());
     broker.start();
     StateStoreComponent component =
         new StateStoreComponent(
@@ -163,7 +169,9 @@ class StateSocketBenchmark {
               + warmupNanos / 1_000_000_000
               + " s per call type before), "
               + Runtime.getRuntime().availableProcessors()
-              + " CPUs\n\n"
+              + " CPUs, durability "
+              + durability
+              + "\n\n"
               + String.join("\n", rows)
               + "\n";
       System.out.println(table);
@@ -177,7 +185,9 @@ class StateSocketBenchmark {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       Files.deleteIfExists(socket);
-      Files.deleteIfExists(dir);
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
