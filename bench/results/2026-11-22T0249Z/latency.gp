@@ -1,6 +1,6 @@
 set terminal pngcairo size 1100,700 noenhanced font ',11'
 set output 'latency.png'
-set title 'MQTT broker comparison, 2026-11-22T0128Z: latency vs offered load'
+set title 'MQTT broker comparison, 2026-11-22T0249Z: latency vs offered load'
 set xlabel 'offered load (msg/s)'
 set ylabel 'end-to-end latency (ms, log scale)'
 set logscale y
