@@ -12,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -79,6 +80,12 @@ public final class MqttServer {
             .channel(channelType)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // QoS 0 deliveries are dropped while a channel is unwritable (MqttOutbound). Netty's
+            // default 64 KiB high-water mark turned short bursts into drops; 1 MiB per connection
+            // absorbs them and still bounds what a slow receiver can hold.
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
