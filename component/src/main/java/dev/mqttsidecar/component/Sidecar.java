@@ -78,6 +78,7 @@ public final class Sidecar implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (server != null) {
+      pubSub.endStreams();
       server.stop(shutdownGrace);
       server = null;
     }

@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 public final class StoreConfigParser {
   private static final Logger log = LoggerFactory.getLogger(StoreConfigParser.class);
 
-  public static final String TOPIC_PREFIX = "topicPrefix";
-  public static final String MAX_VALUE_BYTES = "maxValueBytes";
-  public static final String MAX_TRANSACTION_OPERATIONS = "maxTransactionOperations";
-  public static final String QOS = "qos";
+  /**
+   * Largest accepted {@code maxValueBytes}: the sidecar's gRPC server takes requests up to 16 MiB,
+   * and a Set carries the key, metadata and framing besides the value.
+   */
+  static final int MAX_VALUE_BYTES_LIMIT = 15 * 1024 * 1024;
 
   /** Keys daprd reads itself and passes through to every component. */
   private static final Set<String> DAPR_KEYS =
@@ -46,7 +47,7 @@ public final class StoreConfigParser {
       String value = e.getValue() == null ? "" : e.getValue().trim();
       switch (e.getKey().toLowerCase(Locale.ROOT)) {
         case "topicprefix" -> prefix = topicPrefix(e.getKey(), value);
-        case "maxvaluebytes" -> maxValueBytes = intIn(e.getKey(), value, 1, 256 * 1024 * 1024);
+        case "maxvaluebytes" -> maxValueBytes = intIn(e.getKey(), value, 1, MAX_VALUE_BYTES_LIMIT);
         case "maxtransactionoperations" -> maxOps = intIn(e.getKey(), value, 1, 100_000);
         case "qos" -> qos = Qos.of(intIn(e.getKey(), value, 0, 2));
         default -> {

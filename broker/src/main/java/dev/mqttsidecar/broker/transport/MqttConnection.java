@@ -345,6 +345,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         protocolError(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive expired"); // [MQTT-3.1.2-24]
       } else if (state == State.AWAIT_CONNECT) {
         close("no CONNECT in time");
+      } else if (state == State.CONNECTING) {
+        // An authentication exchange or authenticator that never finishes must not hold the
+        // connection (and its maxConnections slot) forever.
+        close("no CONNACK in time");
       }
       return;
     }

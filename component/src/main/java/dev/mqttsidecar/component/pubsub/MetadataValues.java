@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Parses the string values daprd passes as metadata. Booleans follow Dapr's {@code IsTruthy}
  * spelling; durations are a number with an optional unit ({@code ms}, {@code s}, {@code m}, {@code
- * h}) where a bare number means seconds: {@code "30"}, {@code "1.5s"}, {@code "500ms"}.
+ * h}) where a bare number means seconds: {@code "30"}, {@code "1.5s"}, {@code "500ms"}. Keys match
+ * case-insensitively, as in Dapr's own components.
  */
 final class MetadataValues {
   private static final Set<String> TRUE = Set.of("true", "t", "yes", "y", "on", "1");
@@ -17,7 +19,8 @@ final class MetadataValues {
   private final Map<String, String> values;
 
   MetadataValues(Map<String, String> values) {
-    this.values = values;
+    this.values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    this.values.putAll(values);
   }
 
   /** The trimmed value, or null when the key is absent or blank. */

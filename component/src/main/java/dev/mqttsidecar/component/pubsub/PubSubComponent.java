@@ -6,6 +6,7 @@ import dev.mqttsidecar.state.grpc.InstanceRegistry;
 import io.grpc.BindableService;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +26,15 @@ public final class PubSubComponent implements AutoCloseable {
   private final ExecutorService executor;
   private final ScheduledThreadPoolExecutor scheduler;
   private final PubSubService service;
-  private final Set<PubSubInstance> created = ConcurrentHashMap.newKeySet();
+
+  /** Open streams of every instance, for shutdown; each removes itself when it closes. */
+  private final Set<PullStream> streams = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Session ids per consumer group, shared by every instance: replicas with one consumerID may come
+   * from different daprd connections (separate instances) and must never get the same id.
+   */
+  private final Map<String, SessionSlots> slotsByGroup = new ConcurrentHashMap<>();
 
   /**
    * @param broker the broker every instance publishes to and subscribes at
@@ -42,13 +51,16 @@ public final class PubSubComponent implements AutoCloseable {
     this.service =
         new PubSubService(
             instances,
-            settings -> {
-              PubSubInstance instance =
-                  new PubSubInstance(
-                      instances.currentName(), settings, broker, executor, scheduler, clock);
-              created.add(instance);
-              return instance;
-            });
+            settings ->
+                new PubSubInstance(
+                    instances.currentName(),
+                    settings,
+                    broker,
+                    executor,
+                    scheduler,
+                    clock,
+                    group -> slotsByGroup.computeIfAbsent(group, SessionSlots::new),
+                    streams));
   }
 
   /** The gRPC services to register on the component socket. */
@@ -61,10 +73,18 @@ public final class PubSubComponent implements AutoCloseable {
     instances.connectionClosed(connection);
   }
 
+  /**
+   * Ends every open PullMessages stream (their unsettled messages go back to their groups). The
+   * server's shutdown would otherwise wait its whole grace period for these long-lived calls.
+   */
+  public void endStreams() {
+    streams.forEach(PullStream::shutdown);
+  }
+
   /** Ends every instance's streams and stops the threads. */
   @Override
   public void close() {
-    created.forEach(PubSubInstance::shutdownStreams);
+    endStreams();
     instances.closeAll();
     scheduler.shutdownNow();
     executor.shutdown();

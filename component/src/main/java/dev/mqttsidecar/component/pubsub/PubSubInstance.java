@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * One initialised pub/sub component (one Component YAML, one {@code x-component-instance}): its
@@ -23,6 +24,7 @@ final class PubSubInstance implements AutoCloseable {
   private final Publisher publisher;
   private final StreamContext streamContext;
   private final Set<PullStream> streams = ConcurrentHashMap.newKeySet();
+  private final Set<PullStream> allStreams;
   private volatile boolean paused;
 
   PubSubInstance(
@@ -31,7 +33,9 @@ final class PubSubInstance implements AutoCloseable {
       Broker broker,
       Executor executor,
       ScheduledExecutorService scheduler,
-      Clock clock) {
+      Clock clock,
+      Function<String, SessionSlots> slotsOfGroup,
+      Set<PullStream> allStreams) {
     this.settings = settings;
     TopicMapper topics = new TopicMapper(settings.topicPrefix());
     String group = TopicMapper.shareName(name, settings.consumerId());
@@ -44,12 +48,16 @@ final class PubSubInstance implements AutoCloseable {
             new MqttToDapr(settings.attributes(), name, clock),
             new FailedDeliveries(RedeliveryPolicy.of(settings), publisher, topics),
             group,
-            new SessionSlots(group),
+            slotsOfGroup.apply(group),
             executor,
             scheduler,
             clock,
             () -> paused,
-            streams::remove);
+            stream -> {
+              streams.remove(stream);
+              allStreams.remove(stream);
+            });
+    this.allStreams = allStreams;
   }
 
   PubSubSettings settings() {
@@ -64,6 +72,7 @@ final class PubSubInstance implements AutoCloseable {
   PullStream openStream(ServerCallStreamObserver<PullMessagesResponse> responses) {
     PullStream stream = new PullStream(streamContext, responses);
     streams.add(stream);
+    allStreams.add(stream);
     if (paused) {
       stream.pause();
     }
@@ -89,9 +98,4 @@ final class PubSubInstance implements AutoCloseable {
    */
   @Override
   public void close() {}
-
-  /** Ends every open stream (component shutdown). */
-  void shutdownStreams() {
-    streams.forEach(PullStream::shutdown);
-  }
 }

@@ -146,15 +146,19 @@ record PubSubSettings(
   private static void warnAboutUnusedKeys(Map<String, String> metadata) {
     Set<String> unknown = new TreeSet<>();
     for (String key : metadata.keySet()) {
-      if (NOT_APPLICABLE.contains(key)) {
+      if (containsIgnoringCase(NOT_APPLICABLE, key)) {
         log.warn(
             "pub/sub metadata '{}' is ignored: the MQTT broker is embedded in the sidecar", key);
-      } else if (!KNOWN.contains(key) && !DAPRD_KEYS.contains(key)) {
+      } else if (!containsIgnoringCase(KNOWN, key) && !containsIgnoringCase(DAPRD_KEYS, key)) {
         unknown.add(key);
       }
     }
     if (!unknown.isEmpty()) {
       log.warn("pub/sub metadata keys {} are unknown and ignored", unknown);
     }
+  }
+
+  private static boolean containsIgnoringCase(Set<String> keys, String key) {
+    return keys.stream().anyMatch(k -> k.equalsIgnoreCase(key));
   }
 }

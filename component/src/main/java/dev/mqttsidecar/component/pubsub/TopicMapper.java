@@ -49,7 +49,11 @@ final class TopicMapper {
     return mqttTopic.startsWith(prefix) ? mqttTopic.substring(prefix.length()) : mqttTopic;
   }
 
-  /** A share name built from parts that may hold characters share names cannot. */
+  /**
+   * A share name built from parts that may hold characters share names cannot [MQTT-4.8.2-2] ('/',
+   * '+', '#'). Each part is percent-encoded (also '%' and the '.' that joins the parts), so
+   * different parts never give the same name.
+   */
   static String shareName(String... parts) {
     StringBuilder name = new StringBuilder();
     for (String part : parts) {
@@ -61,8 +65,14 @@ final class TopicMapper {
       }
       for (int i = 0; i < part.length(); i++) {
         char c = part.charAt(i);
-        // [MQTT-4.8.2-2] a share name must not contain '/', '+' or '#'.
-        name.append(c == '/' || c == '+' || c == '#' ? '_' : c);
+        switch (c) {
+          case '%' -> name.append("%25");
+          case '.' -> name.append("%2E");
+          case '/' -> name.append("%2F");
+          case '+' -> name.append("%2B");
+          case '#' -> name.append("%23");
+          default -> name.append(c);
+        }
       }
     }
     return name.toString();

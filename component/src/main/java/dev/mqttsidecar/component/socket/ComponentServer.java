@@ -78,7 +78,13 @@ public final class ComponentServer {
     for (BindableService service : services) {
       builder.addService(ServerInterceptors.intercept(service, instanceHeader));
     }
-    server = builder.build().start();
+    try {
+      server = builder.build().start();
+    } catch (IOException | RuntimeException e) {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
     log.info("Dapr pluggable component socket listening on {}", path.socket());
   }
 

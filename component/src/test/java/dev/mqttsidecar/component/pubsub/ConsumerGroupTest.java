@@ -38,6 +38,34 @@ class ConsumerGroupTest extends PubSubTestBase {
   }
 
   @Test
+  void replicasOnTwoDaprdsSharingTheSocketCompeteAndNeitherGoesSilent() throws Exception {
+    // Two replicas of one app on one machine: two daprd connections, one component name, one
+    // consumerID. Their streams must be two members of one group, not one session taken over.
+    try (FakeDaprd daprdB = new FakeDaprd(sidecar.socket())) {
+      daprd().initPubSub(component().with("consumerID", "app"));
+      daprdB.initPubSub(component().with("consumerID", "app"));
+      try (DaprStream a = DaprStream.open(daprd(), "mqtt-pubsub", "orders", Map.of(), m -> null);
+          DaprStream b = DaprStream.open(daprdB, "mqtt-pubsub", "orders", Map.of(), m -> null)) {
+        PubSubConformanceTest.awaitSubscribed();
+        for (int round = 0; round < 2; round++) {
+          for (int i = 0; i < 20; i++) {
+            publishEvent("mqtt-pubsub", "orders", "order-" + round + "-" + i);
+          }
+          int expected = 20 * (round + 1);
+          Awaitility.await()
+              .atMost(WAIT)
+              .until(() -> a.handled().size() + b.handled().size() >= expected);
+        }
+        Thread.sleep(QUIET.toMillis());
+        assertThat(a.handled().size() + b.handled().size()).isEqualTo(40);
+        assertThat(a.handled()).as("replica a keeps receiving").isNotEmpty();
+        assertThat(b.handled()).as("replica b keeps receiving").isNotEmpty();
+        assertThat(a.endStatus(Duration.ZERO)).isNull();
+      }
+    }
+  }
+
+  @Test
   void differentConsumerGroupsEachReceiveEveryMessage() throws Exception {
     String appA = init(component().withName("pubsub-a").with("consumerID", "app-a"));
     String appB = init(component().withName("pubsub-b").with("consumerID", "app-b"));

@@ -136,4 +136,13 @@ class ConversionTest {
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void shareNamesOfDifferentPartsNeverCollide() {
+    assertThat(TopicMapper.shareName("a.b", "c")).isNotEqualTo(TopicMapper.shareName("a", "b.c"));
+    assertThat(TopicMapper.shareName("x/y", "c")).isNotEqualTo(TopicMapper.shareName("x_y", "c"));
+    assertThat(TopicMapper.shareName("store", "a+b#c/d%e"))
+        .isEqualTo("store.a%2Bb%23c%2Fd%25e")
+        .doesNotContain("/", "+", "#"); // [MQTT-4.8.2-2]
+  }
 }

@@ -42,6 +42,7 @@ class InitTest extends PubSubTestBase {
       {"maxDeliveries", "-3"},
       {"deadLetterTopic", "dead/#"},
       {"topicPrefix", "a/+/"},
+      {"QoS", "7"}, // keys match case-insensitively, as in Dapr's components
     };
     for (String[] c : cases) {
       assertStatus(
