@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * consistency comes from the broker's atomic conditional {@link RetainedStore#write}; this class
  * holds no locks.
  */
-public final class RetainedStateStore implements AutoCloseable {
+public final class RetainedStateStore {
   private final RetainedStore retained;
   private final StoreConfig config;
   private final StateTopics topics;
@@ -117,8 +117,4 @@ public final class RetainedStateStore implements AutoCloseable {
         m.properties().contentType(),
         m.expiresAt());
   }
-
-  /** Nothing to release: the data lives in the broker. */
-  @Override
-  public void close() {}
 }

@@ -85,7 +85,7 @@ public final class PubSubComponent implements AutoCloseable {
   @Override
   public void close() {
     endStreams();
-    instances.closeAll();
+    instances.clear();
     scheduler.shutdownNow();
     executor.shutdown();
     try {

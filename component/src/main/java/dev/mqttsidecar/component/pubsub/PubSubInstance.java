@@ -16,7 +16,13 @@ import java.util.function.Function;
  * settings, its publisher and its open streams. Instances share nothing but the broker; their
  * consumer groups are named after the instance, so two instances never compete for messages.
  */
-final class PubSubInstance implements AutoCloseable {
+/**
+ * One initialised pub/sub component. When a later Init replaces it, its open streams keep running
+ * with the settings and consumer group they were opened with: the later Init may come from another
+ * daprd sharing the socket, whose subscriptions must not end the first one's (daprd never reopens a
+ * stream the component ends).
+ */
+final class PubSubInstance {
   /** What Features reports: only what this component honours. */
   static final List<String> FEATURES = List.of("SUBSCRIBE_WILDCARDS", "BULK_PUBSUB", "MESSAGE_TTL");
 
@@ -89,13 +95,4 @@ final class PubSubInstance implements AutoCloseable {
     paused = false;
     streams.forEach(PullStream::resume);
   }
-
-  /**
-   * Called when a later Init for the same name replaces this instance. Its open streams keep
-   * running with the settings and consumer group they were opened with: the later Init may come
-   * from another daprd sharing the socket, whose subscriptions must not end the first one's (daprd
-   * never reopens a stream the component ends).
-   */
-  @Override
-  public void close() {}
 }

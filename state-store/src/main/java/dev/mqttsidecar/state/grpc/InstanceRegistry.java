@@ -4,8 +4,6 @@ import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The component instances of one kind (state store, pub/sub) that daprd initialised, one per {@link
@@ -15,14 +13,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A call on a connection that never initialised the name falls back to the instance most
  * recently initialised under that name: daprd initialises a component once, so if its channel ever
- * reconnects, later calls arrive on a new connection and must still find their instance.
+ * reconnects, later calls arrive on a new connection and must still find their instance. Instances
+ * hold no resources of their own, so replacing or forgetting one needs no cleanup.
  *
- * @param <T> the instance type; closed when replaced by a second Init, when its connection closes
- *     (unless it is still the fallback for its name) and at shutdown
+ * @param <T> the instance type
  */
-public final class InstanceRegistry<T extends AutoCloseable> {
-  private static final Logger log = LoggerFactory.getLogger(InstanceRegistry.class);
-
+public final class InstanceRegistry<T> {
   private final String kind;
   private final Supplier<InstanceKey> currentKey;
   private final Map<InstanceKey, T> instances = new ConcurrentHashMap<>();
@@ -68,46 +64,21 @@ public final class InstanceRegistry<T extends AutoCloseable> {
     return instance;
   }
 
-  /** Registers the current call's instance, closing one that an earlier Init created. */
-  public synchronized void putCurrent(T instance) {
+  /** Registers the current call's instance, replacing one that an earlier Init created. */
+  public void putCurrent(T instance) {
     InstanceKey key = currentKey.get();
-    T previous = instances.put(key, instance);
+    instances.put(key, instance);
     latestByName.put(key.name(), instance);
-    closeQuietly(previous);
   }
 
-  /** Closes the instances a daprd connection created, unless one is still its name's fallback. */
-  public synchronized void connectionClosed(String connection) {
-    instances
-        .entrySet()
-        .removeIf(
-            entry -> {
-              if (!entry.getKey().connection().equals(connection)) {
-                return false;
-              }
-              if (latestByName.get(entry.getKey().name()) != entry.getValue()) {
-                closeQuietly(entry.getValue());
-              }
-              return true;
-            });
+  /** Forgets the instances a daprd connection created; each name keeps its newest as fallback. */
+  public void connectionClosed(String connection) {
+    instances.keySet().removeIf(key -> key.connection().equals(connection));
   }
 
-  /** Closes every instance (shutdown). */
-  public synchronized void closeAll() {
-    instances.values().forEach(this::closeQuietly);
-    latestByName.values().forEach(this::closeQuietly);
+  /** Forgets every instance (shutdown). */
+  public void clear() {
     instances.clear();
     latestByName.clear();
-  }
-
-  private void closeQuietly(T instance) {
-    if (instance == null) {
-      return;
-    }
-    try {
-      instance.close();
-    } catch (Exception e) {
-      log.warn("closing {} instance failed", kind, e);
-    }
   }
 }

@@ -45,6 +45,6 @@ public final class StateStoreComponent implements AutoCloseable {
   /** Drops every instance; the data stays in the broker. */
   @Override
   public void close() {
-    instances.closeAll();
+    instances.clear();
   }
 }
