@@ -1,5 +1,6 @@
 package dev.mqttsidecar.bench.conn;
 
+import dev.mqttsidecar.bench.mqtt.BrokerAddressOptions;
 import dev.mqttsidecar.bench.mqtt.Transport;
 import dev.mqttsidecar.bench.os.ProcFs;
 import dev.mqttsidecar.bench.report.ResultFiles;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,17 +31,7 @@ import picocli.CommandLine.Option;
     })
 public final class ConnectionsCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--host",
-      defaultValue = "127.0.0.1",
-      description = "Broker address (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(
-      names = "--port",
-      defaultValue = "1883",
-      description = "Broker port (default: ${DEFAULT-VALUE}).")
-  int port;
+  @Mixin BrokerAddressOptions broker;
 
   @Option(
       names = {"-n", "--connections"},
@@ -125,7 +117,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--source-addresses must be in [1, 254]");
     }
     MqttVersion version = mqtt.startsWith("5") ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1;
-    InetSocketAddress remote = new InetSocketAddress(host, port);
+    InetSocketAddress remote = broker.address();
     Duration limit = Duration.ofMillis((long) (timeout * 1000));
     ConnectionsResult result;
     try (Transport transport = Transport.create(threads)) {

@@ -1,13 +1,14 @@
 package dev.mqttsidecar.bench.load;
 
+import dev.mqttsidecar.bench.mqtt.BrokerAddressOptions;
 import dev.mqttsidecar.bench.report.ResultFiles;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mqtt-bench load}: one load run against a running broker. */
@@ -24,17 +25,7 @@ import picocli.CommandLine.Option;
     })
 public final class LoadCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--host",
-      defaultValue = "127.0.0.1",
-      description = "Broker address (default: ${DEFAULT-VALUE}).")
-  String host;
-
-  @Option(
-      names = "--port",
-      defaultValue = "1883",
-      description = "Broker port (default: ${DEFAULT-VALUE}).")
-  int port;
+  @Mixin BrokerAddressOptions broker;
 
   @Option(
       names = "--scenario",
@@ -185,7 +176,7 @@ public final class LoadCommand implements Callable<Integer> {
           default -> throw new IllegalArgumentException("--mqtt must be 3.1.1 or 5, was " + mqtt);
         };
     return new LoadSpec(
-        new InetSocketAddress(host, port),
+        broker.address(),
         Scenario.parse(scenario),
         publishers,
         subscribers,

@@ -4,6 +4,8 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
@@ -53,6 +55,23 @@ public final class BrokerFixture implements AutoCloseable {
   /** An MQTT 5 client builder pointed at the broker (not connected). */
   public com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder mqtt5(String clientId) {
     return Mqtt5Client.builder().identifier(clientId).serverHost("127.0.0.1").serverPort(port());
+  }
+
+  /**
+   * An MQTT 5 client builder pointed at the broker that adds the reason code of every DISCONNECT
+   * the broker sends it to {@code seen} (synchronized on {@code seen}).
+   */
+  public com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder mqtt5RecordingDisconnects(
+      String clientId, List<Mqtt5DisconnectReasonCode> seen) {
+    return mqtt5(clientId)
+        .addDisconnectedListener(
+            ctx -> {
+              if (ctx.getCause() instanceof Mqtt5DisconnectException e) {
+                synchronized (seen) {
+                  seen.add(e.getMqttMessage().getReasonCode());
+                }
+              }
+            });
   }
 
   /** An MQTT 3.1.1 client builder pointed at the broker (not connected). */

@@ -105,20 +105,7 @@ class ExpiryIT {
   @Test
   void stopSendsServerShuttingDownToMqtt5Clients() throws Exception {
     List<Mqtt5DisconnectReasonCode> seen = new ArrayList<>();
-    Mqtt5BlockingClient c =
-        fixture
-            .mqtt5("bye")
-            .addDisconnectedListener(
-                ctx -> {
-                  if (ctx.getCause()
-                      instanceof
-                      com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException e) {
-                    synchronized (seen) {
-                      seen.add(e.getMqttMessage().getReasonCode());
-                    }
-                  }
-                })
-            .buildBlocking();
+    Mqtt5BlockingClient c = fixture.mqtt5RecordingDisconnects("bye", seen).buildBlocking();
     c.connect();
     Broker broker = fixture.broker();
     broker.stop();

@@ -147,20 +147,7 @@ class SessionIT {
   @Test
   void sessionTakeoverDisconnectsTheOldConnectionWith0x8E() throws Exception {
     List<Mqtt5DisconnectReasonCode> seen = new ArrayList<>();
-    Mqtt5BlockingClient first =
-        fixture
-            .mqtt5("dup")
-            .addDisconnectedListener(
-                ctx -> {
-                  if (ctx.getCause()
-                      instanceof
-                      com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException e) {
-                    synchronized (seen) {
-                      seen.add(e.getMqttMessage().getReasonCode());
-                    }
-                  }
-                })
-            .buildBlocking();
+    Mqtt5BlockingClient first = fixture.mqtt5RecordingDisconnects("dup", seen).buildBlocking();
     first.connect();
     Mqtt5BlockingClient second = fixture.connect5("dup");
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !first.getState().isConnected());
