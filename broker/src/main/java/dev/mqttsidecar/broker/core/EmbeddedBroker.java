@@ -186,7 +186,7 @@ public final class EmbeddedBroker implements Broker {
       log.info("data directory: {}", storage.describe());
     }
     // Everything stored is back in memory before the listener binds: no client sees a gap.
-    services.retained().restore(storage == null ? 0L : storage.retainedVersionHighWater());
+    services.retained().restore();
     if (storage != null) {
       new SessionRestore(services, storage).run();
     }

@@ -1,28 +1,33 @@
 package dev.mqttsidecar.broker.persistence;
 
 import dev.mqttsidecar.broker.RetainedMessage;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** Keeps retained messages in memory only: nothing survives a restart of the process. */
 public final class InMemoryRetainedPersistence implements RetainedPersistence {
-  private final ConcurrentSkipListMap<String, RetainedMessage> store =
-      new ConcurrentSkipListMap<>();
+  private final ConcurrentHashMap<String, RetainedMessage> byTopic = new ConcurrentHashMap<>();
 
   @Override
-  public List<RetainedMessage> loadAll() {
-    return new ArrayList<>(store.values());
+  public void loadHeaders(Consumer<RetainedHeader> visitor) {
+    byTopic.values().forEach(m -> visitor.accept(RetainedHeader.of(m)));
+  }
+
+  @Override
+  public Optional<RetainedMessage> read(String topic) {
+    return Optional.ofNullable(byTopic.get(topic));
   }
 
   @Override
   public synchronized CompletableFuture<Void> write(List<Change> batch) {
     for (Change c : batch) {
       if (c.value() == null) {
-        store.remove(c.topic());
+        byTopic.remove(c.topic());
       } else {
-        store.put(c.topic(), c.value());
+        byTopic.put(c.topic(), c.value());
       }
     }
     return CompletableFuture.completedFuture(null);

@@ -1,6 +1,6 @@
 package dev.mqttsidecar.broker.retained;
 
-import dev.mqttsidecar.broker.RetainedMessage;
+import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.subscription.TopicFilter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,20 +10,20 @@ import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * Retained messages in topic order. Reads are lock-free; writes come only from {@link
- * RetainedService} under its write lock. Wildcard lookups scan the range under the filter's literal
- * prefix.
+ * The headers of retained messages in topic order (payloads stay in the persistence). Reads are
+ * lock-free; writes come only from {@link RetainedService} under its write lock. Wildcard lookups
+ * scan the range under the filter's literal prefix.
  */
 final class RetainedIndex {
-  private final ConcurrentSkipListMap<String, RetainedMessage> byTopic =
+  private final ConcurrentSkipListMap<String, RetainedHeader> byTopic =
       new ConcurrentSkipListMap<>();
 
-  RetainedMessage get(String topic) {
+  RetainedHeader get(String topic) {
     return byTopic.get(topic);
   }
 
-  void put(RetainedMessage m) {
-    byTopic.put(m.message().topic(), m);
+  void put(RetainedHeader h) {
+    byTopic.put(h.topic(), h);
   }
 
   void remove(String topic) {
@@ -34,36 +34,36 @@ final class RetainedIndex {
     return byTopic.size();
   }
 
-  /** Unexpired messages whose topic starts with {@code prefix}, in topic order. */
-  List<RetainedMessage> withPrefix(String prefix, Instant now) {
-    List<RetainedMessage> out = new ArrayList<>();
-    for (RetainedMessage m : range(prefix).values()) {
-      if (!m.message().isExpired(now)) {
-        out.add(m);
+  /** Unexpired headers whose topic starts with {@code prefix}, in topic order. */
+  List<RetainedHeader> withPrefix(String prefix, Instant now) {
+    List<RetainedHeader> out = new ArrayList<>();
+    for (RetainedHeader h : range(prefix).values()) {
+      if (!h.isExpired(now)) {
+        out.add(h);
       }
     }
     return out;
   }
 
-  /** Unexpired messages matching a (non-shared) filter. */
-  List<RetainedMessage> matching(TopicFilter filter, Instant now) {
-    List<RetainedMessage> out = new ArrayList<>();
+  /** Unexpired headers matching a (non-shared) filter. */
+  List<RetainedHeader> matching(TopicFilter filter, Instant now) {
+    List<RetainedHeader> out = new ArrayList<>();
     if (!filter.hasWildcard()) {
-      RetainedMessage m = byTopic.get(filter.filter());
-      if (m != null && !m.message().isExpired(now)) {
-        out.add(m);
+      RetainedHeader h = byTopic.get(filter.filter());
+      if (h != null && !h.isExpired(now)) {
+        out.add(h);
       }
       return out;
     }
-    for (Map.Entry<String, RetainedMessage> e : range(filter.literalPrefix()).entrySet()) {
-      if (filter.matches(e.getKey()) && !e.getValue().message().isExpired(now)) {
+    for (Map.Entry<String, RetainedHeader> e : range(filter.literalPrefix()).entrySet()) {
+      if (filter.matches(e.getKey()) && !e.getValue().isExpired(now)) {
         out.add(e.getValue());
       }
     }
     return out;
   }
 
-  private NavigableMap<String, RetainedMessage> range(String prefix) {
+  private NavigableMap<String, RetainedHeader> range(String prefix) {
     if (prefix.isEmpty()) {
       return byTopic;
     }

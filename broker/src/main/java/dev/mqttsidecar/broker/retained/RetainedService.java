@@ -6,6 +6,7 @@ import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.RetainedStore;
 import dev.mqttsidecar.broker.RetainedWrite;
 import dev.mqttsidecar.broker.RetainedWriteResult;
+import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
 import dev.mqttsidecar.broker.subscription.TopicFilter;
 import dev.mqttsidecar.broker.subscription.TopicRules;
@@ -29,6 +30,10 @@ import java.util.function.Supplier;
  * fan-out; it never waits for storage, so a writer is never blocked on I/O. Serializing all writes
  * through the lock is what makes concurrent CAS on one key lose no update, and a multi-topic write
  * atomic.
+ *
+ * <p>Memory holds only an index of {@link RetainedHeader}s; messages are read from the persistence
+ * (a bounded cache in front of the disk in a durable mode). A write the persistence fails is taken
+ * back: the index returns to what is stored, unless a later write of the topic is on its way.
  */
 public final class RetainedService implements RetainedStore {
 
@@ -40,6 +45,8 @@ public final class RetainedService implements RetainedStore {
   private final Clock clock;
   private final Function<Message, CompletableFuture<?>> fanOut;
   private long lastVersion;
+  // Topic -> version of its latest write not yet durable; guarded by writeLock.
+  private final Map<String, Long> pendingVersions = new HashMap<>();
 
   /**
    * @param fanOut delivers a message to live subscribers; completes once it is queued
@@ -57,25 +64,19 @@ public final class RetainedService implements RetainedStore {
     this.fanOut = fanOut;
   }
 
-  /** Loads stored messages; call before the broker accepts traffic. */
-  public void restore() {
-    restore(0L);
-  }
-
   /**
-   * Loads stored messages and continues the version counter after {@code versionHighWater}, the
-   * highest version the store ever handed out: a delete stores no message but uses a version, so
-   * the loaded messages alone could let an ETag repeat after a restart. Call before the broker
-   * accepts traffic.
+   * Loads the stored headers and continues the version counter after the highest version the store
+   * ever handed out. Call before the broker accepts traffic.
    */
-  public void restore(long versionHighWater) {
+  public void restore() {
     writeLock.lock();
     try {
-      for (RetainedMessage m : persistence.loadAll()) {
-        index.put(m);
-        lastVersion = Math.max(lastVersion, m.version());
-      }
-      lastVersion = Math.max(lastVersion, versionHighWater);
+      persistence.loadHeaders(
+          h -> {
+            index.put(h);
+            lastVersion = Math.max(lastVersion, h.version());
+          });
+      lastVersion = Math.max(lastVersion, persistence.versionHighWater());
     } finally {
       writeLock.unlock();
     }
@@ -97,17 +98,17 @@ public final class RetainedService implements RetainedStore {
       Message message, Supplier<CompletableFuture<T>> fanOut) {
     writeLock.lock();
     try {
+      long version = ++lastVersion;
       RetainedPersistence.Change change;
       if (message.payloadSize() == 0) {
         index.remove(message.topic());
-        lastVersion++;
         change = new RetainedPersistence.Change(message.topic(), null);
       } else {
-        RetainedMessage stored = new RetainedMessage(message.withRetain(true), ++lastVersion);
-        index.put(stored);
+        RetainedMessage stored = new RetainedMessage(message.withRetain(true), version);
+        index.put(RetainedHeader.of(stored));
         change = new RetainedPersistence.Change(message.topic(), stored);
       }
-      CompletableFuture<Void> durable = persistence.write(List.of(change));
+      CompletableFuture<Void> durable = persist(List.of(change), new long[] {version});
       return new PublishOutcome<>(fanOut.get(), durable);
     } finally {
       writeLock.unlock();
@@ -116,18 +117,37 @@ public final class RetainedService implements RetainedStore {
 
   @Override
   public Optional<RetainedMessage> get(String topic) {
-    RetainedMessage m = index.get(topic);
-    return m == null || m.message().isExpired(clock.instant()) ? Optional.empty() : Optional.of(m);
+    RetainedHeader h = index.get(topic);
+    Instant now = clock.instant();
+    return h == null || h.isExpired(now) ? Optional.empty() : read(topic, now);
   }
 
   @Override
   public List<RetainedMessage> list(String topicPrefix) {
-    return index.withPrefix(topicPrefix, clock.instant());
+    Instant now = clock.instant();
+    return read(index.withPrefix(topicPrefix, now), now);
   }
 
   /** Unexpired retained messages matching a subscription filter [MQTT-3.3.1-6]. */
   public List<RetainedMessage> matching(TopicFilter filter) {
-    return index.matching(filter, clock.instant());
+    Instant now = clock.instant();
+    return read(index.matching(filter, now), now);
+  }
+
+  /**
+   * The stored message; it may be newer than the header that led here (a concurrent write), or gone
+   * (a concurrent delete).
+   */
+  private Optional<RetainedMessage> read(String topic, Instant now) {
+    return persistence.read(topic).filter(m -> !m.message().isExpired(now));
+  }
+
+  private List<RetainedMessage> read(List<RetainedHeader> headers, Instant now) {
+    List<RetainedMessage> out = new ArrayList<>(headers.size());
+    for (RetainedHeader h : headers) {
+      read(h.topic(), now).ifPresent(out::add);
+    }
+    return out;
   }
 
   @Override
@@ -170,10 +190,13 @@ public final class RetainedService implements RetainedStore {
         current.put(w.topic(), w.replacement() == null ? 0L : lastVersion + i + 1);
       }
       List<Long> versions = new ArrayList<>(writes.size());
+      long[] used = new long[writes.size()];
       List<RetainedPersistence.Change> batch = new ArrayList<>(writes.size());
       Map<String, Message> finalValues = new LinkedHashMap<>();
-      for (RetainedWrite w : writes) {
+      for (int i = 0; i < writes.size(); i++) {
+        RetainedWrite w = writes.get(i);
         long version = ++lastVersion;
+        used[i] = version;
         if (w.replacement() == null) {
           index.remove(w.topic());
           versions.add(0L);
@@ -181,13 +204,13 @@ public final class RetainedService implements RetainedStore {
           finalValues.put(w.topic(), Message.of(w.topic(), new byte[0], Qos.AT_LEAST_ONCE, true));
         } else {
           RetainedMessage m = new RetainedMessage(w.replacement().withRetain(true), version);
-          index.put(m);
+          index.put(RetainedHeader.of(m));
           versions.add(version);
           batch.add(new RetainedPersistence.Change(w.topic(), m));
           finalValues.put(w.topic(), m.message());
         }
       }
-      CompletableFuture<Void> durable = persistence.write(batch);
+      CompletableFuture<Void> durable = persist(batch, used);
       List<CompletableFuture<?>> fanned = new ArrayList<>();
       finalValues.values().forEach(m -> fanned.add(fanOut.apply(m)));
       return durable
@@ -209,7 +232,40 @@ public final class RetainedService implements RetainedStore {
 
   /** 0 when absent or expired (an expired message counts as absent). */
   private long currentVersion(String topic, Instant now) {
-    RetainedMessage m = index.get(topic);
-    return m == null || m.message().isExpired(now) ? 0L : m.version();
+    RetainedHeader h = index.get(topic);
+    return h == null || h.isExpired(now) ? 0L : h.version();
+  }
+
+  /**
+   * Hands a batch already applied to the index to the persistence; {@code versions[i]} is the
+   * version {@code batch.get(i)} used. Call under the write lock.
+   */
+  private CompletableFuture<Void> persist(List<RetainedPersistence.Change> batch, long[] versions) {
+    for (int i = 0; i < versions.length; i++) {
+      pendingVersions.put(batch.get(i).topic(), versions[i]);
+    }
+    return persistence
+        .write(batch)
+        .whenComplete((ok, failure) -> settle(batch, versions, failure != null));
+  }
+
+  /**
+   * A batch is durable or failed. A failed change whose topic saw no later write takes the index
+   * back to what the store holds, so nobody reads a value that was never stored.
+   */
+  private void settle(List<RetainedPersistence.Change> batch, long[] versions, boolean failed) {
+    writeLock.lock();
+    try {
+      for (int i = 0; i < versions.length; i++) {
+        String topic = batch.get(i).topic();
+        if (pendingVersions.remove(topic, versions[i]) && failed) {
+          persistence
+              .read(topic)
+              .ifPresentOrElse(m -> index.put(RetainedHeader.of(m)), () -> index.remove(topic));
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
   }
 }

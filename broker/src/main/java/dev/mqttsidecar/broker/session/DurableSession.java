@@ -99,23 +99,39 @@ final class DurableSession {
     }
   }
 
+  /**
+   * A stored QoS 2 message is about to be sent to an MQTT client under {@code e}'s packet id: the
+   * id is stored first, so that after a restart the message is resent under the same id with DUP
+   * set and the client, which may hold that id already, does not deliver it twice [MQTT-4.4.0-1]
+   * [MQTT-4.3.3-9]. Null when nothing needs storing (the message is not stored in this session).
+   */
+  CompletableFuture<Void> sendingQos2(InflightEntry e) {
+    if (!owns(e.message())) {
+      return null;
+    }
+    e.markRecorded();
+    return store.rememberInflight(
+        key, new StoredInflight(e.packetId(), e.message().sequence(), false));
+  }
+
   /** QoS 2 PUBREC: after a restart the flow goes on with PUBREL, never a second PUBLISH. */
   void pubrecReceived(InflightEntry e) {
     if (owns(e.message())) {
+      e.markRecorded();
       store.rememberInflight(key, new StoredInflight(e.packetId(), e.message().sequence(), true));
     }
   }
 
   void settled(InflightEntry e) {
-    if (e.pubrecReceived() && owns(e.message())) {
+    if (e.recorded() && owns(e.message())) {
       store.forgetInflight(key, e.packetId());
     }
   }
 
   /**
-   * Puts the stored messages that were past PUBREC back in flight under their packet ids and
-   * returns the other stored messages, which go back to the queue. In-flight entries whose message
-   * is gone are forgotten.
+   * Puts the stored messages that had a packet id (QoS 2, sent or past PUBREC) back in flight under
+   * their ids and returns the other stored messages, which go back to the queue. In-flight entries
+   * whose message is gone are forgotten.
    */
   List<StoredQueueEntry> restoreInflight(
       List<StoredQueueEntry> queued,
@@ -125,7 +141,7 @@ final class DurableSession {
     for (StoredInflight s : inflight) {
       StoredQueueEntry entry =
           rest.stream().filter(q -> q.sequence() == s.sequence()).findFirst().orElse(null);
-      if (entry == null || !s.pubrecReceived()) {
+      if (entry == null) {
         store.forgetInflight(key, s.packetId());
         continue;
       }
@@ -133,7 +149,10 @@ final class DurableSession {
       QueuedMessage m = QueuedMessage.direct(entry.message(), entry.message());
       m.storedAt(key, entry.sequence());
       InflightEntry e = new InflightEntry(s.packetId(), m);
-      e.markPubrecReceived();
+      e.markRecorded();
+      if (s.pubrecReceived()) {
+        e.markPubrecReceived();
+      }
       into.put(s.packetId(), e);
     }
     return rest;

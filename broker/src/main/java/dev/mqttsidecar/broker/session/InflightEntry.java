@@ -5,6 +5,8 @@ public final class InflightEntry {
   private final int packetId;
   private final QueuedMessage message;
   private boolean pubrecReceived;
+  private boolean recorded; // the store holds a record of this entry
+  private boolean awaitingRecord; // not sent yet: waits until its packet id is stored
 
   InflightEntry(int packetId, QueuedMessage message) {
     this.packetId = packetId;
@@ -26,5 +28,21 @@ public final class InflightEntry {
 
   void markPubrecReceived() {
     pubrecReceived = true;
+  }
+
+  boolean recorded() {
+    return recorded;
+  }
+
+  void markRecorded() {
+    recorded = true;
+  }
+
+  boolean awaitingRecord() {
+    return awaitingRecord;
+  }
+
+  void awaitRecord(boolean value) {
+    awaitingRecord = value;
   }
 }

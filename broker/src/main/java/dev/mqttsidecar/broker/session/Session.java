@@ -259,6 +259,9 @@ public final class Session {
     onAttached.run();
     groups.values().forEach(g -> g.memberOnline(this));
     for (InflightEntry e : new ArrayList<>(inflight.values())) {
+      if (e.awaitingRecord()) {
+        continue; // never sent: goes out once its packet id is stored
+      }
       if (e.pubrecReceived()) {
         out.pubrel(e.packetId(), true); // [MQTT-4.4.0-1]
       } else {
@@ -452,11 +455,32 @@ public final class Session {
       queue.poll();
       InflightEntry e = new InflightEntry(packetIds.next(inflight), head);
       inflight.put(e.packetId(), e);
+      CompletableFuture<Void> recorded =
+          head.qos() == Qos.EXACTLY_ONCE && !outbound.requeueOnDetach()
+              ? durable.sendingQos2(e)
+              : null;
+      if (recorded != null && !recorded.isDone()) {
+        e.awaitRecord(true);
+        recorded.whenComplete((v, failure) -> executor.execute(() -> sendRecorded(e)));
+        continue; // holds its window slot until sent
+      }
       head.incrementDeliveryCount();
       outbound.publish(this, e, head, false);
       if (outbound == null || paused) {
         return; // the outbound may detach or pause us from within publish
       }
+    }
+  }
+
+  /**
+   * A held QoS 2 message's packet id is stored (or storing failed: then a restart may deliver it
+   * twice, which is still better than not delivering it): it goes out now, or at the next attach.
+   */
+  private void sendRecorded(InflightEntry e) {
+    e.awaitRecord(false);
+    if (inflight.get(e.packetId()) == e && outbound != null) {
+      e.message().incrementDeliveryCount();
+      outbound.publish(this, e, e.message(), false);
     }
   }
 

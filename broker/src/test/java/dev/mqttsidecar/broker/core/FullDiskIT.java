@@ -54,6 +54,9 @@ class FullDiskIT {
           }
         }
         assertThat(failure).isEqualTo(Mqtt5PubAckReasonCode.UNSPECIFIED_ERROR);
+        assertThat(f.broker().retained().get("fill/" + acked))
+            .as("the refused write is not served")
+            .isEmpty();
         System.out.printf("full disk: %d retained publishes acknowledged, then 0x80%n", acked);
       }
       try (BrokerFixture f = BrokerFixture.start(config)) {

@@ -144,7 +144,8 @@ class SessionRestartIT {
   }
 
   @Test
-  void aQos2MessageInFlightIsSentAgainAfterARestart() throws Exception {
+  void aQos2MessageInFlightIsSentAgainUnderItsPacketIdWithDupAfterARestart() throws Exception {
+    int id;
     try (BrokerFixture f = start()) {
       try (RawMqttClient c = f.raw()) {
         c.send(RawMqttClient.connect311("q2", false, 60));
@@ -152,7 +153,10 @@ class SessionRestartIT {
         c.send(RawMqttClient.subscribe311(1, "x", 2));
         c.readType(RawMqttClient.SUBACK);
         publish(f, "x", "once", Qos.EXACTLY_ONCE);
-        assertThat(payloadOf(c.readType(PUBLISH))).isEqualTo("once");
+        Packet first = c.readType(PUBLISH);
+        assertThat(payloadOf(first)).isEqualTo("once");
+        assertThat(first.flags() & 8).as("DUP on the first send").isZero();
+        id = packetIdOf(first);
         // No PUBREC: the broker stops with the message in flight.
       }
     }
@@ -163,6 +167,21 @@ class SessionRestartIT {
       Packet p = c.readType(PUBLISH);
       assertThat(payloadOf(p)).isEqualTo("once");
       assertThat((p.flags() >> 1) & 3).isEqualTo(2);
+      // The client may hold this id from before: same id and DUP, so it does not deliver twice.
+      assertThat(packetIdOf(p)).as("original packet id [MQTT-4.4.0-1]").isEqualTo(id);
+      assertThat(p.flags() & 8).as("DUP [MQTT-3.3.1-1]").isEqualTo(8);
+      c.send(RawMqttClient.pubAck(RawMqttClient.PUBREC, id));
+      c.readType(RawMqttClient.PUBREL);
+      c.send(RawMqttClient.pubAck(RawMqttClient.PUBCOMP, id));
+      c.send(RawMqttClient.PINGREQ);
+      assertThat(c.read().type()).isEqualTo(13);
+    }
+    try (BrokerFixture f = start();
+        RawMqttClient c = f.raw()) {
+      c.send(RawMqttClient.connect311("q2", false, 60));
+      assertThat(c.read().bytes()).containsExactly(SESSION_PRESENT);
+      c.send(RawMqttClient.PINGREQ);
+      assertThat(c.read().type()).as("settled for good").isEqualTo(13);
     }
   }
 

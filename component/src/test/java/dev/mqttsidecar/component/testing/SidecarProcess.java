@@ -36,6 +36,9 @@ public final class SidecarProcess implements AutoCloseable {
     this.workDir = workDir;
   }
 
+  /** The heap tests give the sidecar unless they ask for another. */
+  private static final String DEFAULT_HEAP = "256m";
+
   /** Starts {@code java -jar mqtt-sidecar.jar args...} without waiting for it to be ready. */
   public static SidecarProcess launch(List<String> args) throws IOException {
     return launch(args, java.util.Map.of());
@@ -44,13 +47,19 @@ public final class SidecarProcess implements AutoCloseable {
   /** As {@link #launch(List)}, with extra environment variables. */
   public static SidecarProcess launch(List<String> args, java.util.Map<String, String> env)
       throws IOException {
+    return launch(DEFAULT_HEAP, args, env);
+  }
+
+  /** As {@link #launch(List, java.util.Map)}, with a maximum heap ({@code -Xmx}) such as "96m". */
+  public static SidecarProcess launch(
+      String maxHeap, List<String> args, java.util.Map<String, String> env) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(
           JAR.toAbsolutePath() + " is missing: run the tests with `mvn verify`");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
+    command.add("-Xmx" + maxHeap);
     command.add("-jar");
     command.add(JAR.toAbsolutePath().toString());
     command.addAll(args);
@@ -84,11 +93,17 @@ public final class SidecarProcess implements AutoCloseable {
    */
   public static SidecarProcess start(Path folder, String name, String... extraArgs)
       throws Exception {
+    return startWithHeap(DEFAULT_HEAP, folder, name, extraArgs);
+  }
+
+  /** As {@link #start}, with a maximum heap ({@code -Xmx}) such as "96m". */
+  public static SidecarProcess startWithHeap(
+      String maxHeap, Path folder, String name, String... extraArgs) throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of("--socket-folder", folder.toString(), "--name", name, "--mqtt-port", "0"));
     args.addAll(List.of(extraArgs));
-    SidecarProcess sidecar = launch(args);
+    SidecarProcess sidecar = launch(maxHeap, args, java.util.Map.of());
     try {
       sidecar.awaitLine(SOCKET_LINE, Duration.ofSeconds(60));
     } catch (Exception | AssertionError e) {

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.persistence.CachedRetainedPersistence;
 import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
@@ -15,6 +16,9 @@ import java.util.Map;
  * touches no disk; the durable modes share one {@link RocksStore}. Closing closes the store.
  */
 public final class BrokerStorage implements AutoCloseable {
+  /** Retained payloads kept in memory in a durable mode; the rest is read from disk. */
+  static final long RETAINED_CACHE_BYTES = 32L << 20;
+
   private final Durability durability;
   private final RocksStore store; // null in memory mode
   private final RetainedPersistence retained;
@@ -47,7 +51,8 @@ public final class BrokerStorage implements AutoCloseable {
     return new BrokerStorage(
         config.durability(),
         store,
-        new RocksRetainedPersistence(store, clock),
+        new CachedRetainedPersistence(
+            new RocksRetainedPersistence(store, clock), RETAINED_CACHE_BYTES),
         new RocksQueuePersistence(store));
   }
 
@@ -68,13 +73,6 @@ public final class BrokerStorage implements AutoCloseable {
 
   public QueuePersistence queues() {
     return queues;
-  }
-
-  /**
-   * The highest retained version ever given out (0 in memory mode); the broker continues after it.
-   */
-  public long retainedVersionHighWater() {
-    return retained instanceof RocksRetainedPersistence r ? r.versionHighWater() : 0L;
   }
 
   /** Session records (nothing stored in memory mode). */

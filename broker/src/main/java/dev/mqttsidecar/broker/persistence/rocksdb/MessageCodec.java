@@ -5,6 +5,7 @@ import dev.mqttsidecar.broker.MessageProperties;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.UserProperty;
+import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

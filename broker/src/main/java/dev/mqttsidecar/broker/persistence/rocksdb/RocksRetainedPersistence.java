@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.RetainedMessage;
+import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +9,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Retained messages in the {@link Column#RETAINED} column family, keyed by topic. A batch is one
- * atomic write; its future completes when it is durable.
+ * atomic write; its future completes when it is durable. Reads go to the engine (its block cache);
+ * the broker puts a {@link dev.mqttsidecar.broker.persistence.CachedRetainedPersistence} in front.
  *
  * <p>Versions never go back: with every batch the highest version it could have used is stored in
  * {@link Column#META} (a delete consumes a version too, though it stores no message), and {@link
@@ -39,13 +43,22 @@ public final class RocksRetainedPersistence implements RetainedPersistence {
   }
 
   /**
-   * Every unexpired retained message. Expired ones are skipped and deleted in the background (their
-   * versions stay covered by {@link #versionHighWater()}).
+   * Every unexpired retained message, payloads included (for tools and tests; the broker loads only
+   * {@link #loadHeaders headers}).
+   */
+  public List<RetainedMessage> loadAll() {
+    List<RetainedMessage> out = new ArrayList<>();
+    loadHeaders(h -> read(h.topic()).ifPresent(out::add));
+    return out;
+  }
+
+  /**
+   * Visits the header of every unexpired retained message, decoding no payload. Expired ones are
+   * skipped and deleted (their versions stay covered by {@link #versionHighWater()}).
    */
   @Override
-  public List<RetainedMessage> loadAll() {
+  public void loadHeaders(Consumer<RetainedHeader> visitor) {
     Instant now = clock.instant();
-    List<RetainedMessage> out = new ArrayList<>();
     List<WriteOp> expired = new ArrayList<>();
     long[] maxVersion = {0};
     store.scan(
@@ -53,13 +66,13 @@ public final class RocksRetainedPersistence implements RetainedPersistence {
         null,
         null,
         (key, value) -> {
-          RetainedMessage m =
-              MessageCodec.decodeRetained(new String(key, StandardCharsets.UTF_8), value);
-          maxVersion[0] = Math.max(maxVersion[0], m.version());
-          if (m.message().isExpired(now)) {
+          RetainedHeader h =
+              MessageCodec.decodeRetainedHeader(new String(key, StandardCharsets.UTF_8), value);
+          maxVersion[0] = Math.max(maxVersion[0], h.version());
+          if (h.isExpired(now)) {
             expired.add(new WriteOp.Delete(Column.RETAINED, key));
           } else {
-            out.add(m);
+            visitor.accept(h);
           }
         });
     synchronized (this) {
@@ -68,13 +81,21 @@ public final class RocksRetainedPersistence implements RetainedPersistence {
     if (!expired.isEmpty()) {
       store.write(expired); // best effort: a failure only means they are skipped again next time
     }
-    return out;
+  }
+
+  @Override
+  public Optional<RetainedMessage> read(String topic) {
+    byte[] value = store.get(Column.RETAINED, topic.getBytes(StandardCharsets.UTF_8));
+    return value == null
+        ? Optional.empty()
+        : Optional.of(MessageCodec.decodeRetained(topic, value));
   }
 
   /**
    * The highest version ever given out, as far as this store knows; seed the version counter with
    * it.
    */
+  @Override
   public synchronized long versionHighWater() {
     return highWater;
   }

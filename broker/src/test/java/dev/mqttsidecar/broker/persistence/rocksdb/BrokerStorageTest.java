@@ -9,9 +9,11 @@ import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence.Change;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,13 +35,15 @@ class BrokerStorageTest {
       assertThat(storage.retained()).isInstanceOf(InMemoryRetainedPersistence.class);
       assertThat(storage.queues()).isSameAs(QueuePersistence.NONE);
       storage.retained().write(List.of(new Change("t", retained("t", 1)))).join();
-      assertThat(storage.retained().loadAll()).containsExactly(retained("t", 1));
+      assertThat(storage.retained().read("t")).contains(retained("t", 1));
       assertThat(storage.loadQueues()).isEmpty();
       assertThat(storage.describe()).contains("memory");
     }
     assertThat(dir).doesNotExist();
     try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
-      assertThat(storage.retained().loadAll()).isEmpty();
+      List<RetainedHeader> headers = new ArrayList<>();
+      storage.retained().loadHeaders(headers::add);
+      assertThat(headers).isEmpty();
     }
   }
 
@@ -52,8 +56,11 @@ class BrokerStorageTest {
       assertThat(storage.describe()).contains(tmp.resolve("data").toString()).contains("fsync");
     }
     try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
-      assertThat(storage.retained().loadAll()).containsExactly(retained("t", 3));
-      assertThat(storage.retainedVersionHighWater()).isEqualTo(3);
+      List<RetainedHeader> headers = new ArrayList<>();
+      storage.retained().loadHeaders(headers::add);
+      assertThat(headers).containsExactly(RetainedHeader.of(retained("t", 3)));
+      assertThat(storage.retained().read("t")).contains(retained("t", 3));
+      assertThat(storage.retained().versionHighWater()).isEqualTo(3);
       assertThat(storage.loadQueues()).containsOnlyKeys("session-1");
     }
   }

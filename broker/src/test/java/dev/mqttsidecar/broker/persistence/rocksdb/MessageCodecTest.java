@@ -8,6 +8,7 @@ import dev.mqttsidecar.broker.MessageProperties;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.UserProperty;
+import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
+import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence.Change;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,7 +176,7 @@ class StorageBenchmark {
       List<RetainedHeader> headers = new ArrayList<>(all.size());
       all = null;
       long headersStart = System.nanoTime();
-      new RetainedReader(store, persistence, 64L << 20).loadHeaders(headers::add);
+      persistence.loadHeaders(headers::add);
       System.out.printf(
           "restart: loadHeaders (index without payloads) of %d messages %.0f ms%n",
           headers.size(), (System.nanoTime() - headersStart) / 1e6);
