@@ -1,6 +1,7 @@
 package dev.mqttsidecar.bench;
 
 import dev.mqttsidecar.bench.conn.ConnectionsCommand;
+import dev.mqttsidecar.bench.durable.DurabilityCommand;
 import dev.mqttsidecar.bench.load.LoadCommand;
 import dev.mqttsidecar.bench.report.ReportCommand;
 import picocli.CommandLine;
@@ -10,8 +11,14 @@ import picocli.CommandLine.Command;
 @Command(
     name = "mqtt-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {LoadCommand.class, ConnectionsCommand.class, ReportCommand.class},
-    description = "MQTT load generator, connection-scale scenario and results report.")
+    subcommands = {
+      LoadCommand.class,
+      ConnectionsCommand.class,
+      ReportCommand.class,
+      DurabilityCommand.class
+    },
+    description =
+        "MQTT load generator, connection-scale scenario, results report and durability benchmark.")
 public final class BenchMain implements Runnable {
 
   public static void main(String[] args) {

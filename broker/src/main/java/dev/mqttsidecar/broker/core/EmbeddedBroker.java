@@ -186,9 +186,15 @@ public final class EmbeddedBroker implements Broker {
       log.info("data directory: {}", storage.describe());
     }
     // Everything stored is back in memory before the listener binds: no client sees a gap.
+    long restoreStart = System.nanoTime();
     services.retained().restore();
     if (storage != null) {
       new SessionRestore(services, storage).run();
+      log.info(
+          "restored {} retained messages and {} sessions in {} ms",
+          services.retained().size(),
+          services.sessions().all().size(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restoreStart));
     }
     server.start();
     state = State.RUNNING;
