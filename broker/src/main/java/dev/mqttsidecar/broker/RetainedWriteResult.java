@@ -21,7 +21,9 @@ public record RetainedWriteResult(
     /** A topic or message was invalid (topic syntax, size); nothing was written. */
     INVALID,
     /** Storage failed; nothing was acknowledged. */
-    STORAGE_FAILED
+    STORAGE_FAILED,
+    /** More writes wait for the disk than the store accepts; nothing was written, retry later. */
+    STORAGE_BUSY
   }
 
   public RetainedWriteResult {

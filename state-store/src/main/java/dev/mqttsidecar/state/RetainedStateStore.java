@@ -98,6 +98,9 @@ public final class RetainedStateStore {
       case STORAGE_FAILED ->
           new WriteOutcome.Failed(
               new StateError.Unavailable("could not store the change: " + result.reason()));
+      case STORAGE_BUSY ->
+          new WriteOutcome.Failed(
+              new StateError.Busy("the store is busy, retry later: " + result.reason()));
     };
   }
 

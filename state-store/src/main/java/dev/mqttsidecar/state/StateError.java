@@ -15,6 +15,9 @@ public sealed interface StateError {
   /** The request is malformed: a bad key, value, metadata value or query. */
   record InvalidArgument(String message) implements StateError {}
 
+  /** More writes wait for the disk than the store accepts; nothing was applied, retry later. */
+  record Busy(String message) implements StateError {}
+
   /** The broker could not store the change, or is stopping; nothing was applied. */
   record Unavailable(String message) implements StateError {}
 }

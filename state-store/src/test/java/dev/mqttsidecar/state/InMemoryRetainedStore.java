@@ -27,7 +27,7 @@ public final class InMemoryRetainedStore implements RetainedStore {
   private final TreeMap<String, RetainedMessage> messages = new TreeMap<>();
   private final List<Consumer<Message>> listeners = new CopyOnWriteArrayList<>();
   private long lastVersion;
-  private volatile boolean failStorage;
+  private volatile RetainedWriteResult.Status storageFailure; // null: writes succeed
 
   public InMemoryRetainedStore(Clock clock) {
     this.clock = clock;
@@ -39,7 +39,12 @@ public final class InMemoryRetainedStore implements RetainedStore {
   }
 
   public void failStorage(boolean fail) {
-    this.failStorage = fail;
+    this.storageFailure = fail ? RetainedWriteResult.Status.STORAGE_FAILED : null;
+  }
+
+  /** Writes are refused as by a store with too many writes waiting for the disk. */
+  public void overloadStorage() {
+    this.storageFailure = RetainedWriteResult.Status.STORAGE_BUSY;
   }
 
   /** What an MQTT client's retained PUBLISH does: an unconditional write. */
@@ -92,9 +97,8 @@ public final class InMemoryRetainedStore implements RetainedStore {
   }
 
   private RetainedWriteResult apply(List<RetainedWrite> writes, Map<String, Message> finals) {
-    if (failStorage) {
-      return new RetainedWriteResult(
-          RetainedWriteResult.Status.STORAGE_FAILED, -1, List.of(), "disk");
+    if (storageFailure != null) {
+      return new RetainedWriteResult(storageFailure, -1, List.of(), "disk");
     }
     Map<String, Optional<RetainedMessage>> view = new LinkedHashMap<>();
     List<Long> versions = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.mqttsidecar.broker.RetainedWrite;
 import dev.mqttsidecar.broker.RetainedWriteResult;
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
+import dev.mqttsidecar.broker.persistence.rocksdb.StorageOverloadedException;
 import dev.mqttsidecar.broker.subscription.TopicFilter;
 import dev.mqttsidecar.broker.subscription.TopicRules;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -220,14 +222,22 @@ public final class RetainedService implements RetainedStore {
                   err == null
                       ? new RetainedWriteResult(
                           RetainedWriteResult.Status.APPLIED, -1, versions, "")
-                      : new RetainedWriteResult(
-                          RetainedWriteResult.Status.STORAGE_FAILED,
-                          -1,
-                          List.of(),
-                          String.valueOf(err)));
+                      : storageFailure(err));
     } finally {
       writeLock.unlock();
     }
+  }
+
+  private static RetainedWriteResult storageFailure(Throwable err) {
+    Throwable cause = err;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    RetainedWriteResult.Status status =
+        cause instanceof StorageOverloadedException
+            ? RetainedWriteResult.Status.STORAGE_BUSY
+            : RetainedWriteResult.Status.STORAGE_FAILED;
+    return new RetainedWriteResult(status, -1, List.of(), String.valueOf(cause.getMessage()));
   }
 
   /** 0 when absent or expired (an expired message counts as absent). */

@@ -69,4 +69,12 @@ class RetainedRollbackTest {
     assertThat(broker.retained().get("k").orElseThrow().message().payload())
         .isEqualTo("v4".getBytes(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void anOverloadedStoreIsReportedAsBusyNotAsAFailure() {
+    store.overload();
+    assertThat(write(RetainedWrite.set(value("v1"), RetainedWrite.ANY_VERSION)).status())
+        .isEqualTo(RetainedWriteResult.Status.STORAGE_BUSY);
+    assertThat(broker.retained().get("k")).isEmpty();
+  }
 }

@@ -4,21 +4,27 @@ import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
+import dev.mqttsidecar.broker.persistence.rocksdb.StorageOverloadedException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Retained messages in memory, whose writes fail (as on a full disk) while {@link #fail} is set.
+ * Retained messages in memory, whose writes fail (as on a full disk) while {@link #fail} or {@link #overload} is in force.
  */
 public final class SwitchableRetainedPersistence implements RetainedPersistence {
   private final InMemoryRetainedPersistence delegate = new InMemoryRetainedPersistence();
-  private volatile boolean failing;
+  private volatile RuntimeException failure; // null: writes work
 
   /** From now on every write fails and stores nothing (or, with false, works again). */
   public void fail(boolean value) {
-    failing = value;
+    failure = value ? new IllegalStateException("no space left on device") : null;
+  }
+
+  /** From now on every write is refused as by a store with too many writes waiting. */
+  public void overload() {
+    failure = new StorageOverloadedException("65536 writes wait for the disk");
   }
 
   @Override
@@ -33,8 +39,7 @@ public final class SwitchableRetainedPersistence implements RetainedPersistence 
 
   @Override
   public CompletableFuture<Void> write(List<Change> batch) {
-    return failing
-        ? CompletableFuture.failedFuture(new IllegalStateException("no space left on device"))
-        : delegate.write(batch);
+    RuntimeException f = failure;
+    return f != null ? CompletableFuture.failedFuture(f) : delegate.write(batch);
   }
 }

@@ -273,6 +273,14 @@ class StateCrudTest extends HarnessTestBase {
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }
 
+  @Test
+  void anOverloadedStoreIsResourceExhaustedSoTheCallerRetries() {
+    retained.overloadStorage();
+    StatusRuntimeException e = failure(() -> store.set("k", "v"));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(e.getStatus().getDescription()).contains("retry");
+  }
+
   static StatusRuntimeException failure(Runnable call) {
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::run);
     assertThat(e).as("expected the call to fail").isNotNull();
