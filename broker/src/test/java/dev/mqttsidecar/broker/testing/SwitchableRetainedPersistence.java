@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Retained messages in memory, whose writes fail (as on a full disk) while {@link #fail} or {@link #overload} is in force.
+ * Retained messages in memory, whose writes fail (as on a full disk) while {@link #fail} or {@link
+ * #overload} is in force.
  */
 public final class SwitchableRetainedPersistence implements RetainedPersistence {
   private final InMemoryRetainedPersistence delegate = new InMemoryRetainedPersistence();
