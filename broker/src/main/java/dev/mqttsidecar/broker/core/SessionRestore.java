@@ -9,11 +9,14 @@ import dev.mqttsidecar.broker.session.GroupLink;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import dev.mqttsidecar.broker.subscription.SharedGroup;
+import dev.mqttsidecar.broker.subscription.TopicFilter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +58,12 @@ final class SessionRestore {
       }
       List<StoredQueueEntry> entries = queued == null ? List.of() : queued;
       messages += entries.size();
-      session.restore(stored.disconnectedAt(), entries, r.inboundQos2(), r.inflight());
+      session.restore(
+          stored.disconnectedAt(),
+          entries,
+          r.inboundQos2(),
+          r.inflight(),
+          subscriptionIds(session));
       restored.add(session);
     }
     for (Session session : restored) {
@@ -75,6 +83,30 @@ final class SessionRestore {
         messages,
         expired,
         queues.size());
+  }
+
+  /**
+   * The Subscription Identifiers of the session's (non-shared) subscriptions matching a topic: what
+   * the message got when it was queued, as long as the subscriptions are the same [MQTT-3.3.4-3].
+   */
+  private Function<String, int[]> subscriptionIds(Session session) {
+    Map<TopicFilter, Integer> withIds = new LinkedHashMap<>();
+    session
+        .subscriptions()
+        .forEach(
+            (raw, options) -> {
+              if (options.subscriptionId() > 0) {
+                TopicFilter filter = services.rules().parseFilter(raw);
+                if (!filter.isShared()) {
+                  withIds.put(filter, options.subscriptionId());
+                }
+              }
+            });
+    return topic ->
+        withIds.entrySet().stream()
+            .filter(e -> e.getKey().matches(topic))
+            .mapToInt(Map.Entry::getValue)
+            .toArray();
   }
 
   private void resubscribe(Session session, StoredSubscription sub) {

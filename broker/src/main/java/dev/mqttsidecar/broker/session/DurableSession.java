@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Keeps a session's stored state (record, in-flight entries past PUBREC, inbound QoS 2 packet ids)
@@ -136,7 +137,8 @@ final class DurableSession {
   List<StoredQueueEntry> restoreInflight(
       List<StoredQueueEntry> queued,
       List<StoredInflight> inflight,
-      Map<Integer, InflightEntry> into) {
+      Map<Integer, InflightEntry> into,
+      Function<String, int[]> subscriptionIds) {
     List<StoredQueueEntry> rest = new ArrayList<>(queued);
     for (StoredInflight s : inflight) {
       StoredQueueEntry entry =
@@ -148,6 +150,7 @@ final class DurableSession {
       rest.remove(entry);
       QueuedMessage m = QueuedMessage.direct(entry.message(), entry.message());
       m.storedAt(key, entry.sequence());
+      m.withSubscriptionIds(subscriptionIds.apply(entry.message().topic()));
       InflightEntry e = new InflightEntry(s.packetId(), m);
       e.markRecorded();
       if (s.pubrecReceived()) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One session: an MQTT client's or an in-process subscriber's. Holds the queue of messages not yet
@@ -184,20 +185,25 @@ public final class Session {
    * messages (those that were in flight are sent again, except QoS 2 messages past PUBREC, which go
    * on with PUBREL under their packet ids), its inbound QoS 2 packet ids and its expiry, which
    * counts from {@code storedDisconnectedAt} (a session that was connected when the broker stopped
-   * counts from now).
+   * counts from now). {@code subscriptionIds} gives a restored message's 5.0 Subscription
+   * Identifiers, from the restored subscriptions its topic matches.
    */
   public void restore(
       Instant storedDisconnectedAt,
       List<StoredQueueEntry> queued,
       Set<Integer> inboundIds,
-      List<StoredInflight> inflightAtPubrel) {
+      List<StoredInflight> inflightAtPubrel,
+      Function<String, int[]> subscriptionIds) {
     inboundQos2.addAll(inboundIds);
     executor.execute(
         () -> {
           Instant now = ctx.clock().instant();
           durable.restored();
           disconnectedAt = storedDisconnectedAt == null ? now : storedDisconnectedAt;
-          queue.restore(durable.restoreInflight(queued, inflightAtPubrel, inflight), queued);
+          queue.restore(
+              durable.restoreInflight(queued, inflightAtPubrel, inflight, subscriptionIds),
+              queued,
+              subscriptionIds);
           saveRecord();
           scheduleEndOrEnd(expiry.minus(Duration.between(disconnectedAt, now)));
         });

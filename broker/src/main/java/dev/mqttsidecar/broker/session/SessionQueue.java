@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * A session's queue of messages not yet sent: bounded with the configured overflow policy, and
@@ -33,12 +34,16 @@ final class SessionQueue {
    * sequence order, and continues numbering after the largest of {@code allStored} (a new append
    * must never overwrite a stored entry).
    */
-  void restore(List<StoredQueueEntry> entries, List<StoredQueueEntry> allStored) {
+  void restore(
+      List<StoredQueueEntry> entries,
+      List<StoredQueueEntry> allStored,
+      Function<String, int[]> subscriptionIds) {
     List<StoredQueueEntry> sorted = new ArrayList<>(entries);
     sorted.sort(Comparator.comparingLong(StoredQueueEntry::sequence));
     for (StoredQueueEntry e : sorted) {
       QueuedMessage m = QueuedMessage.direct(e.message(), e.message());
       m.storedAt(owner.key(), e.sequence());
+      m.withSubscriptionIds(subscriptionIds.apply(e.message().topic()));
       pending.addLast(m);
     }
     for (StoredQueueEntry e : allStored) {

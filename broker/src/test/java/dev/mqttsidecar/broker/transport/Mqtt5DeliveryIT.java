@@ -19,6 +19,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
@@ -26,11 +27,13 @@ import dev.mqttsidecar.broker.testing.LeakCheck;
 import dev.mqttsidecar.broker.testing.RawMqttClient;
 import dev.mqttsidecar.broker.testing.RawMqttClient.Packet;
 import dev.mqttsidecar.broker.transport.Mqtt5Packets.Publish;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MQTT 5 delivery features: Subscription Identifiers, outbound Topic Aliases, the client's Maximum
@@ -104,6 +107,33 @@ class Mqtt5DeliveryIT {
       Publish p = parsePublish(c.readType(PUBLISH));
       assertThat(p.qos()).isEqualTo(1);
       assertThat(p.all(SUBSCRIPTION_ID)).containsExactly(11); // [MQTT-3.3.4-3]
+    }
+  }
+
+  @Test
+  void queuedMessagesKeepTheirSubscriptionIdentifiersAcrossARestart(@TempDir Path dir)
+      throws Exception {
+    BrokerConfig.Builder durable =
+        BrokerConfig.builder().dataDirectory(dir).durability(Durability.FSYNC);
+    byte[] sessionExpiry = props(intProp(0x11, 4, 3600));
+    try (BrokerFixture f = BrokerFixture.start(durable)) {
+      try (RawMqttClient c = f.raw()) {
+        c.send(Mqtt5Packets.connect("sid-keep", true, 30, sessionExpiry));
+        c.readType(CONNACK);
+        c.send(Mqtt5Packets.subscribe(1, props(varIntProp(SUBSCRIPTION_ID, 9)), "k/#", 1));
+        c.readType(SUBACK);
+        c.send(RawMqttClient.DISCONNECT_311); // normal disconnection; the session stays
+        assertThat(c.closedWithin(WAIT)).isTrue();
+      }
+      send(f, "k/1", Qos.AT_LEAST_ONCE, 1); // queued for the offline session, and stored
+    }
+    try (BrokerFixture f = BrokerFixture.start(durable);
+        RawMqttClient c = f.raw()) {
+      c.send(Mqtt5Packets.connect("sid-keep", false, 30, sessionExpiry));
+      assertThat(c.readType(CONNACK).body()[0]).as("session present").isEqualTo((byte) 1);
+      Publish p = parsePublish(c.readType(PUBLISH));
+      assertThat(p.topic()).isEqualTo("k/1");
+      assertThat(p.all(SUBSCRIPTION_ID)).containsExactly(9); // [MQTT-3.3.4-3]
     }
   }
 

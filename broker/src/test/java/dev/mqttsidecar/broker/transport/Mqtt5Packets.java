@@ -62,7 +62,13 @@ final class Mqtt5Packets {
   }
 
   static byte[] connect(String clientId, int keepAlive, byte[] props) {
-    return packet(0x10, concat(str("MQTT"), bytes(5, 0x02), u16(keepAlive), props, str(clientId)));
+    return connect(clientId, true, keepAlive, props);
+  }
+
+  static byte[] connect(String clientId, boolean cleanStart, int keepAlive, byte[] props) {
+    return packet(
+        0x10,
+        concat(str("MQTT"), bytes(5, cleanStart ? 0x02 : 0), u16(keepAlive), props, str(clientId)));
   }
 
   static byte[] publish(String topic, int qos, int packetId, byte[] props, byte[] payload) {
