@@ -61,6 +61,16 @@ public record Message(
     return new Message(topic, payload, qos, newRetain, properties, expiresAt);
   }
 
+  /** This message without payload and properties: what a queue keeps while they are on disk. */
+  public Message withoutContent() {
+    return new Message(topic, null, qos, retain, MessageProperties.NONE, expiresAt);
+  }
+
+  /** This message with the payload and properties of {@code stored} (its stored copy). */
+  public Message withContentOf(Message stored) {
+    return new Message(topic, stored.payload, qos, retain, stored.properties, expiresAt);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Message m

@@ -3,21 +3,28 @@ package dev.mqttsidecar.component;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dapr.proto.components.v1.State;
 import dev.mqttsidecar.component.testing.ComponentYaml;
 import dev.mqttsidecar.component.testing.FakeDaprd;
 import dev.mqttsidecar.component.testing.SidecarProcess;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * State that does not fit in the heap: the sidecar runs with a 96 MiB heap and stores 320 values of
- * 1 MiB, reads every one back, and again after a restart. Values live on disk behind a bounded
- * cache; only their index is in memory, so the process neither runs out of memory nor loses a
- * value.
+ * Data that does not fit in the heap: the sidecar runs with a 96 MiB heap and stores 320 MiB, as
+ * state values and as an offline subscriber's backlog, and hands every byte back, also after a
+ * restart. Values and queued messages live on disk; memory holds their index, a bounded cache and
+ * the head of each queue, so the process neither runs out of memory nor loses a message.
  */
 @Timeout(300)
 class BoundedMemoryIT {
@@ -62,6 +69,67 @@ class BoundedMemoryIT {
       assertEveryValueReadable(daprd);
       assertThat(sidecar.output()).doesNotContain("OutOfMemoryError");
     }
+  }
+
+  @Test
+  void anOfflineSubscribersBacklogLargerThanTheHeapIsDeliveredAfterARestart() throws Exception {
+    Path data = folder.resolve("data");
+    try (SidecarProcess sidecar =
+        SidecarProcess.startWithHeap(HEAP, folder, "big", "--data-dir", data.toString())) {
+      Mqtt5BlockingClient sink = client(sidecar.mqttPort(), "sink");
+      sink.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+      sink.subscribeWith().topicFilter("backlog/#").qos(MqttQos.AT_LEAST_ONCE).send();
+      sink.disconnect();
+      Mqtt5BlockingClient publisher = client(sidecar.mqttPort(), "publisher");
+      publisher.connect();
+      for (int key = 0; key < KEYS; key++) {
+        publisher
+            .publishWith()
+            .topic("backlog/" + key)
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload(value(key))
+            .send(); // returns once the PUBACK came: queued and stored
+      }
+      publisher.disconnect();
+    }
+    try (SidecarProcess sidecar =
+        SidecarProcess.startWithHeap(HEAP, folder, "big", "--data-dir", data.toString())) {
+      Mqtt5BlockingClient sink =
+          Mqtt5Client.builder()
+              .identifier("sink")
+              .serverHost("127.0.0.1")
+              .serverPort(sidecar.mqttPort())
+              .buildBlocking();
+      try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
+          sink.publishes(MqttGlobalPublishFilter.ALL)) {
+        Mqtt5ConnAck ack =
+            sink.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(3600)
+                .restrictions()
+                .receiveMaximum(4) // the client's own memory: 4 messages in flight
+                .applyRestrictions()
+                .send();
+        assertThat(ack.isSessionPresent()).isTrue();
+        for (int key = 0; key < KEYS; key++) {
+          Mqtt5Publish p =
+              publishes
+                  .receive(30, TimeUnit.SECONDS)
+                  .orElseThrow(() -> new AssertionError("backlog stopped"));
+          assertThat(p.getTopic().toString()).isEqualTo("backlog/" + key); // in order
+          assertThat(p.getPayloadAsBytes()).as("backlog/%d", key).isEqualTo(value(key));
+        }
+      }
+      assertThat(sidecar.output()).doesNotContain("OutOfMemoryError");
+    }
+  }
+
+  private static Mqtt5BlockingClient client(int port, String id) {
+    return Mqtt5Client.builder()
+        .identifier(id)
+        .serverHost("127.0.0.1")
+        .serverPort(port)
+        .buildBlocking();
   }
 
   private static void assertEveryValueReadable(FakeDaprd daprd) {

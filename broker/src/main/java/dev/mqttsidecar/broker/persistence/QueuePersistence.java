@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.persistence;
 
 import dev.mqttsidecar.broker.Message;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,6 +13,19 @@ public interface QueuePersistence extends AutoCloseable {
 
   /** Stores a message at the tail of a queue. */
   CompletableFuture<Void> append(String queueId, long sequence, Message message);
+
+  /**
+   * Whether {@link #read} gives stored messages back, so queues may keep only their headers in
+   * memory.
+   */
+  default boolean readable() {
+    return false;
+  }
+
+  /** A stored message, when {@link #readable}; empty when it is not stored. */
+  default Optional<Message> read(String queueId, long sequence) {
+    return Optional.empty();
+  }
 
   /** Forgets a settled or dropped message. */
   CompletableFuture<Void> remove(String queueId, long sequence);

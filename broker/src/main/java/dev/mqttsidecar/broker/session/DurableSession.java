@@ -151,6 +151,9 @@ final class DurableSession {
       QueuedMessage m = QueuedMessage.direct(entry.message(), entry.message());
       m.storedAt(key, entry.sequence());
       m.withSubscriptionIds(subscriptionIds.apply(entry.message().topic()));
+      if (entry.contentInStore()) {
+        m.contentLeftInStore();
+      }
       InflightEntry e = new InflightEntry(s.packetId(), m);
       e.markRecorded();
       if (s.pubrecReceived()) {

@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.session;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import java.util.Optional;
 
 /**
  * A message waiting in, or in flight from, a session or shared-group queue.
@@ -11,13 +12,14 @@ import dev.mqttsidecar.broker.persistence.QueuePersistence;
  * per its options); {@code published} is kept so a shared group can hand it to another member.
  */
 public final class QueuedMessage {
-  private final Message published;
-  private final Message delivered;
+  private Message published;
+  private Message delivered;
   private final GroupLink group;
   private int deliveryCount;
   private String storedIn; // the durable queue (session or group) holding a copy, or null
   private long sequence;
   private int[] subscriptionIds = new int[0];
+  private boolean contentInStore; // payload and properties only in the durable copy
 
   public QueuedMessage(Message published, Message delivered, GroupLink group, int deliveryCount) {
     this.published = published;
@@ -34,6 +36,7 @@ public final class QueuedMessage {
     QueuedMessage m = new QueuedMessage(published, newDelivered, newGroup, deliveryCount);
     m.storedIn = storedIn;
     m.sequence = sequence;
+    m.contentInStore = contentInStore;
     return m;
   }
 
@@ -95,6 +98,42 @@ public final class QueuedMessage {
   public QueuedMessage withSubscriptionIds(int[] ids) {
     subscriptionIds = ids;
     return this;
+  }
+
+  /** Restored without payload and properties: {@link #load} reads them before it is sent. */
+  void contentLeftInStore() {
+    contentInStore = storedIn != null;
+  }
+
+  /**
+   * Keeps only what the queue needs (topic, QoS, expiry) in memory; {@link #load} reads the rest
+   * back from the durable copy before the message is sent. Only for a message already stored.
+   */
+  void spill() {
+    if (!contentInStore && storedIn != null) {
+      published = published.withoutContent();
+      delivered = delivered.withoutContent();
+      contentInStore = true;
+    }
+  }
+
+  boolean contentInStore() {
+    return contentInStore;
+  }
+
+  /** Reads back what {@link #spill} left in the store; false if the durable copy is gone. */
+  boolean load(QueuePersistence queues) {
+    if (!contentInStore) {
+      return true;
+    }
+    Optional<Message> stored = queues.read(storedIn, sequence);
+    if (stored.isEmpty()) {
+      return false;
+    }
+    published = published.withContentOf(stored.get());
+    delivered = delivered.withContentOf(stored.get());
+    contentInStore = false;
+    return true;
   }
 
   int incrementDeliveryCount() {

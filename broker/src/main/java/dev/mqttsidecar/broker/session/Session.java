@@ -124,6 +124,7 @@ public final class Session {
                 && message.qos() != Qos.AT_MOST_ONCE
                 && !expiry.isZero()) {
               stored = queue.store(message);
+              stored.thenRun(() -> executor.execute(() -> queue.spillIfWaiting(message)));
             }
             pump();
           } finally {
@@ -267,6 +268,11 @@ public final class Session {
     for (InflightEntry e : new ArrayList<>(inflight.values())) {
       if (e.awaitingRecord()) {
         continue; // never sent: goes out once its packet id is stored
+      }
+      if (!e.pubrecReceived() && !e.message().load(ctx.queues())) {
+        inflight.remove(e.packetId()); // its stored copy is gone: nothing left to resend
+        durable.settled(e);
+        continue;
       }
       if (e.pubrecReceived()) {
         out.pubrel(e.packetId(), true); // [MQTT-4.4.0-1]

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A session's queue of messages not yet sent: bounded with the configured overflow policy, and
@@ -19,6 +21,14 @@ import java.util.function.Function;
  * persistent. Confined to the owning session's executor.
  */
 final class SessionQueue {
+  /**
+   * While the session is online, stored messages deeper in the queue than this keep only their
+   * headers in memory; the rest is read back from the store when they come up for sending.
+   */
+  static final int IN_MEMORY = 64;
+
+  private static final Logger log = LoggerFactory.getLogger(SessionQueue.class);
+
   private final Session owner;
   private final SessionContext ctx;
   private final ArrayDeque<QueuedMessage> pending = new ArrayDeque<>();
@@ -44,6 +54,9 @@ final class SessionQueue {
       QueuedMessage m = QueuedMessage.direct(e.message(), e.message());
       m.storedAt(owner.key(), e.sequence());
       m.withSubscriptionIds(subscriptionIds.apply(e.message().topic()));
+      if (e.contentInStore()) {
+        m.contentLeftInStore();
+      }
       pending.addLast(m);
     }
     for (StoredQueueEntry e : allStored) {
@@ -74,6 +87,20 @@ final class SessionQueue {
     }
     m.storedAt(owner.key(), ++lastSequence);
     return ctx.queues().append(owner.key(), lastSequence, m.delivered());
+  }
+
+  /**
+   * A message's durable copy is stored: if it waits for an offline session, or deep in the queue of
+   * an online one, its payload and properties leave memory, so a backlog need not fit in it.
+   */
+  void spillIfWaiting(QueuedMessage m) {
+    boolean waiting = !owner.isOnline() || pending.size() > IN_MEMORY;
+    if (waiting
+        && ctx.queues().readable()
+        && m.deliveryCount() == 0
+        && owner.key().equals(m.storedIn())) {
+      m.spill();
+    }
   }
 
   /**
@@ -112,12 +139,17 @@ final class SessionQueue {
   QueuedMessage peekUnexpired(Instant now) {
     while (!pending.isEmpty()) {
       QueuedMessage head = pending.peekFirst();
-      if (!head.delivered().isExpired(now)) {
+      if (head.delivered().isExpired(now)) {
+        pending.pollFirst();
+        ctx.counters().countExpired();
+        discard(head);
+      } else if (head.load(ctx.queues())) {
         return head;
+      } else {
+        pending.pollFirst();
+        log.warn("{}: queued message {} is gone from the store", owner, head.sequence());
+        discard(head);
       }
-      pending.pollFirst();
-      ctx.counters().countExpired();
-      discard(head);
     }
     return null;
   }

@@ -144,6 +144,43 @@ class SessionRestartIT {
   }
 
   @Test
+  void aBacklogWhosePayloadsWaitOnDiskArrivesWholeAndInOrder() throws Exception {
+    int count = 300; // more than the in-flight window and the in-memory head of 64
+    int unacked = 40;
+    try (BrokerFixture f = start()) {
+      persistentSubscriber(f, "slow", "b/#", 1);
+      for (int i = 0; i < count; i++) {
+        publish(f, "b/" + (i % 7), "m" + i, Qos.AT_LEAST_ONCE); // offline: payloads go to disk
+      }
+      try (RawMqttClient c = f.raw()) {
+        c.send(RawMqttClient.connect311("slow", false, 60));
+        assertThat(c.read().bytes()).containsExactly(SESSION_PRESENT);
+        for (int i = 0; i < count; i++) {
+          Packet p = c.readType(PUBLISH);
+          assertThat(payloadOf(p)).isEqualTo("m" + i);
+          if (i < count - unacked) {
+            c.send(RawMqttClient.pubAck(PUBACK, packetIdOf(p)));
+          } // the last ones stay in flight across the restart below
+        }
+        c.send(RawMqttClient.PINGREQ); // the broker has read every PUBACK before it answers
+        assertThat(c.readType(13)).isNotNull();
+      }
+    }
+    try (BrokerFixture f = start();
+        RawMqttClient c = f.raw()) {
+      c.send(RawMqttClient.connect311("slow", false, 60));
+      assertThat(c.read().bytes()).containsExactly(SESSION_PRESENT);
+      for (int i = count - unacked; i < count; i++) {
+        Packet p = c.readType(PUBLISH);
+        assertThat(payloadOf(p)).as("unacknowledged message %d", i).isEqualTo("m" + i);
+        c.send(RawMqttClient.pubAck(PUBACK, packetIdOf(p)));
+      }
+      c.send(RawMqttClient.PINGREQ);
+      assertThat(c.read().type()).as("nothing else").isEqualTo(13);
+    }
+  }
+
+  @Test
   void aQos2MessageInFlightIsSentAgainUnderItsPacketIdWithDupAfterARestart() throws Exception {
     int id;
     try (BrokerFixture f = start()) {

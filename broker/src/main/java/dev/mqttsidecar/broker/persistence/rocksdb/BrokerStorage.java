@@ -85,9 +85,17 @@ public final class BrokerStorage implements AutoCloseable {
     return sessions == null ? Map.of() : sessions.loadSessions();
   }
 
-  /** Stored queues by id, for the broker's start (empty in memory mode). */
+  /**
+   * Stored queues by id, for the broker's start (empty in memory mode), their messages' content
+   * left in the store.
+   */
   public Map<String, List<StoredQueueEntry>> loadQueues() {
-    return queues instanceof RocksQueuePersistence q ? q.loadQueues() : Map.of();
+    return queues instanceof RocksQueuePersistence q ? q.loadQueueHeaders() : Map.of();
+  }
+
+  /** One stored queue, whole (empty in memory mode). */
+  public List<StoredQueueEntry> loadQueue(String queueId) {
+    return queues instanceof RocksQueuePersistence q ? q.loadQueue(queueId) : List.of();
   }
 
   /** Writer counters (zeros in memory mode). */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,17 @@ public final class RocksQueuePersistence implements QueuePersistence {
   public CompletableFuture<Void> append(String queueId, long sequence, Message message) {
     return store.put(
         Column.QUEUES, QueueKeys.key(queueId, sequence), MessageCodec.encodeMessage(message));
+  }
+
+  @Override
+  public boolean readable() {
+    return true;
+  }
+
+  @Override
+  public Optional<Message> read(String queueId, long sequence) {
+    byte[] value = store.get(Column.QUEUES, QueueKeys.key(queueId, sequence));
+    return value == null ? Optional.empty() : Optional.of(MessageCodec.decodeMessage(value));
   }
 
   @Override
@@ -53,6 +65,28 @@ public final class RocksQueuePersistence implements QueuePersistence {
                 .add(
                     new StoredQueueEntry(
                         QueueKeys.sequence(key), MessageCodec.decodeMessage(value))));
+    return queues;
+  }
+
+  /**
+   * Every stored queue, by queue id, each in sequence order, with the messages' payloads and
+   * properties left in the store (see {@link #read}); for the broker's start, so a large backlog
+   * does not have to fit in memory.
+   */
+  public Map<String, List<StoredQueueEntry>> loadQueueHeaders() {
+    Map<String, List<StoredQueueEntry>> queues = new LinkedHashMap<>();
+    store.scan(
+        Column.QUEUES,
+        null,
+        null,
+        (key, value) ->
+            queues
+                .computeIfAbsent(QueueKeys.queueId(key), id -> new ArrayList<>())
+                .add(
+                    new StoredQueueEntry(
+                        QueueKeys.sequence(key),
+                        MessageCodec.decodeMessage(value).withoutContent(),
+                        true)));
     return queues;
   }
 

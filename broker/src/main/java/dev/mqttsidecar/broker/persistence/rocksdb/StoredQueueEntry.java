@@ -6,6 +6,15 @@ import dev.mqttsidecar.broker.Message;
  * A queued message read back at start.
  *
  * @param sequence its sequence number in the queue
- * @param message the message as it was appended
+ * @param message the message as it was appended, or without its payload and properties when {@code
+ *     contentInStore}
+ * @param contentInStore the payload and properties were left in the store, to be read when the
+ *     message is sent
  */
-public record StoredQueueEntry(long sequence, Message message) {}
+public record StoredQueueEntry(long sequence, Message message, boolean contentInStore) {
+
+  /** An entry with its whole message. */
+  public StoredQueueEntry(long sequence, Message message) {
+    this(sequence, message, false);
+  }
+}
