@@ -73,12 +73,21 @@ class BoundedMemoryIT {
 
   @Test
   void anOfflineSubscribersBacklogLargerThanTheHeapIsDeliveredAfterARestart() throws Exception {
+    backlogIsDeliveredAfterARestart("backlog/#");
+  }
+
+  @Test
+  void anOfflineSharedGroupsBacklogLargerThanTheHeapIsDeliveredAfterARestart() throws Exception {
+    backlogIsDeliveredAfterARestart("$share/workers/backlog/#"); // what Dapr consumer groups use
+  }
+
+  private void backlogIsDeliveredAfterARestart(String filter) throws Exception {
     Path data = folder.resolve("data");
     try (SidecarProcess sidecar =
         SidecarProcess.startWithHeap(HEAP, folder, "big", "--data-dir", data.toString())) {
       Mqtt5BlockingClient sink = client(sidecar.mqttPort(), "sink");
       sink.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
-      sink.subscribeWith().topicFilter("backlog/#").qos(MqttQos.AT_LEAST_ONCE).send();
+      sink.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
       sink.disconnect();
       Mqtt5BlockingClient publisher = client(sidecar.mqttPort(), "publisher");
       publisher.connect();

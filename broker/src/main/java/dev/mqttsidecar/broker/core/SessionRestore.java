@@ -68,9 +68,8 @@ final class SessionRestore {
     }
     for (Session session : restored) {
       for (GroupLink link : session.groups().values()) {
-        if (link instanceof SharedGroup group && queues.remove(group.queueId()) != null) {
-          // Group messages move between members: the group keeps them whole.
-          List<StoredQueueEntry> entries = storage.loadQueue(group.queueId());
+        if (link instanceof SharedGroup group && queues.containsKey(group.queueId())) {
+          List<StoredQueueEntry> entries = queues.remove(group.queueId());
           messages += entries.size();
           group.restore(entries);
         }

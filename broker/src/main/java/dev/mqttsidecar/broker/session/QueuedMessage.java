@@ -12,6 +12,12 @@ import java.util.Optional;
  * per its options); {@code published} is kept so a shared group can hand it to another member.
  */
 public final class QueuedMessage {
+  /**
+   * Messages a queue keeps whole at its head; stored messages behind them, or waiting for nobody
+   * online, keep only their headers in memory (see {@link #spill}).
+   */
+  public static final int IN_MEMORY_HEAD = 64;
+
   private Message published;
   private Message delivered;
   private final GroupLink group;
@@ -101,7 +107,7 @@ public final class QueuedMessage {
   }
 
   /** Restored without payload and properties: {@link #load} reads them before it is sent. */
-  void contentLeftInStore() {
+  public void contentLeftInStore() {
     contentInStore = storedIn != null;
   }
 
@@ -109,7 +115,7 @@ public final class QueuedMessage {
    * Keeps only what the queue needs (topic, QoS, expiry) in memory; {@link #load} reads the rest
    * back from the durable copy before the message is sent. Only for a message already stored.
    */
-  void spill() {
+  public void spill() {
     if (!contentInStore && storedIn != null) {
       published = published.withoutContent();
       delivered = delivered.withoutContent();
@@ -122,7 +128,7 @@ public final class QueuedMessage {
   }
 
   /** Reads back what {@link #spill} left in the store; false if the durable copy is gone. */
-  boolean load(QueuePersistence queues) {
+  public boolean load(QueuePersistence queues) {
     if (!contentInStore) {
       return true;
     }

@@ -21,12 +21,6 @@ import org.slf4j.LoggerFactory;
  * persistent. Confined to the owning session's executor.
  */
 final class SessionQueue {
-  /**
-   * While the session is online, stored messages deeper in the queue than this keep only their
-   * headers in memory; the rest is read back from the store when they come up for sending.
-   */
-  static final int IN_MEMORY = 64;
-
   private static final Logger log = LoggerFactory.getLogger(SessionQueue.class);
 
   private final Session owner;
@@ -94,7 +88,7 @@ final class SessionQueue {
    * an online one, its payload and properties leave memory, so a backlog need not fit in it.
    */
   void spillIfWaiting(QueuedMessage m) {
-    boolean waiting = !owner.isOnline() || pending.size() > IN_MEMORY;
+    boolean waiting = !owner.isOnline() || pending.size() > QueuedMessage.IN_MEMORY_HEAD;
     if (waiting
         && ctx.queues().readable()
         && m.deliveryCount() == 0

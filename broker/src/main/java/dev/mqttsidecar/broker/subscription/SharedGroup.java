@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A shared subscription {@code $share/<group>/<filter>} [MQTT-4.8.2]: each message goes to one
@@ -27,6 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * unsettled messages come back here when it leaves.
  */
 public final class SharedGroup implements GroupLink {
+  private static final Logger log = LoggerFactory.getLogger(SharedGroup.class);
+
   /** Durable queue ids of groups; session keys (client ids) cannot contain U+0000. */
   public static final String QUEUE_ID_PREFIX = "\u0000share/";
 
@@ -116,6 +120,9 @@ public final class SharedGroup implements GroupLink {
           for (StoredQueueEntry e : sorted) {
             QueuedMessage m = new QueuedMessage(e.message(), e.message(), this, 0);
             m.storedAt(queueId, e.sequence());
+            if (e.contentInStore()) {
+              m.contentLeftInStore();
+            }
             queue.addLast(m);
             lastSequence = Math.max(lastSequence, e.sequence());
           }
@@ -201,9 +208,23 @@ public final class SharedGroup implements GroupLink {
     if (isDurable()) {
       m.storedAt(queueId, ++lastSequence);
       stored = ctx.queues().append(queueId, lastSequence, published);
+      stored.thenRun(() -> executor.execute(() -> spillIfWaiting(m)));
     }
     pump();
     return stored;
+  }
+
+  /**
+   * A message's durable copy is stored: if it waits (no member online, or a long queue), its
+   * payload and properties leave memory until it is handed out. Harmless when it was handed out
+   * already: members get their own copy.
+   */
+  private void spillIfWaiting(QueuedMessage m) {
+    boolean waiting =
+        queue.size() > QueuedMessage.IN_MEMORY_HEAD || members.stream().noneMatch(x -> x.online);
+    if (waiting && ctx.queues().readable()) {
+      m.spill();
+    }
   }
 
   /** Durable while any member's session outlives its connection. */
@@ -268,6 +289,11 @@ public final class SharedGroup implements GroupLink {
         queue.pollFirst();
         head.forgetStored(ctx.queues());
         ctx.counters().countExpired();
+        continue;
+      }
+      if (!head.load(ctx.queues())) {
+        queue.pollFirst();
+        log.warn("{}: queued message {} is gone from the store", queueId, head.sequence());
         continue;
       }
       Member m = nextMember(true);

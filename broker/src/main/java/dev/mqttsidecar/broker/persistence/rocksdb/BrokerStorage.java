@@ -93,11 +93,6 @@ public final class BrokerStorage implements AutoCloseable {
     return queues instanceof RocksQueuePersistence q ? q.loadQueueHeaders() : Map.of();
   }
 
-  /** One stored queue, whole (empty in memory mode). */
-  public List<StoredQueueEntry> loadQueue(String queueId) {
-    return queues instanceof RocksQueuePersistence q ? q.loadQueue(queueId) : List.of();
-  }
-
   /** Writer counters (zeros in memory mode). */
   public WriterStats stats() {
     return store == null ? new WriterStats(0, 0, 0, 0, 0) : store.stats();
