@@ -106,7 +106,7 @@ final class PublishHandler {
           true);
       return;
     }
-    Message message = PublishMapper.toMessage(p, topic, config.clock().instant());
+    Message message = PublishMapper.toMessage(p, topic, config.clock());
     CompletableFuture<PublishResult> result =
         conn.services.publisher().publish(message, conn.clientId);
     if (qos == 2) {
