@@ -137,52 +137,71 @@ public final class SubscriptionIndex {
 
   /** Subscriptions matching a topic name. */
   public Matches match(String topic) {
-    String[] parts = topic.split("/", -1);
     Map<Session, List<SubscriptionOptions>> sessions = new LinkedHashMap<>();
     List<SharedGroup> groups = new ArrayList<>();
     lock.readLock().lock();
     try {
-      collect(root, parts, 0, topic.startsWith("$"), sessions, groups);
+      collect(root, topic, 0, topic.startsWith("$"), sessions, groups);
     } finally {
       lock.readLock().unlock();
     }
     return new Matches(sessions, groups);
   }
 
+  /**
+   * Walks the trie along the topic's levels without splitting it: {@code start} is where the
+   * current level begins, one past the end of the topic once every level is consumed.
+   */
   private static void collect(
       Node node,
-      String[] parts,
-      int depth,
+      String topic,
+      int start,
       boolean dollar,
       Map<Session, List<SubscriptionOptions>> sessions,
       List<SharedGroup> groups) {
-    boolean wildcardsAllowed = !(dollar && depth == 0); // [MQTT-4.7.2-1]
+    boolean wildcardsAllowed = !(dollar && start == 0); // [MQTT-4.7.2-1]
     if (wildcardsAllowed) {
       Node hash = node.children.get("#");
       if (hash != null) {
         add(hash, sessions, groups); // '#' matches this level and all below, parent included
       }
     }
-    if (depth == parts.length) {
+    if (start > topic.length()) {
       add(node, sessions, groups);
       return;
     }
-    Node exact = node.children.get(parts[depth]);
+    if (node.children.isEmpty()) {
+      return;
+    }
+    int end = topic.indexOf('/', start);
+    if (end < 0) {
+      end = topic.length();
+    }
+    Node exact = node.children.get(topic.substring(start, end));
     if (exact != null) {
-      collect(exact, parts, depth + 1, dollar, sessions, groups);
+      collect(exact, topic, end + 1, dollar, sessions, groups);
     }
     if (wildcardsAllowed) {
       Node plus = node.children.get("+");
       if (plus != null) {
-        collect(plus, parts, depth + 1, dollar, sessions, groups);
+        collect(plus, topic, end + 1, dollar, sessions, groups);
       }
     }
   }
 
   private static void add(
       Node node, Map<Session, List<SubscriptionOptions>> sessions, List<SharedGroup> groups) {
-    node.subscribers.forEach((s, o) -> sessions.computeIfAbsent(s, k -> new ArrayList<>(2)).add(o));
-    groups.addAll(node.groups.values());
+    for (Map.Entry<Session, SubscriptionOptions> e : node.subscribers.entrySet()) {
+      List<SubscriptionOptions> options = sessions.get(e.getKey());
+      if (options == null) {
+        options = new ArrayList<>(2);
+        sessions.put(e.getKey(), options);
+      }
+      options.add(e.getValue());
+    }
+    if (!node.groups.isEmpty()) {
+      groups.addAll(node.groups.values());
+    }
   }
 
   /** The highest QoS among overlapping subscriptions of one session [MQTT-3.3.4-2]. */
