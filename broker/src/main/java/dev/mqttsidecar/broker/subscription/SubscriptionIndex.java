@@ -5,10 +5,12 @@ import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SessionContext;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -37,7 +39,18 @@ public final class SubscriptionIndex {
     }
   }
 
+  /** Topics whose matches are kept; beyond it topics are matched each time. */
+  private static final int CACHED_TOPICS = 4096;
+
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+  /**
+   * Matches of recently published topics, valid until the next subscription change: publishers
+   * repeat their topics, and a hit saves the trie walk and its allocations. Filled under the read
+   * lock, cleared under the write lock, so an entry never outlives the subscriptions it reflects.
+   */
+  private final ConcurrentHashMap<String, Matches> cache = new ConcurrentHashMap<>();
+
   private final Node root = new Node();
   private final SessionContext ctx;
 
@@ -53,6 +66,7 @@ public final class SubscriptionIndex {
   public boolean subscribe(Session session, TopicFilter filter, SubscriptionOptions options) {
     lock.writeLock().lock();
     try {
+      forgetMatches();
       Node node = root;
       for (String level : filter.levelArray()) {
         node = node.children.computeIfAbsent(level, l -> new Node());
@@ -80,6 +94,7 @@ public final class SubscriptionIndex {
   public boolean unsubscribe(Session session, TopicFilter filter) {
     lock.writeLock().lock();
     try {
+      forgetMatches();
       boolean existed = removeLocked(session, filter);
       session.subscriptions().remove(filter.raw());
       session.groups().remove(filter.raw());
@@ -93,6 +108,7 @@ public final class SubscriptionIndex {
   public void removeAll(Session session, TopicRules rules) {
     lock.writeLock().lock();
     try {
+      forgetMatches();
       for (String raw : new ArrayList<>(session.subscriptions().keySet())) {
         removeLocked(session, rules.parseFilter(raw));
       }
@@ -135,17 +151,33 @@ public final class SubscriptionIndex {
     return existed;
   }
 
-  /** Subscriptions matching a topic name. */
+  /** Subscriptions matching a topic name; the result is shared and must not be changed. */
   public Matches match(String topic) {
-    Map<Session, List<SubscriptionOptions>> sessions = new LinkedHashMap<>();
-    List<SharedGroup> groups = new ArrayList<>();
     lock.readLock().lock();
     try {
+      Matches cached = cache.get(topic);
+      if (cached != null) {
+        return cached;
+      }
+      Map<Session, List<SubscriptionOptions>> sessions = new LinkedHashMap<>();
+      List<SharedGroup> groups = new ArrayList<>();
       collect(root, topic, 0, topic.startsWith("$"), sessions, groups);
+      Matches m =
+          new Matches(Collections.unmodifiableMap(sessions), Collections.unmodifiableList(groups));
+      if (cache.size() < CACHED_TOPICS) {
+        cache.put(topic, m);
+      }
+      return m;
     } finally {
       lock.readLock().unlock();
     }
-    return new Matches(sessions, groups);
+  }
+
+  /** Under the write lock: the subscriptions change, so cached matches are stale. */
+  private void forgetMatches() {
+    if (!cache.isEmpty()) {
+      cache.clear();
+    }
   }
 
   /**
