@@ -23,7 +23,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -38,9 +37,6 @@ public final class MqttServer {
 
   /** A connection must send CONNECT within this many seconds. */
   static final int CONNECT_TIMEOUT_SECONDS = 10;
-
-  /** Writes a consolidated flush may hold back at most. */
-  private static final int FLUSH_AFTER_WRITES = 256;
 
   private final BrokerServices services;
   private final Wills wills;
@@ -99,9 +95,6 @@ public final class MqttServer {
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
                     ch.pipeline()
-                        // One flush per read burst or per event-loop round of session writes,
-                        // not one syscall per packet.
-                        .addLast("flush", new FlushConsolidationHandler(FLUSH_AFTER_WRITES, true))
                         .addLast(
                             "connectTimeout",
                             new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
