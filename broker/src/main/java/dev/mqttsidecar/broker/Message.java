@@ -53,12 +53,18 @@ public record Message(
     return new Message(newTopic, payload, qos, retain, properties, expiresAt);
   }
 
+  /** This message with another QoS; itself when the QoS is the same (no payload copy). */
   public Message withQos(Qos newQos) {
-    return new Message(topic, payload, newQos, retain, properties, expiresAt);
+    return newQos == qos
+        ? this
+        : new Message(topic, payload, newQos, retain, properties, expiresAt);
   }
 
+  /** This message with another RETAIN flag; itself when the flag is the same. */
   public Message withRetain(boolean newRetain) {
-    return new Message(topic, payload, qos, newRetain, properties, expiresAt);
+    return newRetain == retain
+        ? this
+        : new Message(topic, payload, qos, newRetain, properties, expiresAt);
   }
 
   /** This message without payload and properties: what a queue keeps while they are on disk. */

@@ -13,6 +13,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,15 +25,19 @@ import java.util.List;
  * releases.
  */
 public final class PublishMapper {
+  /** No Subscription Identifiers. */
+  public static final int[] NO_IDS = new int[0];
+
   private PublishMapper() {}
 
   /**
    * A message from an inbound PUBLISH; does not release {@code packet}.
    *
    * @param topic the topic name (after topic alias resolution)
-   * @param now receive time: a Message Expiry Interval becomes an absolute expiry
+   * @param clock read only when the packet has a Message Expiry Interval, which then becomes an
+   *     absolute expiry
    */
-  public static Message toMessage(MqttPublishMessage packet, String topic, Instant now) {
+  public static Message toMessage(MqttPublishMessage packet, String topic, Clock clock) {
     ByteBuf content = packet.content();
     byte[] payload =
         ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), false);
@@ -43,7 +48,7 @@ public final class PublishMapper {
     if (props != null && !props.isEmpty()) {
       Integer expiry = intProperty(props, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
       if (expiry != null) {
-        expiresAt = now.plusSeconds(Integer.toUnsignedLong(expiry));
+        expiresAt = clock.instant().plusSeconds(Integer.toUnsignedLong(expiry));
       }
       mp = toProperties(props);
     }
@@ -82,11 +87,12 @@ public final class PublishMapper {
    * An outbound PUBLISH packet.
    *
    * @param mqtt5 whether to encode properties
-   * @param now send time: the forwarded expiry interval is the remaining lifetime [MQTT-3.3.2-6]
+   * @param now send time: the forwarded expiry interval is the remaining lifetime [MQTT-3.3.2-6];
+   *     may be null for a message without expiry
    */
   public static MqttPublishMessage toPacket(
       Message m, int packetId, boolean dup, boolean mqtt5, Instant now) {
-    return toPacket(m, packetId, dup, mqtt5, now, new int[0], 0, false);
+    return toPacket(m, packetId, dup, mqtt5, now, NO_IDS, 0, false);
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.function.BooleanSupplier;
  * queue for each matching session or shared group.
  */
 public final class PublishService {
+  private static final int[] NO_IDS = new int[0];
   private final SubscriptionIndex index;
   private final RetainedService retained;
   private final TopicRules rules;
@@ -66,7 +67,7 @@ public final class PublishService {
           PublishResult.rejected(
               PublishResult.Status.TOO_LARGE, "payload larger than " + maxPayload));
     }
-    if (message.isExpired(clock.instant())) {
+    if (message.expiresAt() != null && message.isExpired(clock.instant())) {
       return done(PublishResult.accepted(0));
     }
     CompletableFuture<FanOut> delivered;
@@ -77,9 +78,7 @@ public final class PublishService {
     } else {
       delivered = fanOut(message, originClientId);
     }
-    return delivered
-        .thenApply(PublishService::result)
-        .exceptionally(PublishService::storageFailure);
+    return delivered.handle((f, e) -> e == null ? result(f) : storageFailure(e));
   }
 
   /**
@@ -121,7 +120,7 @@ public final class PublishService {
       Session session = e.getKey();
       Qos qos = null;
       boolean retainAsPublished = false;
-      int[] ids = new int[0];
+      int[] ids = NO_IDS;
       for (SubscriptionOptions o : e.getValue()) {
         if (o.noLocal()
             && originClientId != null
@@ -151,7 +150,18 @@ public final class PublishService {
       queued.add(g.offer(message));
       count++;
     }
-    int matched = count;
+    return collect(count, queued);
+  }
+
+  /** Completes once every queue took (or dropped) the message; one subscriber needs no allOf. */
+  private static CompletableFuture<FanOut> collect(
+      int matched, List<CompletableFuture<Boolean>> queued) {
+    if (queued.isEmpty()) {
+      return CompletableFuture.completedFuture(new FanOut(matched, 0));
+    }
+    if (queued.size() == 1) {
+      return queued.get(0).thenApply(dropped -> new FanOut(matched, dropped ? 1 : 0));
+    }
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))
         .thenApply(
             v ->

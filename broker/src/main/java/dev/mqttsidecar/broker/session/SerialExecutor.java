@@ -5,24 +5,42 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared pool. The owner's state is confined to
  * it, so no locks are needed. A failing task is logged and never stops the ones after it.
+ *
+ * <p>The pool can be switched at any time ({@link #moveTo}): a session attached to a connection
+ * runs on that connection's event loop, so its writes need no thread hop. Only one drain runs at a
+ * time whatever the pool, so order and confinement hold across a switch.
  */
 public final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
   private static final int BATCH = 256;
 
-  private final Executor pool;
+  private final Executor home;
+  private final AtomicReference<Executor> pool;
+  private final Runnable drainTask = this::drain;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile Thread runner;
 
   public SerialExecutor(Executor pool) {
-    this.pool = pool;
+    this.home = pool;
+    this.pool = new AtomicReference<>(pool);
+  }
+
+  /** Runs the next tasks on {@code executor} (an event loop: it must never block). */
+  public void moveTo(Executor executor) {
+    pool.set(executor);
+  }
+
+  /** Back to the shared pool, unless another executor took over since {@code moveTo(from)}. */
+  public void moveHome(Executor from) {
+    pool.compareAndSet(from, home);
   }
 
   @Override
@@ -38,9 +56,17 @@ public final class SerialExecutor implements Executor {
 
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) {
+      Executor target = pool.get();
       try {
-        pool.execute(this::drain);
+        target.execute(drainTask);
       } catch (RejectedExecutionException e) {
+        if (target != home) {
+          // The event loop stopped before the session moved home: carry on in the shared pool.
+          pool.compareAndSet(target, home);
+          scheduled.set(false);
+          schedule();
+          return;
+        }
         // The broker has stopped: run what is left here, one at a time as before, so that
         // completions (a close waiting for its detach) still happen.
         LOG.debug("pool shut down, running remaining tasks on the caller");

@@ -5,10 +5,12 @@ import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SessionContext;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -37,7 +39,18 @@ public final class SubscriptionIndex {
     }
   }
 
+  /** Topics whose matches are kept; beyond it topics are matched each time. */
+  private static final int CACHED_TOPICS = 4096;
+
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+  /**
+   * Matches of recently published topics, valid until the next subscription change: publishers
+   * repeat their topics, and a hit saves the trie walk and its allocations. Filled under the read
+   * lock, cleared under the write lock, so an entry never outlives the subscriptions it reflects.
+   */
+  private final ConcurrentHashMap<String, Matches> cache = new ConcurrentHashMap<>();
+
   private final Node root = new Node();
   private final SessionContext ctx;
 
@@ -53,6 +66,7 @@ public final class SubscriptionIndex {
   public boolean subscribe(Session session, TopicFilter filter, SubscriptionOptions options) {
     lock.writeLock().lock();
     try {
+      forgetMatches();
       Node node = root;
       for (String level : filter.levelArray()) {
         node = node.children.computeIfAbsent(level, l -> new Node());
@@ -80,6 +94,7 @@ public final class SubscriptionIndex {
   public boolean unsubscribe(Session session, TopicFilter filter) {
     lock.writeLock().lock();
     try {
+      forgetMatches();
       boolean existed = removeLocked(session, filter);
       session.subscriptions().remove(filter.raw());
       session.groups().remove(filter.raw());
@@ -93,6 +108,7 @@ public final class SubscriptionIndex {
   public void removeAll(Session session, TopicRules rules) {
     lock.writeLock().lock();
     try {
+      forgetMatches();
       for (String raw : new ArrayList<>(session.subscriptions().keySet())) {
         removeLocked(session, rules.parseFilter(raw));
       }
@@ -135,54 +151,89 @@ public final class SubscriptionIndex {
     return existed;
   }
 
-  /** Subscriptions matching a topic name. */
+  /** Subscriptions matching a topic name; the result is shared and must not be changed. */
   public Matches match(String topic) {
-    String[] parts = topic.split("/", -1);
-    Map<Session, List<SubscriptionOptions>> sessions = new LinkedHashMap<>();
-    List<SharedGroup> groups = new ArrayList<>();
     lock.readLock().lock();
     try {
-      collect(root, parts, 0, topic.startsWith("$"), sessions, groups);
+      Matches cached = cache.get(topic);
+      if (cached != null) {
+        return cached;
+      }
+      Map<Session, List<SubscriptionOptions>> sessions = new LinkedHashMap<>();
+      List<SharedGroup> groups = new ArrayList<>();
+      collect(root, topic, 0, topic.startsWith("$"), sessions, groups);
+      Matches m =
+          new Matches(Collections.unmodifiableMap(sessions), Collections.unmodifiableList(groups));
+      if (cache.size() < CACHED_TOPICS) {
+        cache.put(topic, m);
+      }
+      return m;
     } finally {
       lock.readLock().unlock();
     }
-    return new Matches(sessions, groups);
   }
 
+  /** Under the write lock: the subscriptions change, so cached matches are stale. */
+  private void forgetMatches() {
+    if (!cache.isEmpty()) {
+      cache.clear();
+    }
+  }
+
+  /**
+   * Walks the trie along the topic's levels without splitting it: {@code start} is where the
+   * current level begins, one past the end of the topic once every level is consumed.
+   */
   private static void collect(
       Node node,
-      String[] parts,
-      int depth,
+      String topic,
+      int start,
       boolean dollar,
       Map<Session, List<SubscriptionOptions>> sessions,
       List<SharedGroup> groups) {
-    boolean wildcardsAllowed = !(dollar && depth == 0); // [MQTT-4.7.2-1]
+    boolean wildcardsAllowed = !(dollar && start == 0); // [MQTT-4.7.2-1]
     if (wildcardsAllowed) {
       Node hash = node.children.get("#");
       if (hash != null) {
         add(hash, sessions, groups); // '#' matches this level and all below, parent included
       }
     }
-    if (depth == parts.length) {
+    if (start > topic.length()) {
       add(node, sessions, groups);
       return;
     }
-    Node exact = node.children.get(parts[depth]);
+    if (node.children.isEmpty()) {
+      return;
+    }
+    int end = topic.indexOf('/', start);
+    if (end < 0) {
+      end = topic.length();
+    }
+    Node exact = node.children.get(topic.substring(start, end));
     if (exact != null) {
-      collect(exact, parts, depth + 1, dollar, sessions, groups);
+      collect(exact, topic, end + 1, dollar, sessions, groups);
     }
     if (wildcardsAllowed) {
       Node plus = node.children.get("+");
       if (plus != null) {
-        collect(plus, parts, depth + 1, dollar, sessions, groups);
+        collect(plus, topic, end + 1, dollar, sessions, groups);
       }
     }
   }
 
   private static void add(
       Node node, Map<Session, List<SubscriptionOptions>> sessions, List<SharedGroup> groups) {
-    node.subscribers.forEach((s, o) -> sessions.computeIfAbsent(s, k -> new ArrayList<>(2)).add(o));
-    groups.addAll(node.groups.values());
+    for (Map.Entry<Session, SubscriptionOptions> e : node.subscribers.entrySet()) {
+      List<SubscriptionOptions> options = sessions.get(e.getKey());
+      if (options == null) {
+        options = new ArrayList<>(2);
+        sessions.put(e.getKey(), options);
+      }
+      options.add(e.getValue());
+    }
+    if (!node.groups.isEmpty()) {
+      groups.addAll(node.groups.values());
+    }
   }
 
   /** The highest QoS among overlapping subscriptions of one session [MQTT-3.3.4-2]. */

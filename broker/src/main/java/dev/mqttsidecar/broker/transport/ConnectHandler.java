@@ -183,20 +183,27 @@ final class ConnectHandler {
             : MqttProperties.NO_PROPERTIES;
     boolean present = opened.present(); // [MQTT-3.2.2-2], [MQTT-3.2.2-3]
     int window = Math.min(config.maxInflightOutbound(), clientReceiveMax);
-    // CONNACK and the switch to CONNECTED happen in one event-loop task, queued before any resent
-    // PUBLISH the session writes next: the client sees CONNACK first, and anything it sends after
-    // reading CONNACK finds the connection CONNECTED.
+    // The session's tasks run on this connection's event loop: deliveries are written without a
+    // thread hop. Nothing a session does blocks.
+    session.executor().moveTo(conn.channel.eventLoop());
+    // CONNACK and the switch to CONNECTED happen in one event-loop step, before any resent PUBLISH
+    // the session writes next: the client sees CONNACK first, and anything it sends after reading
+    // CONNACK finds the connection CONNECTED.
+    Runnable connAck =
+        () -> {
+          conn.channel.writeAndFlush(Packets.connAck((byte) 0, present, props));
+          conn.connected(keepAlive);
+        };
     session.attach(
         conn.outbound,
         window,
-        () ->
-            conn.channel
-                .eventLoop()
-                .execute(
-                    () -> {
-                      conn.channel.writeAndFlush(Packets.connAck((byte) 0, present, props));
-                      conn.connected(keepAlive);
-                    }));
+        () -> {
+          if (conn.channel.eventLoop().inEventLoop()) {
+            connAck.run(); // writes of the session follow on this thread, after CONNACK
+          } else {
+            conn.channel.eventLoop().execute(connAck); // queued before the session's writes
+          }
+        });
   }
 
   private MqttProperties connAckProperties(

@@ -113,6 +113,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         will = null;
       }
       session.detach(outbound);
+      session.executor().moveHome(channel.eventLoop());
     }
     if (wasConnected) {
       server.stats().clientDisconnected();

@@ -70,8 +70,8 @@ final class MqttOutbound implements Outbound {
             packetId,
             dup,
             mqtt5,
-            clock.instant(),
-            mqtt5 ? message.subscriptionIds() : new int[0],
+            m.expiresAt() == null ? null : clock.instant(), // the time only matters for expiry
+            mqtt5 ? message.subscriptionIds() : PublishMapper.NO_IDS,
             alias.alias(),
             alias.aliasOnly());
     if (PacketSize.of(packet, mqtt5) > maxPacketSize) {

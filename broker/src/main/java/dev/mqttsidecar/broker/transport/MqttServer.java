@@ -68,9 +68,12 @@ public final class MqttServer {
     bossGroup =
         new MultiThreadIoEventLoopGroup(
             1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    // One event loop per core (Netty's default is two): sessions run on their connection's loop
+    // and nothing there blocks, so more loops would only add thread hops between them.
     workerGroup =
         new MultiThreadIoEventLoopGroup(
-            0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            Runtime.getRuntime().availableProcessors(),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     int maxPacket = services.config().maxPacketSize();

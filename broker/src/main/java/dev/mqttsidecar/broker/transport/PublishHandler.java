@@ -13,8 +13,6 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Inbound PUBLISH and PUBREL: topic aliases, authorization, the QoS 1/2 acknowledgement flows and
@@ -22,14 +20,21 @@ import org.slf4j.LoggerFactory;
  * the PUBLISH packets arrived [MQTT-4.6.0-2], [MQTT-4.6.0-3].
  */
 final class PublishHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(PublishHandler.class);
   private final MqttConnection conn;
   private final Map<Integer, String> topicAliases = new HashMap<>();
   private int unacknowledged;
-  private CompletableFuture<Void> ackTail = CompletableFuture.completedFuture(null);
+  private AckQueue acks;
 
   PublishHandler(MqttConnection conn) {
     this.conn = conn;
+  }
+
+  /** The acknowledgement queue, made on first use: the channel is not known at construction. */
+  private AckQueue acks() {
+    if (acks == null) {
+      acks = new AckQueue(conn.channel.eventLoop());
+    }
+    return acks;
   }
 
   void onPublish(MqttPublishMessage p) {
@@ -101,7 +106,7 @@ final class PublishHandler {
           true);
       return;
     }
-    Message message = PublishMapper.toMessage(p, topic, config.clock().instant());
+    Message message = PublishMapper.toMessage(p, topic, config.clock());
     CompletableFuture<PublishResult> result =
         conn.services.publisher().publish(message, conn.clientId);
     if (qos == 2) {
@@ -138,8 +143,8 @@ final class PublishHandler {
       conn.protocolError(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8");
       return;
     }
-    ackTail =
-        ackTail.thenRunAsync(
+    acks()
+        .add(
             () -> {
               unacknowledged = Math.max(0, unacknowledged - 1);
               if (qos == 2) {
@@ -151,8 +156,7 @@ final class PublishHandler {
                       packetId,
                       ReasonCode.PAYLOAD_FORMAT_INVALID,
                       true));
-            },
-            conn.channel.eventLoop());
+            });
   }
 
   void onPubrel(int packetId) {
@@ -162,16 +166,15 @@ final class PublishHandler {
       conn.session.releaseInboundQos2(packetId);
     }
     // After queued PUBACK/PUBRECs, to keep acknowledgement order.
-    ackTail =
-        ackTail.thenRunAsync(
+    acks()
+        .add(
             () ->
                 conn.channel.writeAndFlush(
                     Packets.pubReply(
                         MqttMessageType.PUBCOMP,
                         packetId,
                         known ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
-                        conn.mqtt5)), // [MQTT-4.3.3-11]
-            conn.channel.eventLoop());
+                        conn.mqtt5))); // [MQTT-4.3.3-11]
   }
 
   private void enqueueAck(
@@ -179,18 +182,7 @@ final class PublishHandler {
     if (qos == 0) {
       return;
     }
-    ackTail =
-        ackTail
-            .thenCombine(
-                result.exceptionally(
-                    e -> PublishResult.rejected(PublishResult.Status.STORAGE_FAILED, e.toString())),
-                (v, r) -> r)
-            .thenAcceptAsync(r -> acknowledge(r, qos, packetId, counted), conn.channel.eventLoop())
-            .exceptionally(
-                e -> {
-                  LOG.debug("acknowledgement failed", e);
-                  return null;
-                });
+    acks().add(result, r -> acknowledge(r, qos, packetId, counted));
   }
 
   private void acknowledge(PublishResult r, int qos, int packetId, boolean counted) {
