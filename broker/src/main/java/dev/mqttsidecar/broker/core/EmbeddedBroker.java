@@ -106,8 +106,9 @@ public final class EmbeddedBroker implements Broker {
     this.retainedPersistence = retainedPersistence;
     this.queuePersistence = queuePersistence;
     this.workers =
-        // Serial executors never block, but hooks (authentication) and a subscribe/close waiting
-        // for its session may: keep spare threads.
+        // In-process sessions, shared groups and the hooks run here (MQTT sessions run on their
+        // connection's event loop). Hooks (authentication) and a subscribe/close waiting for its
+        // session may block: keep spare threads.
         Executors.newFixedThreadPool(
             Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
             daemon("mqtt-broker-worker"));
