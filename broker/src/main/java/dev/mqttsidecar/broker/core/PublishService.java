@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -86,10 +85,7 @@ public final class PublishService {
    * other storage failure as an error. Neither is ever acknowledged as accepted.
    */
   public static PublishResult storageFailure(Throwable e) {
-    Throwable cause = e;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = StorageOverloadedException.unwrap(e);
     PublishResult.Status status =
         cause instanceof StorageOverloadedException
             ? PublishResult.Status.QUOTA_EXCEEDED

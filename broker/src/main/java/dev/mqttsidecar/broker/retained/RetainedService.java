@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -229,10 +228,7 @@ public final class RetainedService implements RetainedStore {
   }
 
   private static RetainedWriteResult storageFailure(Throwable err) {
-    Throwable cause = err;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = StorageOverloadedException.unwrap(err);
     RetainedWriteResult.Status status =
         cause instanceof StorageOverloadedException
             ? RetainedWriteResult.Status.STORAGE_BUSY

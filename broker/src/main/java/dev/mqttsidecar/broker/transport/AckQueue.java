@@ -42,9 +42,10 @@ final class AckQueue {
       return;
     }
     pending.add(new Pending(outcome, send));
-    if (!outcome.isDone()) {
-      outcome.whenComplete((r, e) -> wake());
-    }
+    // Always, even when done already: an outcome completing on another thread between an
+    // isDone() check and the registration would otherwise leave its acknowledgement (and every
+    // one behind it) waiting for a wake that never comes.
+    outcome.whenComplete((r, e) -> wake());
   }
 
   private void wake() {

@@ -52,20 +52,9 @@ public final class RocksQueuePersistence implements QueuePersistence {
                 Column.QUEUES, QueueKeys.start(queueId), QueueKeys.end(queueId))));
   }
 
-  /** Every stored queue, by queue id, each in sequence order; for the broker's start. */
+  /** Every stored queue, by queue id, each in sequence order, messages whole. */
   public Map<String, List<StoredQueueEntry>> loadQueues() {
-    Map<String, List<StoredQueueEntry>> queues = new LinkedHashMap<>();
-    store.scan(
-        Column.QUEUES,
-        null,
-        null,
-        (key, value) ->
-            queues
-                .computeIfAbsent(QueueKeys.queueId(key), id -> new ArrayList<>())
-                .add(
-                    new StoredQueueEntry(
-                        QueueKeys.sequence(key), MessageCodec.decodeMessage(value))));
-    return queues;
+    return scanQueues(false);
   }
 
   /**
@@ -74,19 +63,23 @@ public final class RocksQueuePersistence implements QueuePersistence {
    * does not have to fit in memory.
    */
   public Map<String, List<StoredQueueEntry>> loadQueueHeaders() {
+    return scanQueues(true);
+  }
+
+  private Map<String, List<StoredQueueEntry>> scanQueues(boolean headersOnly) {
     Map<String, List<StoredQueueEntry>> queues = new LinkedHashMap<>();
     store.scan(
         Column.QUEUES,
         null,
         null,
-        (key, value) ->
-            queues
-                .computeIfAbsent(QueueKeys.queueId(key), id -> new ArrayList<>())
-                .add(
-                    new StoredQueueEntry(
-                        QueueKeys.sequence(key),
-                        MessageCodec.decodeMessage(value).withoutContent(),
-                        true)));
+        (key, value) -> {
+          Message m = MessageCodec.decodeMessage(value);
+          queues
+              .computeIfAbsent(QueueKeys.queueId(key), id -> new ArrayList<>())
+              .add(
+                  new StoredQueueEntry(
+                      QueueKeys.sequence(key), headersOnly ? m.withoutContent() : m, headersOnly));
+        });
     return queues;
   }
 

@@ -1,5 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
+import java.util.concurrent.CompletionException;
+
 /**
  * A write was refused because the queue of writes waiting for the disk is full. Nothing was
  * written; the caller reports overload (MQTT reason code 0x97 Quota exceeded or 0x80, gRPC {@code
@@ -10,5 +12,14 @@ public final class StorageOverloadedException extends StorageException {
 
   public StorageOverloadedException(String message) {
     super(message);
+  }
+
+  /** The failure behind the {@link CompletionException}s a future chain wraps it in. */
+  public static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 }
