@@ -164,6 +164,7 @@ final class ConnectHandler {
     conn.outbound =
         new MqttOutbound(
             conn.channel,
+            conn.writer,
             conn.mqtt5,
             config.clock(),
             conn.services.counters(),

@@ -64,6 +64,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   // Event-loop confined.
   Channel channel;
+  CoalescingWriter writer; // deliveries and acknowledgements share flushes
   State state = State.AWAIT_CONNECT;
   boolean mqtt5;
   String clientId;
@@ -97,6 +98,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     channel = ctx.channel();
+    writer = new CoalescingWriter(channel);
     server.connectionOpened();
     super.channelActive(ctx);
   }

@@ -27,6 +27,7 @@ final class MqttOutbound implements Outbound {
   record ClientLimits(long maxPacketSize, int topicAliasMaximum, boolean problemInformation) {}
 
   private final Channel channel;
+  private final CoalescingWriter writer;
   private final boolean mqtt5;
   private final Clock clock;
   private final Counters counters;
@@ -38,6 +39,7 @@ final class MqttOutbound implements Outbound {
 
   MqttOutbound(
       Channel channel,
+      CoalescingWriter writer,
       boolean mqtt5,
       Clock clock,
       Counters counters,
@@ -45,6 +47,7 @@ final class MqttOutbound implements Outbound {
       ClientLimits limits,
       Runnable onTakenOver) {
     this.channel = channel;
+    this.writer = writer;
     this.mqtt5 = mqtt5;
     this.clock = clock;
     this.counters = counters;
@@ -85,13 +88,13 @@ final class MqttOutbound implements Outbound {
     }
     aliases.commit(alias);
     stats.sent(m.payloadSize());
-    channel.writeAndFlush(packet);
+    writer.write(packet);
   }
 
   @Override
   public void pubrel(int packetId, boolean found) {
     ReasonCode reason = found ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-    channel.writeAndFlush(Packets.pubReply(MqttMessageType.PUBREL, packetId, reason, mqtt5));
+    writer.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, reason, mqtt5));
   }
 
   @Override

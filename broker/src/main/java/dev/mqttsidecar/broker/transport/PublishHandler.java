@@ -150,7 +150,7 @@ final class PublishHandler {
               if (qos == 2) {
                 conn.session.inboundQos2().remove(packetId); // an error PUBREC ends the flow
               }
-              conn.channel.writeAndFlush(
+              conn.writer.write(
                   Packets.pubReply(
                       qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
                       packetId,
@@ -169,7 +169,7 @@ final class PublishHandler {
     acks()
         .add(
             () ->
-                conn.channel.writeAndFlush(
+                conn.writer.write(
                     Packets.pubReply(
                         MqttMessageType.PUBCOMP,
                         packetId,
@@ -205,8 +205,7 @@ final class PublishHandler {
       if (counted) {
         unacknowledged = Math.max(0, unacknowledged - 1);
       }
-      conn.channel.writeAndFlush(
-          Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
+      conn.writer.write(Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
     } else {
       if (reason.isError() && conn.mqtt5) {
         // A PUBREC with an error reason code ends the QoS 2 flow: forget the id.
@@ -215,8 +214,7 @@ final class PublishHandler {
           unacknowledged = Math.max(0, unacknowledged - 1);
         }
       }
-      conn.channel.writeAndFlush(
-          Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
+      conn.writer.write(Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
     }
   }
 
