@@ -124,7 +124,9 @@ public final class Session {
                 && message.qos() != Qos.AT_MOST_ONCE
                 && !expiry.isZero()) {
               stored = queue.store(message);
-              stored.thenRun(() -> executor.execute(() -> queue.spillIfWaiting(message)));
+              if (queue.backlogged()) { // a session keeping up pays no extra task per message
+                stored.thenRun(() -> executor.execute(() -> queue.spillIfWaiting(message)));
+              }
             }
             pump();
           } finally {

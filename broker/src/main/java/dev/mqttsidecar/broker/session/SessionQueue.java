@@ -88,13 +88,18 @@ final class SessionQueue {
    * an online one, its payload and properties leave memory, so a backlog need not fit in it.
    */
   void spillIfWaiting(QueuedMessage m) {
-    boolean waiting = !owner.isOnline() || pending.size() > QueuedMessage.IN_MEMORY_HEAD;
-    if (waiting
-        && ctx.queues().readable()
-        && m.deliveryCount() == 0
-        && owner.key().equals(m.storedIn())) {
+    if (backlogged() && m.deliveryCount() == 0 && owner.key().equals(m.storedIn())) {
       m.spill();
     }
+  }
+
+  /**
+   * Whether newly stored messages would wait long enough to be worth spilling: the session is
+   * offline or its queue is deep, and the store can give them back.
+   */
+  boolean backlogged() {
+    return (!owner.isOnline() || pending.size() > QueuedMessage.IN_MEMORY_HEAD)
+        && ctx.queues().readable();
   }
 
   /**

@@ -208,23 +208,23 @@ public final class SharedGroup implements GroupLink {
     if (isDurable()) {
       m.storedAt(queueId, ++lastSequence);
       stored = ctx.queues().append(queueId, lastSequence, published);
-      stored.thenRun(() -> executor.execute(() -> spillIfWaiting(m)));
+      if (backlogged()) { // a group whose members keep up pays no extra task per message
+        stored.thenRun(() -> executor.execute(() -> m.spill()));
+      }
     }
     pump();
     return stored;
   }
 
   /**
-   * A message's durable copy is stored: if it waits (no member online, or a long queue), its
-   * payload and properties leave memory until it is handed out. Harmless when it was handed out
-   * already: members get their own copy.
+   * Whether a message queued now will wait (no member online, or a long queue): then, once its
+   * durable copy is stored, its payload and properties leave memory until it is handed out.
+   * Spilling one that was handed out meanwhile is harmless: members get their own copy.
    */
-  private void spillIfWaiting(QueuedMessage m) {
-    boolean waiting =
-        queue.size() > QueuedMessage.IN_MEMORY_HEAD || members.stream().noneMatch(x -> x.online);
-    if (waiting && ctx.queues().readable()) {
-      m.spill();
-    }
+  private boolean backlogged() {
+    return (queue.size() > QueuedMessage.IN_MEMORY_HEAD
+            || members.stream().noneMatch(x -> x.online))
+        && ctx.queues().readable();
   }
 
   /** Durable while any member's session outlives its connection. */
