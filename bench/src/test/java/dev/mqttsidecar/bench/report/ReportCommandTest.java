@@ -44,6 +44,12 @@ class ReportCommandTest {
               .csvRow());
     }
 
+    // An overloaded broker that sent nothing in the measured window has no latency samples.
+    ResultFiles.appendCsv(
+        dir.resolve("load.csv"),
+        LoadResult.CSV_HEADER,
+        row("moquette", "latency-qos1-50pct", 25_000, 3_000, 0).csvRow());
+
     int exit =
         new CommandLine(new BenchMain())
             .execute("report", "--dir", dir.toString(), "--note", "Machine: test");
@@ -54,6 +60,8 @@ class ReportCommandTest {
         .contains("Machine: test")
         .contains("| max-qos1-pairs | delivered msg/s | 100,000 | 50,000 | 2.00x | hivemq 25,000 |")
         .contains("met: max-qos1-pairs: throughput 2.00x mosquitto")
+        .contains("| latency-qos1-50pct | p99 latency | 200us | 400us | 0.50x | hivemq 800us |")
+        .contains("| moquette | 3,000 | 3,000 | - | - | - | - | - |")
         .contains("met: latency-qos1-50pct: p99 200us vs mosquitto 400us")
         .contains("met: 100,000 idle connections: 430 MiB resident")
         .contains("met: QoS 1/2: 0 lost");
