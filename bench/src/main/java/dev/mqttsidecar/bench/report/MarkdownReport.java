@@ -116,7 +116,7 @@ final class MarkdownReport {
           double r = s.get("delivery_rate") / Math.max(1, b.get("delivery_rate"));
           boolean ahead =
               runs.values().stream()
-                  .filter(a -> !a.label().startsWith(baseline) && !a.label().equals(subject))
+                  .filter(a -> !a.label().startsWith(baseline) && !a.label().startsWith(subject))
                   .allMatch(a -> s.get("delivery_rate") >= a.get("delivery_rate"));
           check(
               r >= 1.5 && ahead,
