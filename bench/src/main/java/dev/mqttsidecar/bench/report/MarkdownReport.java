@@ -72,7 +72,7 @@ final class MarkdownReport {
     String best = "";
     double bestValue = higherIsBetter ? -1 : Double.MAX_VALUE;
     for (Aggregate a : runs.values()) {
-      if (a.label().startsWith(subject) || a.label().startsWith(baseline) || !measured(a, column)) {
+      if (!isOther(a) || !measured(a, column)) {
         continue;
       }
       double v = a.get(column);
@@ -116,7 +116,7 @@ final class MarkdownReport {
           double r = s.get("delivery_rate") / Math.max(1, b.get("delivery_rate"));
           boolean ahead =
               runs.values().stream()
-                  .filter(a -> !a.label().startsWith(baseline) && !a.label().startsWith(subject))
+                  .filter(this::isOther)
                   .allMatch(a -> s.get("delivery_rate") >= a.get("delivery_rate"));
           check(
               r >= 1.5 && ahead,
@@ -276,6 +276,11 @@ final class MarkdownReport {
               per < 0 ? "-" : mib(before * 1024 + per * TARGET_CONNECTIONS)));
     }
     line("");
+  }
+
+  /** Another broker: neither the subject nor the baseline, nor a variant of either. */
+  private boolean isOther(Aggregate a) {
+    return !a.label().startsWith(subject) && !a.label().startsWith(baseline);
   }
 
   /** A saturated generator only limits the run when the broker still had CPU to spare. */
