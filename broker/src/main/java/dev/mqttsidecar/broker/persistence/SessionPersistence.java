@@ -18,6 +18,13 @@ public interface SessionPersistence {
   CompletableFuture<Void> delete(String sessionKey);
 
   /**
+   * Forgets a session's record, in-flight entries and inbound packet ids but keeps its queue: the
+   * session stopped outliving its connection, yet it still reads its stored messages back while it
+   * delivers them. A queue without a record is dropped at the next start.
+   */
+  CompletableFuture<Void> deleteRecord(String sessionKey);
+
+  /**
    * Records an inbound QoS 2 packet id as received, so a resend after a restart is not delivered
    * again.
    */
@@ -44,6 +51,11 @@ public interface SessionPersistence {
 
         @Override
         public CompletableFuture<Void> delete(String sessionKey) {
+          return done;
+        }
+
+        @Override
+        public CompletableFuture<Void> deleteRecord(String sessionKey) {
           return done;
         }
 

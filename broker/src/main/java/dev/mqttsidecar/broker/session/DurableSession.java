@@ -57,7 +57,13 @@ final class DurableSession {
       return;
     }
     if (expiry.isZero()) {
-      delete(); // no longer persistent
+      // No longer persistent, yet the session lives until its connection closes (5.0 section
+      // 3.1.2.11.2) and reads its stored messages back while it sends them: its queue goes when
+      // the session ends.
+      if (recordSaved) {
+        recordSaved = false;
+        store.deleteRecord(key);
+      }
       return;
     }
     List<StoredSubscription> stored = new ArrayList<>(subs.size());
@@ -88,6 +94,15 @@ final class DurableSession {
     return !forgotten && key.equals(m.storedIn());
   }
 
+  /**
+   * Whether in-flight state of {@code m} is worth storing: the session has a stored record (it
+   * outlives its connection) and the message a copy in its queue. Entries of a session without a
+   * record would be skipped at start and linger.
+   */
+  private boolean recordsInflight(QueuedMessage m) {
+    return recordSaved && owns(m);
+  }
+
   CompletableFuture<Void> rememberInboundQos2(Duration expiry, int packetId) {
     return expiry.isZero() || forgotten
         ? CompletableFuture.completedFuture(null)
@@ -107,7 +122,7 @@ final class DurableSession {
    * [MQTT-4.3.3-9]. Null when nothing needs storing (the message is not stored in this session).
    */
   CompletableFuture<Void> sendingQos2(InflightEntry e) {
-    if (!owns(e.message())) {
+    if (!recordsInflight(e.message())) {
       return null;
     }
     e.markRecorded();
@@ -117,7 +132,7 @@ final class DurableSession {
 
   /** QoS 2 PUBREC: after a restart the flow goes on with PUBREL, never a second PUBLISH. */
   void pubrecReceived(InflightEntry e) {
-    if (owns(e.message())) {
+    if (recordsInflight(e.message())) {
       e.markRecorded();
       store.rememberInflight(key, new StoredInflight(e.packetId(), e.message().sequence(), true));
     }

@@ -62,10 +62,15 @@ public final class RocksSessionPersistence implements SessionPersistence {
   /** Removes everything of a session: record, in-flight, inbound ids and its queue. */
   public static List<WriteOp> deleteOps(String sessionKey) {
     return List.of(
-        new WriteOp.DeleteRange(
-            Column.SESSIONS, SessionCodec.prefix(sessionKey), SessionCodec.end(sessionKey)),
+        deleteRecordOp(sessionKey),
         new WriteOp.DeleteRange(
             Column.QUEUES, QueueKeys.start(sessionKey), QueueKeys.end(sessionKey)));
+  }
+
+  /** Removes a session's record, in-flight entries and inbound ids, not its queue. */
+  private static WriteOp deleteRecordOp(String sessionKey) {
+    return new WriteOp.DeleteRange(
+        Column.SESSIONS, SessionCodec.prefix(sessionKey), SessionCodec.end(sessionKey));
   }
 
   @Override
@@ -76,6 +81,11 @@ public final class RocksSessionPersistence implements SessionPersistence {
   @Override
   public CompletableFuture<Void> delete(String sessionKey) {
     return store.write(deleteOps(sessionKey));
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteRecord(String sessionKey) {
+    return store.write(List.of(deleteRecordOp(sessionKey)));
   }
 
   @Override
