@@ -1,12 +1,12 @@
 package dev.mqttsidecar.broker.transport;
 
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.intProp;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.parsePublish;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.props;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.CONNACK;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.PUBACK;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.PUBLISH;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.SUBACK;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.intProp;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.parsePublish;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.props;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +20,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
+import dev.mqttsidecar.broker.testing.Mqtt5Packets;
 import dev.mqttsidecar.broker.testing.RawMqttClient;
 import dev.mqttsidecar.broker.testing.RawMqttClient.Packet;
 import java.time.Duration;

@@ -1,15 +1,15 @@
 package dev.mqttsidecar.broker.transport;
 
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.binProp;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.intProp;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.prop;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.props;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.propsAt;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.strProp;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.CONNACK;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.DISCONNECT;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.bytes;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.packet;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.binProp;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.intProp;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.prop;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.props;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.propsAt;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.strProp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,9 +30,10 @@ import dev.mqttsidecar.broker.EnhancedAuthenticator;
 import dev.mqttsidecar.broker.EnhancedAuthenticator.Step;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
+import dev.mqttsidecar.broker.testing.Mqtt5Packets;
+import dev.mqttsidecar.broker.testing.Mqtt5Packets.Prop;
 import dev.mqttsidecar.broker.testing.RawMqttClient;
 import dev.mqttsidecar.broker.testing.RawMqttClient.Packet;
-import dev.mqttsidecar.broker.transport.Mqtt5Packets.Prop;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Arrays;

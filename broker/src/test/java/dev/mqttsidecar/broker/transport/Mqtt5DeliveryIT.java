@@ -1,15 +1,15 @@
 package dev.mqttsidecar.broker.transport;
 
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.intProp;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.parsePublish;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.props;
+import static dev.mqttsidecar.broker.testing.Mqtt5Packets.varIntProp;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.CONNACK;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.DISCONNECT;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.PUBACK;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.PUBLISH;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.SUBACK;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.bytes;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.intProp;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.parsePublish;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.props;
-import static dev.mqttsidecar.broker.transport.Mqtt5Packets.varIntProp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,9 +24,10 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
+import dev.mqttsidecar.broker.testing.Mqtt5Packets;
+import dev.mqttsidecar.broker.testing.Mqtt5Packets.Publish;
 import dev.mqttsidecar.broker.testing.RawMqttClient;
 import dev.mqttsidecar.broker.testing.RawMqttClient.Packet;
-import dev.mqttsidecar.broker.transport.Mqtt5Packets.Publish;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.mqttsidecar.broker.transport;
+package dev.mqttsidecar.broker.testing;
 
 import static dev.mqttsidecar.broker.testing.RawMqttClient.bytes;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.concat;
@@ -13,35 +13,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Raw MQTT 5 packets with properties, and a reader for the properties the broker sends. */
-final class Mqtt5Packets {
+public final class Mqtt5Packets {
   private Mqtt5Packets() {}
 
   /** One property as received: identifier and value (Integer, String or byte[]). */
-  record Prop(int id, Object value) {}
+  public record Prop(int id, Object value) {}
 
   /** A received PUBLISH, decoded. */
-  record Publish(String topic, int qos, int packetId, List<Prop> props, byte[] payload) {
-    List<Object> all(int id) {
+  public record Publish(String topic, int qos, int packetId, List<Prop> props, byte[] payload) {
+    public List<Object> all(int id) {
       return props.stream().filter(p -> p.id() == id).map(Prop::value).toList();
     }
 
-    Object first(int id) {
+    public Object first(int id) {
       List<Object> v = all(id);
       return v.isEmpty() ? null : v.get(0);
     }
   }
 
   /** A properties block: the bytes given, prefixed with their length. */
-  static byte[] props(byte[]... entries) {
+  public static byte[] props(byte[]... entries) {
     byte[] body = concat(entries);
     return concat(varInt(body.length), body);
   }
 
-  static byte[] concatAll(byte[]... parts) {
+  public static byte[] concatAll(byte[]... parts) {
     return concat(parts);
   }
 
-  static byte[] intProp(int id, int width, int value) {
+  public static byte[] intProp(int id, int width, int value) {
     return switch (width) {
       case 1 -> bytes(id, value);
       case 2 -> concat(bytes(id), u16(value));
@@ -49,39 +49,44 @@ final class Mqtt5Packets {
     };
   }
 
-  static byte[] strProp(int id, String value) {
+  public static byte[] strProp(int id, String value) {
     return concat(bytes(id), str(value));
   }
 
-  static byte[] binProp(int id, byte[] value) {
+  public static byte[] binProp(int id, byte[] value) {
     return concat(bytes(id), u16(value.length), value);
   }
 
-  static byte[] varIntProp(int id, int value) {
+  public static byte[] varIntProp(int id, int value) {
     return concat(bytes(id), varInt(value));
   }
 
-  static byte[] connect(String clientId, int keepAlive, byte[] props) {
+  public static byte[] connect(String clientId, int keepAlive, byte[] props) {
     return connect(clientId, true, keepAlive, props);
   }
 
-  static byte[] connect(String clientId, boolean cleanStart, int keepAlive, byte[] props) {
+  public static byte[] connect(String clientId, boolean cleanStart, int keepAlive, byte[] props) {
     return packet(
         0x10,
         concat(str("MQTT"), bytes(5, cleanStart ? 0x02 : 0), u16(keepAlive), props, str(clientId)));
   }
 
-  static byte[] publish(String topic, int qos, int packetId, byte[] props, byte[] payload) {
+  public static byte[] publish(String topic, int qos, int packetId, byte[] props, byte[] payload) {
+    return publish(topic, qos, false, packetId, props, payload);
+  }
+
+  public static byte[] publish(
+      String topic, int qos, boolean retain, int packetId, byte[] props, byte[] payload) {
     return packet(
-        0x30 | (qos << 1),
+        0x30 | (qos << 1) | (retain ? 1 : 0),
         concat(str(topic), qos > 0 ? u16(packetId) : new byte[0], props, payload));
   }
 
-  static byte[] subscribe(int packetId, byte[] props, String filter, int options) {
+  public static byte[] subscribe(int packetId, byte[] props, String filter, int options) {
     return packet(0x82, concat(u16(packetId), props, str(filter), bytes(options)));
   }
 
-  static byte[] varInt(int value) {
+  public static byte[] varInt(int value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     do {
       int b = value % 128;
@@ -92,7 +97,7 @@ final class Mqtt5Packets {
   }
 
   /** Decodes a PUBLISH received from the broker. */
-  static Publish parsePublish(Packet p) {
+  public static Publish parsePublish(Packet p) {
     byte[] b = p.body();
     int qos = (p.flags() >> 1) & 3;
     int topicLength = ((b[0] & 0xFF) << 8) | (b[1] & 0xFF);
@@ -112,7 +117,7 @@ final class Mqtt5Packets {
   /**
    * Properties of a packet whose properties start at {@code offset} (CONNACK: 2, DISCONNECT: 1).
    */
-  static List<Prop> propsAt(Packet p, int offset) {
+  public static List<Prop> propsAt(Packet p, int offset) {
     if (p.body().length <= offset) {
       return List.of();
     }
@@ -172,7 +177,7 @@ final class Mqtt5Packets {
     return value;
   }
 
-  static Object prop(List<Prop> props, int id) {
+  public static Object prop(List<Prop> props, int id) {
     return props.stream().filter(p -> p.id() == id).map(Prop::value).findFirst().orElse(null);
   }
 }
