@@ -276,9 +276,10 @@ public final class EmbeddedBroker implements Broker {
       }
     }
     // In-process subscribers see the RETAIN flag as published; retained messages only when new.
-    services
-        .subscriptions()
-        .subscribe(session, filter, new SubscriptionOptions(request.maxQos(), false, true, 1));
+    SubscriptionOptions options = new SubscriptionOptions(request.maxQos(), false, true, 1);
+    SubscriptionService subscriptions = services.subscriptions();
+    subscriptions.sendRetained(
+        session, filter, options, subscriptions.subscribe(session, filter, options));
     return new InProcessSubscription(session, outbound);
   }
 

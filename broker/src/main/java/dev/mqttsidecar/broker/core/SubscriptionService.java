@@ -22,27 +22,34 @@ public final class SubscriptionService {
   }
 
   /**
-   * Subscribes and queues the matching retained messages per the retain handling option
-   * [MQTT-3.3.1-6], [MQTT-3.3.1-9..11]. Shared subscriptions get no retained messages [MQTT-4.8.2].
+   * Subscribes; the session stores its record again.
    *
    * @return true if the subscription is new
    */
   public boolean subscribe(Session session, TopicFilter filter, SubscriptionOptions options) {
     boolean isNew = index.subscribe(session, filter, options);
     session.subscriptionsChanged();
+    return isNew;
+  }
+
+  /**
+   * Queues the retained messages a subscription gets per its retain handling option [MQTT-3.3.1-6],
+   * [MQTT-3.3.1-9..11]; shared subscriptions get none [MQTT-4.8.2].
+   */
+  public void sendRetained(
+      Session session, TopicFilter filter, SubscriptionOptions options, boolean isNew) {
     boolean send =
         !filter.isShared()
             && (options.retainHandling() == 0 || (options.retainHandling() == 1 && isNew));
-    if (send) {
-      for (RetainedMessage rm : retained.matching(filter)) {
-        Message m = rm.message();
-        Message delivered = m.withQos(Qos.min(m.qos(), options.qos())).withRetain(true);
-        int[] ids =
-            options.subscriptionId() > 0 ? new int[] {options.subscriptionId()} : new int[0];
-        session.enqueue(QueuedMessage.direct(m, delivered).withSubscriptionIds(ids));
-      }
+    if (!send) {
+      return;
     }
-    return isNew;
+    for (RetainedMessage rm : retained.matching(filter)) {
+      Message m = rm.message();
+      Message delivered = m.withQos(Qos.min(m.qos(), options.qos())).withRetain(true);
+      int[] ids = options.subscriptionId() > 0 ? new int[] {options.subscriptionId()} : new int[0];
+      session.enqueue(QueuedMessage.direct(m, delivered).withSubscriptionIds(ids));
+    }
   }
 
   public boolean unsubscribe(Session session, TopicFilter filter) {

@@ -23,6 +23,7 @@ final class DurableSession {
   private final String clientId;
   private final SessionPersistence store;
   private boolean recordSaved; // executor-confined: a record of this session may be stored
+  private CompletableFuture<Void> lastRecordWrite = CompletableFuture.completedFuture(null);
   private volatile boolean forgotten; // a successor under this key owns the stored state
 
   DurableSession(String key, String clientId, SessionPersistence store) {
@@ -78,7 +79,15 @@ final class DurableSession {
                     o.retainHandling(),
                     o.subscriptionId())));
     recordSaved = true;
-    store.save(new StoredSession(key, clientId, expiry, disconnectedAt, stored));
+    lastRecordWrite = store.save(new StoredSession(key, clientId, expiry, disconnectedAt, stored));
+  }
+
+  /**
+   * Completes once the last record written is durable, and with it every earlier write (the store
+   * applies writes in submission order).
+   */
+  CompletableFuture<Void> lastRecordWrite() {
+    return lastRecordWrite;
   }
 
   /** The session ended: its record, queue and in-flight state go. */

@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One session: an MQTT client's or an in-process subscriber's. Holds the queue of messages not yet
@@ -181,6 +183,31 @@ public final class Session {
    */
   public void subscriptionsChanged() {
     executor.execute(this::saveRecord);
+  }
+
+  /**
+   * Writes the session record now, with the expiry a CONNECT just set; completes once it is durable
+   * (at once for a session that ends with its connection). CONNACK waits for it: a session it
+   * reports must survive a crash.
+   */
+  public CompletableFuture<Void> storeRecord() {
+    return onExecutor(
+        () -> {
+          saveRecord();
+          return durable.lastRecordWrite();
+        });
+  }
+
+  /**
+   * Completes once every record write requested so far is durable. SUBACK and UNSUBACK wait for it:
+   * an acknowledged subscription change survives a crash.
+   */
+  public CompletableFuture<Void> recordStored() {
+    return onExecutor(durable::lastRecordWrite);
+  }
+
+  private CompletableFuture<Void> onExecutor(Supplier<CompletableFuture<Void>> write) {
+    return CompletableFuture.supplyAsync(write, executor).thenCompose(Function.identity());
   }
 
   /**
@@ -425,7 +452,19 @@ public final class Session {
     if (delay.isZero() || delay.isNegative()) {
       task.run();
     } else {
-      ctx.scheduler().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+      schedule(task, delay);
+    }
+  }
+
+  /**
+   * Runs {@code task} on the timer thread after {@code delay}; null once the broker has stopped,
+   * when no timer is needed: expiry counts in wall-clock time from the stored record.
+   */
+  private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    try {
+      return ctx.scheduler().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
     }
   }
 
@@ -520,17 +559,15 @@ public final class Session {
     } else {
       cancelExpiry();
       expiryTimer =
-          ctx.scheduler()
-              .schedule(
-                  () ->
-                      executor.execute(
-                          () -> {
-                            if (outbound == null) {
-                              endNow();
-                            }
-                          }),
-                  d.toMillis(),
-                  TimeUnit.MILLISECONDS);
+          schedule(
+              () ->
+                  executor.execute(
+                      () -> {
+                        if (outbound == null) {
+                          endNow();
+                        }
+                      }),
+              d);
     }
   }
 

@@ -16,9 +16,12 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** CONNECT: validation, authentication (off the event loop), session open or resume, CONNACK. */
 final class ConnectHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
   private final MqttConnection conn;
 
   ConnectHandler(MqttConnection conn) {
@@ -195,16 +198,39 @@ final class ConnectHandler {
           conn.channel.writeAndFlush(Packets.connAck((byte) 0, present, props));
           conn.connected(keepAlive);
         };
-    session.attach(
-        conn.outbound,
-        window,
-        () -> {
-          if (conn.channel.eventLoop().inEventLoop()) {
-            connAck.run(); // writes of the session follow on this thread, after CONNACK
-          } else {
-            conn.channel.eventLoop().execute(connAck); // queued before the session's writes
-          }
-        });
+    Runnable attach =
+        () ->
+            session.attach(
+                conn.outbound,
+                window,
+                () -> {
+                  if (conn.channel.eventLoop().inEventLoop()) {
+                    connAck.run(); // writes of the session follow on this thread, after CONNACK
+                  } else {
+                    conn.onEventLoop(connAck); // queued before the session's writes
+                  }
+                });
+    if (expiry.isZero()) {
+      attach.run();
+    } else {
+      // A session that outlives its connection is durable before CONNACK reports it: a crash right
+      // after must not forget it.
+      session
+          .storeRecord()
+          .whenComplete((v, e) -> conn.onEventLoop(() -> attachStored(session, attach, e)));
+    }
+  }
+
+  private void attachStored(Session session, Runnable attach, Throwable storeFailure) {
+    if (storeFailure != null) {
+      LOG.error("{}: session record not stored", conn.clientId, storeFailure);
+    }
+    attach.run();
+    if (!conn.channel.isActive()) {
+      // Closed while the record was stored: its detach found nothing attached, so the session goes
+      // offline here and its expiry starts.
+      session.detach(conn.outbound);
+    }
   }
 
   private MqttProperties connAckProperties(

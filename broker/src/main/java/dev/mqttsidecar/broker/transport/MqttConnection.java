@@ -28,6 +28,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,6 +226,18 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     protocolError(ReasonCode.MALFORMED_PACKET, cause.getMessage());
+  }
+
+  /**
+   * Runs {@code task} on this connection's event loop; nothing once the loop has stopped with the
+   * server, as the connection is gone then.
+   */
+  void onEventLoop(Runnable task) {
+    try {
+      channel.eventLoop().execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("{}: server stopped before the connection was answered", clientId);
+    }
   }
 
   /** Called once the session is attached and CONNACK written: start normal operation. */

@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.transport;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.codec.ReasonCode;
+import dev.mqttsidecar.broker.core.SubscriptionService;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import dev.mqttsidecar.broker.subscription.TopicFilter;
@@ -13,9 +14,12 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** SUBSCRIBE and UNSUBSCRIBE with per-filter reason codes. */
 final class SubscribeHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(SubscribeHandler.class);
   private static final int FAILURE_311 = 0x80;
   private final MqttConnection conn;
 
@@ -50,6 +54,7 @@ final class SubscribeHandler {
     BrokerConfig config = conn.services.config();
     Session session = conn.session;
     List<Integer> codes = new ArrayList<>(requested.size());
+    List<Runnable> retained = new ArrayList<>(requested.size());
     for (MqttTopicSubscription sub : requested) {
       MqttSubscriptionOption o = sub.option();
       TopicFilter filter;
@@ -83,12 +88,39 @@ final class SubscribeHandler {
                   o.retainHandling().value(),
                   subscriptionId)
               : SubscriptionOptions.of(qos);
-      conn.services.subscriptions().subscribe(session, filter, options);
+      SubscriptionService subscriptions = conn.services.subscriptions();
+      boolean isNew = subscriptions.subscribe(session, filter, options);
+      retained.add(() -> subscriptions.sendRetained(session, filter, options, isNew));
       codes.add(qos.value()); // the granted QoS [MQTT-3.9.3-1]
     }
-    // Written now, on the event loop: retained messages queued above reach the channel after it.
-    conn.channel.writeAndFlush(
-        Packets.subAck(m.variableHeader().messageId(), codes, conn.mqtt5)); // [MQTT-3.8.4-1]
+    int packetId = m.variableHeader().messageId();
+    onceStored(
+        () -> {
+          retained.forEach(Runnable::run);
+          // On the event loop: the retained messages just queued follow the SUBACK.
+          conn.channel.writeAndFlush(Packets.subAck(packetId, codes, conn.mqtt5)); // [MQTT-3.8.4-1]
+        });
+  }
+
+  /**
+   * Runs {@code answer} on the event loop once the session's subscriptions are durable: an
+   * acknowledged SUBSCRIBE or UNSUBSCRIBE survives a crash (at once for a session that ends with
+   * its connection, which stores nothing).
+   */
+  private void onceStored(Runnable answer) {
+    conn.session
+        .recordStored()
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                LOG.error("{}: subscriptions not stored", conn.clientId, e);
+              }
+              if (conn.channel.eventLoop().inEventLoop()) {
+                answer.run();
+              } else {
+                conn.onEventLoop(answer);
+              }
+            });
   }
 
   void onUnsubscribe(MqttUnsubscribeMessage m) {
@@ -110,7 +142,10 @@ final class SubscribeHandler {
       boolean existed = conn.services.subscriptions().unsubscribe(conn.session, filter);
       codes.add((short) (existed ? 0 : ReasonCode.NO_SUBSCRIPTION_EXISTED.value()));
     }
-    conn.channel.writeAndFlush(
-        Packets.unsubAck(m.variableHeader().messageId(), codes, conn.mqtt5)); // [MQTT-3.10.4-4]
+    int packetId = m.variableHeader().messageId();
+    onceStored(
+        () ->
+            conn.channel.writeAndFlush(
+                Packets.unsubAck(packetId, codes, conn.mqtt5))); // [MQTT-3.10.4-4]
   }
 }

@@ -1,0 +1,97 @@
+package dev.mqttsidecar.component;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.mqttsidecar.component.testing.SidecarProcess;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Regression: CONNACK and SUBACK went out before the session record they acknowledge was stored, so
+ * {@code kill -9} right after them could forget a session that CONNACK had reported, or a
+ * subscription that SUBACK had granted; messages then published to that subscription after the
+ * restart were acknowledged to their publisher and reached nobody. Found by the session life-cycle
+ * model (periodic mode, a crash right after a CONNECT). Each round acknowledges a new session and a
+ * new subscription and kills the process at once.
+ */
+class SessionRecordStoredBeforeAckIT {
+  private static final int ROUNDS = 8;
+
+  @TempDir Path folder;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"fsync", "periodic"})
+  void anAcknowledgedSessionAndSubscriptionSurviveKillDashNine(String durability) throws Exception {
+    Path data = folder.resolve("data-" + durability);
+    for (int round = 0; round < ROUNDS; round++) {
+      String clientId = "device-" + round;
+      String topic = "rounds/" + round;
+      try (SidecarProcess sidecar = start(data, durability)) {
+        Mqtt5BlockingClient device = client(sidecar.mqttPort(), clientId);
+        assertThat(
+                device
+                    .connectWith()
+                    .cleanStart(false)
+                    .sessionExpiryInterval(3600)
+                    .send()
+                    .isSessionPresent())
+            .isFalse();
+        device.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+        sidecar.kill(); // right after SUBACK
+      }
+      try (SidecarProcess sidecar = start(data, durability)) {
+        Mqtt5BlockingClient publisher = client(sidecar.mqttPort(), "publisher");
+        publisher.connect();
+        publisher
+            .publishWith()
+            .topic(topic)
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .payload(("round " + round).getBytes(UTF_8))
+            .send();
+        publisher.disconnect();
+        Mqtt5BlockingClient device = client(sidecar.mqttPort(), clientId);
+        try (Mqtt5Publishes publishes = device.publishes(MqttGlobalPublishFilter.ALL)) {
+          assertThat(
+                  device
+                      .connectWith()
+                      .cleanStart(false)
+                      .sessionExpiryInterval(3600)
+                      .send()
+                      .isSessionPresent())
+              .as("round %d: the session CONNACK reported", round)
+              .isTrue();
+          Optional<Mqtt5Publish> received = publishes.receive(10, TimeUnit.SECONDS);
+          assertThat(received)
+              .as("round %d: the message for the subscription SUBACK granted", round)
+              .map(p -> new String(p.getPayloadAsBytes(), UTF_8))
+              .contains("round " + round);
+        }
+        device.disconnect();
+      }
+    }
+  }
+
+  private SidecarProcess start(Path data, String durability) throws Exception {
+    return SidecarProcess.start(
+        folder, "acks", "--data-dir", data.toString(), "--durability", durability);
+  }
+
+  private static Mqtt5BlockingClient client(int port, String clientId) {
+    return Mqtt5Client.builder()
+        .identifier(clientId)
+        .serverHost("127.0.0.1")
+        .serverPort(port)
+        .buildBlocking();
+  }
+}
