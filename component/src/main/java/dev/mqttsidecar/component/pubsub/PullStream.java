@@ -123,10 +123,15 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
         () -> {
           if (!closed) {
             close("component instance closed");
-            out.onError(
-                Status.UNAVAILABLE
-                    .withDescription("pub/sub component instance closed")
-                    .asRuntimeException());
+            try {
+              out.onError(
+                  Status.UNAVAILABLE
+                      .withDescription("pub/sub component instance closed")
+                      .asRuntimeException());
+            } catch (RuntimeException e) {
+              // daprd cancelled the call as the server stopped: there is no one left to tell.
+              log.debug("stream {}: its call ended with the server ({})", streamId, e.toString());
+            }
           }
         });
   }
