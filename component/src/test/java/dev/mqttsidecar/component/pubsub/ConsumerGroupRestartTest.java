@@ -2,9 +2,6 @@ package dev.mqttsidecar.component.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mqttsidecar.broker.BrokerConfig;
-import dev.mqttsidecar.broker.Durability;
-import dev.mqttsidecar.component.testing.InProcessSidecar;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -15,27 +12,9 @@ import org.junit.jupiter.api.Test;
  */
 class ConsumerGroupRestartTest extends PubSubTestBase {
 
-  private InProcessSidecar restart() throws Exception {
-    sidecar.close();
-    sidecar = null;
-    sidecar = startDurable();
-    return sidecar;
-  }
-
-  private InProcessSidecar startDurable() throws Exception {
-    return InProcessSidecar.start(
-        folder,
-        BrokerConfig.builder()
-            .port(0)
-            .dataDirectory(folder.resolve("data"))
-            .durability(Durability.FSYNC)
-            .build());
-  }
-
   @Test
   void queuedMessagesOfAConsumerGroupAreDeliveredAfterARestart() throws Exception {
-    sidecar.close();
-    sidecar = startDurable();
+    restartDurable();
     String pubsub = init(component());
     DaprStream first = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null);
     PubSubConformanceTest.awaitSubscribed();
@@ -44,7 +23,7 @@ class ConsumerGroupRestartTest extends PubSubTestBase {
     for (int i = 0; i < 5; i++) {
       publishEvent(pubsub, "orders", "offline-" + i);
     }
-    restart();
+    restartDurable();
     init(component());
     try (DaprStream second = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null)) {
       Awaitility.await().atMost(WAIT).until(() -> second.handled().size() >= 5);

@@ -26,6 +26,12 @@ import java.util.function.Function;
  * each message and acks it, strictly sequentially); without one the test acks by hand.
  */
 final class DaprStream implements AutoCloseable {
+  /**
+   * What a handler returns for a message whose ack never reaches the component (lost, or daprd
+   * stuck): the stream sends neither an ack nor an ack_error for it.
+   */
+  static final String NO_ACK = new String("no ack"); // a new instance: compared by identity
+
   private final BlockingQueue<PullMessagesResponse> received = new LinkedBlockingQueue<>();
   private final List<PullMessagesResponse> handled = new ArrayList<>();
   private final List<PullMessagesResponse> acked = new ArrayList<>();
@@ -45,7 +51,8 @@ final class DaprStream implements AutoCloseable {
 
   /**
    * A stream that handles each message with {@code handler}, which returns null to ack or an error
-   * message to nack (ack_error), as daprd does after calling the app.
+   * message to nack (ack_error), as daprd does after calling the app, or {@link #NO_ACK} to send
+   * nothing.
    */
   static DaprStream open(
       FakeDaprd daprd,
@@ -74,11 +81,11 @@ final class DaprStream implements AutoCloseable {
     return received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  void ack(PullMessagesResponse message) {
+  synchronized void ack(PullMessagesResponse message) {
     requests.onNext(PullMessagesRequest.newBuilder().setAckMessageId(message.getId()).build());
   }
 
-  void nack(PullMessagesResponse message, String error) {
+  synchronized void nack(PullMessagesResponse message, String error) {
     requests.onNext(
         PullMessagesRequest.newBuilder()
             .setAckMessageId(message.getId())
@@ -146,7 +153,7 @@ final class DaprStream implements AutoCloseable {
       received.add(message);
       if (error == null) {
         ack(message);
-      } else {
+      } else if (error != NO_ACK) {
         nack(message, error);
       }
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dapr.proto.components.v1.PubSubGrpc;
 import dapr.proto.components.v1.Pubsub.PublishRequest;
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.component.testing.ComponentYaml;
 import dev.mqttsidecar.component.testing.FakeDaprd;
 import dev.mqttsidecar.component.testing.InProcessSidecar;
@@ -38,6 +40,23 @@ abstract class PubSubTestBase {
     if (sidecar != null) {
       sidecar.close();
     }
+  }
+
+  /** Replaces the sidecar (if any) by one on the durable store in {@code folder/data} (fsync). */
+  InProcessSidecar restartDurable() throws Exception {
+    if (sidecar != null) {
+      sidecar.close();
+      sidecar = null;
+    }
+    sidecar =
+        InProcessSidecar.start(
+            folder,
+            BrokerConfig.builder()
+                .port(0)
+                .dataDirectory(folder.resolve("data"))
+                .durability(Durability.FSYNC)
+                .build());
+    return sidecar;
   }
 
   FakeDaprd daprd() {
