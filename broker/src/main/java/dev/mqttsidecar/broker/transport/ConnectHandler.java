@@ -173,10 +173,12 @@ final class ConnectHandler {
             conn.services.counters(),
             conn.server.stats(),
             conn.clientLimits,
-            () -> {
-              conn.takenOver = true;
-              conn.closeReason = MqttConnection.reasonText(ReasonCode.SESSION_TAKEN_OVER);
-            });
+            () ->
+                conn.onEventLoop(
+                    () -> {
+                      conn.takenOver = true;
+                      conn.closeReason = MqttConnection.reasonText(ReasonCode.SESSION_TAKEN_OVER);
+                    }));
     int keepAlive =
         config.serverKeepAlive() != null
             ? (int) config.serverKeepAlive().getSeconds()

@@ -104,7 +104,7 @@ final class MqttOutbound implements Outbound {
 
   @Override
   public void takenOver() {
-    channel.eventLoop().execute(onTakenOver);
+    onTakenOver.run();
     if (mqtt5) {
       channel
           .writeAndFlush(
