@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code kill -9} right after them could forget a session that CONNACK had reported, or a
  * subscription that SUBACK had granted; messages then published to that subscription after the
  * restart were acknowledged to their publisher and reached nobody. Found by the session life-cycle
- * model (periodic mode, a crash right after a CONNECT). Each round acknowledges a new session and a
- * new subscription and kills the process at once.
+ * model (periodic mode, a crash right after a CONNECT). Each round grants a new subscription and
+ * kills the process at once. (The CONNACK window alone is narrower than a test can hit reliably:
+ * the record is written a moment after CONNACK anyway; the model hit it once.)
  */
 class SessionRecordStoredBeforeAckIT {
   private static final int ROUNDS = 8;
@@ -32,21 +33,14 @@ class SessionRecordStoredBeforeAckIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"fsync", "periodic"})
-  void anAcknowledgedSessionAndSubscriptionSurviveKillDashNine(String durability) throws Exception {
+  void aSubscriptionGrantedBySubackSurvivesKillDashNine(String durability) throws Exception {
     Path data = folder.resolve("data-" + durability);
     for (int round = 0; round < ROUNDS; round++) {
       String clientId = "device-" + round;
       String topic = "rounds/" + round;
       try (SidecarProcess sidecar = start(data, durability)) {
         Mqtt5BlockingClient device = client(sidecar.mqttPort(), clientId);
-        assertThat(
-                device
-                    .connectWith()
-                    .cleanStart(false)
-                    .sessionExpiryInterval(3600)
-                    .send()
-                    .isSessionPresent())
-            .isFalse();
+        resume(device);
         device.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
         sidecar.kill(); // right after SUBACK
       }
@@ -62,14 +56,8 @@ class SessionRecordStoredBeforeAckIT {
         publisher.disconnect();
         Mqtt5BlockingClient device = client(sidecar.mqttPort(), clientId);
         try (Mqtt5Publishes publishes = device.publishes(MqttGlobalPublishFilter.ALL)) {
-          assertThat(
-                  device
-                      .connectWith()
-                      .cleanStart(false)
-                      .sessionExpiryInterval(3600)
-                      .send()
-                      .isSessionPresent())
-              .as("round %d: the session CONNACK reported", round)
+          assertThat(resume(device))
+              .as("round %d: Session Present after the restart", round)
               .isTrue();
           Optional<Mqtt5Publish> received = publishes.receive(10, TimeUnit.SECONDS);
           assertThat(received)
@@ -80,6 +68,16 @@ class SessionRecordStoredBeforeAckIT {
         device.disconnect();
       }
     }
+  }
+
+  /** Connects with Clean Start 0 and a one-hour session; returns CONNACK's Session Present. */
+  private static boolean resume(Mqtt5BlockingClient device) {
+    return device
+        .connectWith()
+        .cleanStart(false)
+        .sessionExpiryInterval(3600)
+        .send()
+        .isSessionPresent();
   }
 
   private SidecarProcess start(Path data, String durability) throws Exception {

@@ -2,24 +2,17 @@ package dev.mqttsidecar.broker.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.AppenderBase;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.session.SerialExecutor;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
+import dev.mqttsidecar.broker.testing.ErrorLogCapture;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Regression: stopping a broker with persistent sessions online, while new connections still
@@ -37,24 +30,7 @@ class StopWithOnlineSessionsIT {
   @EnumSource(Durability.class)
   void stoppingWithOnlinePersistentSessionsLogsNoFailedTask(Durability durability)
       throws Exception {
-    List<String> errors = new CopyOnWriteArrayList<>();
-    Logger logger = (Logger) LoggerFactory.getLogger(SerialExecutor.class);
-    AppenderBase<ILoggingEvent> appender =
-        new AppenderBase<>() {
-          @Override
-          protected void append(ILoggingEvent e) {
-            if (e.getLevel().isGreaterOrEqual(Level.ERROR)) {
-              errors.add(
-                  e.getFormattedMessage()
-                      + " "
-                      + ThrowableProxyUtil.asString(e.getThrowableProxy()));
-            }
-          }
-        };
-    appender.setContext(logger.getLoggerContext());
-    appender.start();
-    logger.addAppender(appender);
-    try {
+    try (ErrorLogCapture log = ErrorLogCapture.of(SerialExecutor.class)) {
       for (int round = 0; round < 5; round++) {
         BrokerFixture f =
             BrokerFixture.start(
@@ -85,9 +61,7 @@ class StopWithOnlineSessionsIT {
         churn.join();
         f.close();
       }
-    } finally {
-      logger.detachAppender(appender);
+      assertThat(log.errors()).isEmpty();
     }
-    assertThat(errors).isEmpty();
   }
 }

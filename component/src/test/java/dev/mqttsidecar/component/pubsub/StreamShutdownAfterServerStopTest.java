@@ -2,18 +2,12 @@ package dev.mqttsidecar.component.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
 import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
+import dev.mqttsidecar.broker.testing.ErrorLogCapture;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Regression: closing the sidecar logged "stream task failed" with a RejectedExecutionException
@@ -24,21 +18,7 @@ import org.slf4j.LoggerFactory;
 class StreamShutdownAfterServerStopTest {
   @Test
   void endingAStreamWhoseCallIsGoneIsQuiet() {
-    List<String> errors = new CopyOnWriteArrayList<>();
-    Logger logger = (Logger) LoggerFactory.getLogger(SerialExecutor.class);
-    AppenderBase<ILoggingEvent> appender =
-        new AppenderBase<>() {
-          @Override
-          protected void append(ILoggingEvent e) {
-            if (e.getLevel().isGreaterOrEqual(Level.ERROR)) {
-              errors.add(e.getFormattedMessage());
-            }
-          }
-        };
-    appender.setContext(logger.getLoggerContext());
-    appender.start();
-    logger.addAppender(appender);
-    try {
+    try (ErrorLogCapture log = ErrorLogCapture.of(SerialExecutor.class)) {
       TerminatedCall call = new TerminatedCall();
       StreamContext ctx =
           new StreamContext(
@@ -56,10 +36,8 @@ class StreamShutdownAfterServerStopTest {
               stream -> {});
       new PullStream(ctx, call).shutdown();
       assertThat(call.errorAttempts).isEqualTo(1);
-    } finally {
-      logger.detachAppender(appender);
+      assertThat(log.errors()).isEmpty();
     }
-    assertThat(errors).isEmpty();
   }
 
   /** The server side of a call whose transport has stopped: writing the status is refused. */
