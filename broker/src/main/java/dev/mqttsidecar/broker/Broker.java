@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 public interface Broker extends AutoCloseable {
 
   static Broker create(BrokerConfig config) {
-    return new dev.mqttsidecar.broker.core.EmbeddedBroker(config);
+    return new dev.mqttsidecar.broker.server.EmbeddedBroker(config);
   }
 
   /** Restores stored state, binds the listeners and returns once they accept connections. */

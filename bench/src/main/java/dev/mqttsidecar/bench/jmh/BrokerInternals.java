@@ -2,7 +2,9 @@ package dev.mqttsidecar.bench.jmh;
 
 import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.persistence.SessionPersistence;
 import dev.mqttsidecar.broker.session.Counters;
+import dev.mqttsidecar.broker.session.QueueContext;
 import dev.mqttsidecar.broker.session.SessionContext;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,16 +16,19 @@ import java.util.concurrent.ScheduledExecutorService;
 final class BrokerInternals {
   private BrokerInternals() {}
 
-  /** Sessions that run their tasks inline and persist nothing: only the index is measured. */
-  static SessionContext sessionContext(ScheduledExecutorService scheduler) {
-    return new SessionContext(
+  /** Queues that run their tasks inline and persist nothing: only the index is measured. */
+  static QueueContext queueContext() {
+    return new QueueContext(
         Runnable::run,
-        scheduler,
         Clock.systemUTC(),
         1000,
         QueueOverflow.DROP_NEWEST,
         new Counters(),
-        s -> {},
         QueuePersistence.NONE);
+  }
+
+  /** Sessions on {@link #queueContext()} that store nothing. */
+  static SessionContext sessionContext(ScheduledExecutorService scheduler) {
+    return new SessionContext(queueContext(), scheduler, s -> {}, SessionPersistence.NONE);
   }
 }

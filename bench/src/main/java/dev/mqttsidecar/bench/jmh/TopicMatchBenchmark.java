@@ -49,7 +49,7 @@ public class TopicMatchBenchmark {
   public void setUp() {
     scheduler = Executors.newSingleThreadScheduledExecutor();
     SessionContext ctx = BrokerInternals.sessionContext(scheduler);
-    index = new SubscriptionIndex(ctx);
+    index = new SubscriptionIndex(BrokerInternals.queueContext());
     SubscriptionOptions options = SubscriptionOptions.of(Qos.AT_LEAST_ONCE);
     for (int i = 0; i < SUBSCRIPTIONS; i++) {
       int site = i % 100;

@@ -1,10 +1,10 @@
 package dev.mqttsidecar.broker.core;
 
-import dev.mqttsidecar.broker.persistence.rocksdb.BrokerStorage;
-import dev.mqttsidecar.broker.persistence.rocksdb.RestoredSession;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredSubscription;
+import dev.mqttsidecar.broker.persistence.RestoredSession;
+import dev.mqttsidecar.broker.persistence.Storage;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
+import dev.mqttsidecar.broker.persistence.StoredSession;
+import dev.mqttsidecar.broker.persistence.StoredSubscription;
 import dev.mqttsidecar.broker.session.GroupLink;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
@@ -25,18 +25,18 @@ import org.slf4j.LoggerFactory;
  * the store at start, before the listener binds. Sessions that expired while the broker was down
  * (expiry counts in wall-clock time) are deleted instead; queues nobody owns any more are dropped.
  */
-final class SessionRestore {
+public final class SessionRestore {
   private static final Logger log = LoggerFactory.getLogger(SessionRestore.class);
 
   private final BrokerServices services;
-  private final BrokerStorage storage;
+  private final Storage storage;
 
-  SessionRestore(BrokerServices services, BrokerStorage storage) {
+  public SessionRestore(BrokerServices services, Storage storage) {
     this.services = services;
     this.storage = storage;
   }
 
-  void run() {
+  public void run() {
     Instant now = services.config().clock().instant();
     Map<String, List<StoredQueueEntry>> queues = new HashMap<>(storage.loadQueues());
     List<Session> restored = new ArrayList<>();

@@ -1,7 +1,5 @@
 package dev.mqttsidecar.broker.persistence;
 
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredInflight;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
 import java.util.concurrent.CompletableFuture;
 
 /**

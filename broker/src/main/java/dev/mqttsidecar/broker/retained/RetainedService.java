@@ -8,7 +8,7 @@ import dev.mqttsidecar.broker.RetainedWrite;
 import dev.mqttsidecar.broker.RetainedWriteResult;
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
-import dev.mqttsidecar.broker.persistence.rocksdb.StorageOverloadedException;
+import dev.mqttsidecar.broker.persistence.StorageFailure;
 import dev.mqttsidecar.broker.subscription.TopicFilter;
 import dev.mqttsidecar.broker.subscription.TopicRules;
 import java.time.Clock;
@@ -228,12 +228,12 @@ public final class RetainedService implements RetainedStore {
   }
 
   private static RetainedWriteResult storageFailure(Throwable err) {
-    Throwable cause = StorageOverloadedException.unwrap(err);
+    StorageFailure failure = StorageFailure.of(err);
     RetainedWriteResult.Status status =
-        cause instanceof StorageOverloadedException
+        failure.overloaded()
             ? RetainedWriteResult.Status.STORAGE_BUSY
             : RetainedWriteResult.Status.STORAGE_FAILED;
-    return new RetainedWriteResult(status, -1, List.of(), String.valueOf(cause.getMessage()));
+    return new RetainedWriteResult(status, -1, List.of(), failure.message());
   }
 
   /** 0 when absent or expired (an expired message counts as absent). */

@@ -1,10 +1,10 @@
 package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.persistence.SessionPersistence;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredInflight;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredSession;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredSubscription;
+import dev.mqttsidecar.broker.persistence.StoredInflight;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
+import dev.mqttsidecar.broker.persistence.StoredSession;
+import dev.mqttsidecar.broker.persistence.StoredSubscription;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
 package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.Qos;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredInflight;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
+import dev.mqttsidecar.broker.concurrent.SerialExecutor;
+import dev.mqttsidecar.broker.persistence.StoredInflight;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

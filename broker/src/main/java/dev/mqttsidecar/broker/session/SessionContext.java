@@ -9,48 +9,40 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /**
- * What sessions and shared groups share.
+ * What sessions share.
  *
- * @param workers pool the serial executors run on
+ * @param queueing what their queues share with shared groups' queues
  * @param scheduler timers (session expiry, nack delays)
- * @param clock time for message expiry
- * @param maxQueued bound of each session or group queue
- * @param overflow what to drop when a queue is full
- * @param counters drop counters
  * @param onEnd called (on the session's executor) when a session ends, to drop its subscriptions
- * @param queues durable mirror of persistent sessions' queues
  * @param sessions durable records of persistent sessions
  */
 public record SessionContext(
-    Executor workers,
+    QueueContext queueing,
     ScheduledExecutorService scheduler,
-    Clock clock,
-    int maxQueued,
-    QueueOverflow overflow,
-    Counters counters,
     Consumer<Session> onEnd,
-    QueuePersistence queues,
     SessionPersistence sessions) {
 
-  /** A context whose session records are not stored. */
-  public SessionContext(
-      Executor workers,
-      ScheduledExecutorService scheduler,
-      Clock clock,
-      int maxQueued,
-      QueueOverflow overflow,
-      Counters counters,
-      Consumer<Session> onEnd,
-      QueuePersistence queues) {
-    this(
-        workers,
-        scheduler,
-        clock,
-        maxQueued,
-        overflow,
-        counters,
-        onEnd,
-        queues,
-        SessionPersistence.NONE);
+  Executor workers() {
+    return queueing.workers();
+  }
+
+  Clock clock() {
+    return queueing.clock();
+  }
+
+  int maxQueued() {
+    return queueing.maxQueued();
+  }
+
+  QueueOverflow overflow() {
+    return queueing.overflow();
+  }
+
+  Counters counters() {
+    return queueing.counters();
+  }
+
+  QueuePersistence queues() {
+    return queueing.queues();
   }
 }

@@ -1,7 +1,7 @@
 package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

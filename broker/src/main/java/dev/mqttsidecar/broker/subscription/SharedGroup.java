@@ -3,12 +3,12 @@ package dev.mqttsidecar.broker.subscription;
 import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
-import dev.mqttsidecar.broker.persistence.rocksdb.StoredQueueEntry;
+import dev.mqttsidecar.broker.concurrent.SerialExecutor;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
 import dev.mqttsidecar.broker.session.GroupLink;
+import dev.mqttsidecar.broker.session.QueueContext;
 import dev.mqttsidecar.broker.session.QueuedMessage;
-import dev.mqttsidecar.broker.session.SerialExecutor;
 import dev.mqttsidecar.broker.session.Session;
-import dev.mqttsidecar.broker.session.SessionContext;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -49,7 +49,7 @@ public final class SharedGroup implements GroupLink {
 
   private final String name;
   private final TopicFilter filter;
-  private final SessionContext ctx;
+  private final QueueContext ctx;
   private final SerialExecutor executor;
   private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Map<Session, Member> bySession = new ConcurrentHashMap<>();
@@ -59,7 +59,7 @@ public final class SharedGroup implements GroupLink {
   private final String queueId;
   private volatile boolean closed;
 
-  public SharedGroup(String name, TopicFilter filter, SessionContext ctx) {
+  public SharedGroup(String name, TopicFilter filter, QueueContext ctx) {
     this.name = name;
     this.filter = filter;
     this.ctx = ctx;

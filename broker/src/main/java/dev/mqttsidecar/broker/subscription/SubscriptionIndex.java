@@ -1,8 +1,8 @@
 package dev.mqttsidecar.broker.subscription;
 
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.session.QueueContext;
 import dev.mqttsidecar.broker.session.Session;
-import dev.mqttsidecar.broker.session.SessionContext;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,9 +52,9 @@ public final class SubscriptionIndex {
   private final ConcurrentHashMap<String, Matches> cache = new ConcurrentHashMap<>();
 
   private final Node root = new Node();
-  private final SessionContext ctx;
+  private final QueueContext ctx;
 
-  public SubscriptionIndex(SessionContext ctx) {
+  public SubscriptionIndex(QueueContext ctx) {
     this.ctx = ctx;
   }
 

@@ -11,7 +11,9 @@ import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.Subscription;
 import dev.mqttsidecar.broker.SubscriptionRequest;
 import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
+import dev.mqttsidecar.broker.persistence.MemoryStorage;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.server.EmbeddedBroker;
 import dev.mqttsidecar.broker.testing.LeakCheck;
 import dev.mqttsidecar.broker.testing.RecordingSubscriber;
 import java.time.Duration;
@@ -60,8 +62,7 @@ class QueuePersistenceIT {
     EmbeddedBroker b =
         new EmbeddedBroker(
             BrokerConfig.builder().host("127.0.0.1").port(0).build(),
-            new InMemoryRetainedPersistence(),
-            queues);
+            new MemoryStorage(new InMemoryRetainedPersistence(), queues));
     b.start();
     return b;
   }

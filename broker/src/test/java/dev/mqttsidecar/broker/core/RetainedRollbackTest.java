@@ -9,6 +9,9 @@ import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.RetainedWrite;
 import dev.mqttsidecar.broker.RetainedWriteResult;
+import dev.mqttsidecar.broker.persistence.MemoryStorage;
+import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.server.EmbeddedBroker;
 import dev.mqttsidecar.broker.testing.SwitchableRetainedPersistence;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -28,7 +31,10 @@ class RetainedRollbackTest {
 
   @BeforeEach
   void start() throws Exception {
-    broker = new EmbeddedBroker(BrokerConfig.builder().port(0).build(), store);
+    broker =
+        new EmbeddedBroker(
+            BrokerConfig.builder().port(0).build(),
+            new MemoryStorage(store, QueuePersistence.NONE));
     broker.start();
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
-import dev.mqttsidecar.broker.session.SerialExecutor;
+import dev.mqttsidecar.broker.concurrent.SerialExecutor;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.ErrorLogCapture;
 import java.nio.file.Path;

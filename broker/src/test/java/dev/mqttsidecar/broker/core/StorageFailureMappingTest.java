@@ -3,8 +3,8 @@ package dev.mqttsidecar.broker.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.broker.PublishResult;
-import dev.mqttsidecar.broker.persistence.rocksdb.StorageException;
-import dev.mqttsidecar.broker.persistence.rocksdb.StorageOverloadedException;
+import dev.mqttsidecar.broker.persistence.StorageException;
+import dev.mqttsidecar.broker.persistence.StorageOverloadedException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 

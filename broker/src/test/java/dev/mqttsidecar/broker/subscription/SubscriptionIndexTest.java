@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.persistence.SessionPersistence;
 import dev.mqttsidecar.broker.session.Counters;
+import dev.mqttsidecar.broker.session.QueueContext;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SessionContext;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
@@ -18,17 +20,17 @@ import org.junit.jupiter.api.Test;
 
 class SubscriptionIndexTest {
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-  private final SessionContext ctx =
-      new SessionContext(
+  private final QueueContext queueing =
+      new QueueContext(
           Runnable::run,
-          timers,
           Clock.systemUTC(),
           10,
           BrokerConfig.QueueOverflow.DROP_NEWEST,
           new Counters(),
-          s -> {},
           QueuePersistence.NONE);
-  private final SubscriptionIndex index = new SubscriptionIndex(ctx);
+  private final SessionContext ctx =
+      new SessionContext(queueing, timers, s -> {}, SessionPersistence.NONE);
+  private final SubscriptionIndex index = new SubscriptionIndex(queueing);
   private final TopicRules rules = TopicRules.SPEC;
 
   @AfterEach

@@ -9,6 +9,8 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.core.BrokerServices;
+import dev.mqttsidecar.broker.server.EmbeddedBroker;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,10 +19,10 @@ import java.util.List;
  * it made and stops the broker.
  */
 public final class BrokerFixture implements AutoCloseable {
-  private final Broker broker;
+  private final EmbeddedBroker broker;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
-  private BrokerFixture(Broker broker) {
+  private BrokerFixture(EmbeddedBroker broker) {
     this.broker = broker;
   }
 
@@ -39,13 +41,18 @@ public final class BrokerFixture implements AutoCloseable {
     if (built.dataDirectory().equals(BrokerConfig.DEFAULT_DATA_DIRECTORY)) {
       built = built.toBuilder().durability(Durability.MEMORY).build();
     }
-    Broker broker = Broker.create(built);
+    EmbeddedBroker broker = new EmbeddedBroker(built);
     broker.start();
     return new BrokerFixture(broker);
   }
 
   public Broker broker() {
     return broker;
+  }
+
+  /** The broker's internal services, for tests that observe sessions and counters. */
+  public BrokerServices services() {
+    return broker.services();
   }
 
   public int port() {

@@ -4,7 +4,7 @@ import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence;
-import dev.mqttsidecar.broker.persistence.rocksdb.StorageOverloadedException;
+import dev.mqttsidecar.broker.persistence.StorageOverloadedException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -18,7 +18,6 @@ import dev.mqttsidecar.broker.Delivery;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.SubscriptionRequest;
-import dev.mqttsidecar.broker.core.EmbeddedBroker;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
 import dev.mqttsidecar.broker.testing.RawMqttClient;
@@ -57,7 +56,7 @@ class SessionIT {
   }
 
   static void awaitOffline(BrokerFixture f, String clientId) {
-    var sessions = ((EmbeddedBroker) f.broker()).services().sessions();
+    var sessions = f.services().sessions();
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .until(
@@ -252,7 +251,7 @@ class SessionIT {
     for (int i = 0; i < 8; i++) {
       publish("b", "m" + i, Qos.AT_LEAST_ONCE);
     }
-    long overflow = ((EmbeddedBroker) fixture.broker()).services().counters().queueOverflow();
+    long overflow = fixture.services().counters().queueOverflow();
     assertThat(overflow).isEqualTo(3);
     Mqtt3BlockingClient again = fixture.mqtt3("bounded").buildBlocking();
     try (var in = again.publishes(MqttGlobalPublishFilter.ALL)) {

@@ -1,6 +1,8 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.persistence.StorageException;
+import dev.mqttsidecar.broker.persistence.StorageOverloadedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -6,6 +6,7 @@ import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
+import dev.mqttsidecar.broker.persistence.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

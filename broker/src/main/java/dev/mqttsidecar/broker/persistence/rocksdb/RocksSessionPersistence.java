@@ -1,6 +1,10 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
+import dev.mqttsidecar.broker.persistence.RestoredSession;
 import dev.mqttsidecar.broker.persistence.SessionPersistence;
+import dev.mqttsidecar.broker.persistence.StorageException;
+import dev.mqttsidecar.broker.persistence.StoredInflight;
+import dev.mqttsidecar.broker.persistence.StoredSession;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

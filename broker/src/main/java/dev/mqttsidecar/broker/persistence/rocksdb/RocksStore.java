@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.persistence.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -80,7 +81,7 @@ public final class RocksStore implements AutoCloseable {
    */
   public static RocksStore open(StoreConfig config) {
     if (config.durability() == Durability.MEMORY) {
-      throw new IllegalArgumentException("memory mode uses no store; see BrokerStorage");
+      throw new IllegalArgumentException("memory mode uses no store (MemoryStorage)");
     }
     Path dir = config.directory().toAbsolutePath().normalize();
     String where = dir.toString();

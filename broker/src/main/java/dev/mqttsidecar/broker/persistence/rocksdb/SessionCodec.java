@@ -1,6 +1,10 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.StorageException;
+import dev.mqttsidecar.broker.persistence.StoredInflight;
+import dev.mqttsidecar.broker.persistence.StoredSession;
+import dev.mqttsidecar.broker.persistence.StoredSubscription;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
+import dev.mqttsidecar.broker.persistence.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

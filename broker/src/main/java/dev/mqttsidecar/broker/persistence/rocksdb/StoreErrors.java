@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
+import dev.mqttsidecar.broker.persistence.StorageException;
 import java.util.Locale;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;

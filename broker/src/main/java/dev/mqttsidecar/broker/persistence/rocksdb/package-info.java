@@ -1,9 +1,8 @@
 /**
  * The broker's durable storage on RocksDB.
  *
- * <p>{@link dev.mqttsidecar.broker.persistence.rocksdb.BrokerStorage} opens the storage for a
- * {@link dev.mqttsidecar.broker.Durability}: {@code memory} maps to the in-memory implementations;
- * {@code fsync} and {@code periodic} open one {@link
+ * <p>{@link dev.mqttsidecar.broker.persistence.rocksdb.RocksStorage} implements the persistence API
+ * for the durable modes ({@code fsync}, {@code periodic}): it opens one {@link
  * dev.mqttsidecar.broker.persistence.rocksdb.RocksStore} in the data directory with a column family
  * per kind of data (retained, queues, sessions, meta) and a format version in {@code meta}.
  *

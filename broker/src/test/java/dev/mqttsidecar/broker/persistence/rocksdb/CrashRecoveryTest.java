@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqttsidecar.broker.RetainedMessage;
+import dev.mqttsidecar.broker.persistence.StorageException;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,6 +2,7 @@ package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mqttsidecar.broker.persistence.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

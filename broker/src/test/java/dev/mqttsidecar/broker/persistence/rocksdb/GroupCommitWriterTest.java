@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.persistence.StorageException;
+import dev.mqttsidecar.broker.persistence.StorageOverloadedException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;

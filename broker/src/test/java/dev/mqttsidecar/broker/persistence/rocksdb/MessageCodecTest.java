@@ -9,6 +9,7 @@ import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
+import dev.mqttsidecar.broker.persistence.StorageException;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

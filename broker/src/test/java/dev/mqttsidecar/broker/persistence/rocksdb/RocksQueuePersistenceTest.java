@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

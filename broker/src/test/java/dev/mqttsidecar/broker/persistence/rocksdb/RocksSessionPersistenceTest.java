@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.RestoredSession;
+import dev.mqttsidecar.broker.persistence.StoredInflight;
+import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
+import dev.mqttsidecar.broker.persistence.StoredSession;
+import dev.mqttsidecar.broker.persistence.StoredSubscription;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.mqttsidecar.broker.persistence.rocksdb;
+package dev.mqttsidecar.broker.persistence;
 
 import dev.mqttsidecar.broker.BrokerStorageException;
 

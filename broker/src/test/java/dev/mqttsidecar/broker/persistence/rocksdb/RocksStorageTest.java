@@ -7,8 +7,6 @@ import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
-import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
-import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.RetainedPersistence.Change;
 import java.nio.file.Path;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
-class BrokerStorageTest {
+class RocksStorageTest {
   @TempDir Path tmp;
 
   private static RetainedMessage retained(String topic, long version) {
@@ -28,34 +26,14 @@ class BrokerStorageTest {
   }
 
   @Test
-  void memoryModeTouchesNoDiskAndKeepsNothing() {
-    Path dir = tmp.resolve("never-created");
-    StoreConfig config = StoreConfig.fsync(dir).withDurability(Durability.MEMORY);
-    try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
-      assertThat(storage.retained()).isInstanceOf(InMemoryRetainedPersistence.class);
-      assertThat(storage.queues()).isSameAs(QueuePersistence.NONE);
-      storage.retained().write(List.of(new Change("t", retained("t", 1)))).join();
-      assertThat(storage.retained().read("t")).contains(retained("t", 1));
-      assertThat(storage.loadQueues()).isEmpty();
-      assertThat(storage.describe()).contains("memory");
-    }
-    assertThat(dir).doesNotExist();
-    try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
-      List<RetainedHeader> headers = new ArrayList<>();
-      storage.retained().loadHeaders(headers::add);
-      assertThat(headers).isEmpty();
-    }
-  }
-
-  @Test
   void durableModeRestoresRetainedAndQueues() {
     StoreConfig config = StoreConfig.fsync(tmp.resolve("data"));
-    try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
+    try (RocksStorage storage = RocksStorage.open(config, Clock.systemUTC())) {
       storage.retained().write(List.of(new Change("t", retained("t", 3)))).join();
       storage.queues().append("session-1", 1, retained("q", 1).message()).join();
       assertThat(storage.describe()).contains(tmp.resolve("data").toString()).contains("fsync");
     }
-    try (BrokerStorage storage = BrokerStorage.open(config, Clock.systemUTC())) {
+    try (RocksStorage storage = RocksStorage.open(config, Clock.systemUTC())) {
       List<RetainedHeader> headers = new ArrayList<>();
       storage.retained().loadHeaders(headers::add);
       assertThat(headers).containsExactly(RetainedHeader.of(retained("t", 3)));

@@ -1,4 +1,4 @@
-package dev.mqttsidecar.broker.session;
+package dev.mqttsidecar.broker.concurrent;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

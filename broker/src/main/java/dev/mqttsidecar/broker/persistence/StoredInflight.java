@@ -1,4 +1,4 @@
-package dev.mqttsidecar.broker.persistence.rocksdb;
+package dev.mqttsidecar.broker.persistence;
 
 /**
  * An outbound QoS 1/2 message sent and not yet settled.

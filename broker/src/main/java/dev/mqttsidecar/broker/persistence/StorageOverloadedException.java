@@ -1,6 +1,4 @@
-package dev.mqttsidecar.broker.persistence.rocksdb;
-
-import java.util.concurrent.CompletionException;
+package dev.mqttsidecar.broker.persistence;
 
 /**
  * A write was refused because the queue of writes waiting for the disk is full. Nothing was
@@ -12,14 +10,5 @@ public final class StorageOverloadedException extends StorageException {
 
   public StorageOverloadedException(String message) {
     super(message);
-  }
-
-  /** The failure behind the {@link CompletionException}s a future chain wraps it in. */
-  public static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

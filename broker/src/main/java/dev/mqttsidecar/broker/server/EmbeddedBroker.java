@@ -1,0 +1,225 @@
+package dev.mqttsidecar.broker.server;
+
+import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.PublishResult;
+import dev.mqttsidecar.broker.RetainedStore;
+import dev.mqttsidecar.broker.Subscriber;
+import dev.mqttsidecar.broker.Subscription;
+import dev.mqttsidecar.broker.SubscriptionRequest;
+import dev.mqttsidecar.broker.concurrent.DaemonThreads;
+import dev.mqttsidecar.broker.core.BrokerServices;
+import dev.mqttsidecar.broker.core.InProcessSubscriptions;
+import dev.mqttsidecar.broker.core.MessageRouter;
+import dev.mqttsidecar.broker.core.PublishService;
+import dev.mqttsidecar.broker.core.SessionRestore;
+import dev.mqttsidecar.broker.core.SubscriptionService;
+import dev.mqttsidecar.broker.persistence.MemoryStorage;
+import dev.mqttsidecar.broker.persistence.Storage;
+import dev.mqttsidecar.broker.persistence.rocksdb.RocksStorage;
+import dev.mqttsidecar.broker.persistence.rocksdb.StoreConfig;
+import dev.mqttsidecar.broker.retained.RetainedService;
+import dev.mqttsidecar.broker.session.Counters;
+import dev.mqttsidecar.broker.session.QueueContext;
+import dev.mqttsidecar.broker.session.Session;
+import dev.mqttsidecar.broker.session.SessionContext;
+import dev.mqttsidecar.broker.session.SessionRegistry;
+import dev.mqttsidecar.broker.subscription.SubscriptionIndex;
+import dev.mqttsidecar.broker.subscription.TopicRules;
+import dev.mqttsidecar.broker.transport.MqttServer;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker as a whole: assembles storage, the core services and the MQTT listener, and runs their
+ * life-cycle. Each service gets everything it needs in its constructor, in dependency order.
+ */
+public final class EmbeddedBroker implements Broker {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+  private enum State {
+    NEW,
+    RUNNING,
+    STOPPED
+  }
+
+  private final BrokerConfig config;
+  private final Storage storage;
+  private final ExecutorService workers;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final BrokerServices services;
+  private final InProcessSubscriptions inProcess;
+  private final MqttServer server;
+  private volatile State state = State.NEW;
+
+  /**
+   * A broker on the storage {@code config} asks for: in memory, or the durable store in its data
+   * directory (opened here, so a store that cannot be read fails creation, before anything binds).
+   */
+  public EmbeddedBroker(BrokerConfig config) {
+    this(config, openStorage(config));
+  }
+
+  /** A broker on {@code storage}, which {@link #stop()} closes. */
+  public EmbeddedBroker(BrokerConfig config, Storage storage) {
+    this.config = config;
+    this.storage = storage;
+    // In-process sessions, shared groups and the hooks run here (MQTT sessions run on their
+    // connection's event loop). Hooks (authentication) and a subscribe/close waiting for its
+    // session may block: keep spare threads.
+    this.workers =
+        Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            DaemonThreads.named("mqtt-broker-worker"));
+    this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("mqtt-broker-timer"));
+    scheduler.setRemoveOnCancelPolicy(true);
+
+    TopicRules rules = new TopicRules(config.maxTopicLength(), config.maxTopicLevels());
+    Counters counters = new Counters();
+    QueueContext queueing =
+        new QueueContext(
+            workers,
+            config.clock(),
+            config.maxQueuedMessages(),
+            config.queueOverflow(),
+            counters,
+            storage.queues());
+    SubscriptionIndex index = new SubscriptionIndex(queueing);
+    MessageRouter router = new MessageRouter(index);
+    RetainedService retained =
+        new RetainedService(
+            storage.retained(),
+            rules,
+            config.maxPacketSize(),
+            config.clock(),
+            m -> router.route(m, null));
+    PublishService publisher =
+        new PublishService(
+            router,
+            retained,
+            rules,
+            config.maxPacketSize(),
+            config.clock(),
+            () -> state == State.RUNNING);
+    SubscriptionService subscriptions = new SubscriptionService(index, retained);
+    SessionRegistry registry = new SessionRegistry();
+    SessionContext sessionContext =
+        new SessionContext(
+            queueing,
+            scheduler,
+            session -> {
+              subscriptions.removeAll(session);
+              registry.remove(session);
+            },
+            storage.sessions());
+    this.services =
+        new BrokerServices(
+            config,
+            rules,
+            registry,
+            sessionContext,
+            publisher,
+            subscriptions,
+            retained,
+            workers,
+            scheduler,
+            counters);
+    this.inProcess = new InProcessSubscriptions(services);
+    this.server = new MqttServer(services);
+  }
+
+  private static Storage openStorage(BrokerConfig config) {
+    if (config.durability() == Durability.MEMORY) {
+      return new MemoryStorage();
+    }
+    StoreConfig store =
+        StoreConfig.fsync(config.dataDirectory().toAbsolutePath())
+            .withDurability(config.durability())
+            .withSyncInterval(config.syncInterval());
+    return RocksStorage.open(store, config.clock());
+  }
+
+  /** Internal services, for tests and metrics. */
+  public BrokerServices services() {
+    return services;
+  }
+
+  @Override
+  public synchronized void start() throws Exception {
+    if (state != State.NEW) {
+      throw new IllegalStateException("broker already " + state);
+    }
+    log.info("data directory: {}", storage.describe());
+    // Everything stored is back in memory before the listener binds: no client sees a gap.
+    long restoreStart = System.nanoTime();
+    services.retained().restore();
+    new SessionRestore(services, storage).run();
+    if (storage.durability() != Durability.MEMORY) {
+      log.info(
+          "restored {} retained messages and {} sessions in {} ms",
+          services.retained().size(),
+          services.sessions().all().size(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restoreStart));
+    }
+    server.start();
+    state = State.RUNNING;
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (state == State.STOPPED) {
+      return;
+    }
+    state = State.STOPPED;
+    server.stop();
+    if (storage.durability() == Durability.MEMORY) {
+      for (Session s : new ArrayList<>(services.sessions().all())) {
+        s.end();
+      }
+    }
+    // On a durable store sessions are left as they are, not ended: ending would delete their
+    // stored records and queues, which must be there when the broker starts again.
+    workers.shutdown();
+    scheduler.shutdownNow();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.shutdownNow();
+    storage.close(); // writes and syncs what is still queued
+  }
+
+  @Override
+  public InetSocketAddress mqttAddress() {
+    InetSocketAddress bound = server.boundAddress();
+    return bound != null ? bound : new InetSocketAddress(config.host(), config.port());
+  }
+
+  @Override
+  public CompletableFuture<PublishResult> publish(Message message) {
+    return services.publisher().publish(message, null);
+  }
+
+  @Override
+  public Subscription subscribe(SubscriptionRequest request, Subscriber subscriber) {
+    if (state == State.STOPPED) {
+      throw new IllegalStateException("broker stopped");
+    }
+    return inProcess.subscribe(request, subscriber);
+  }
+
+  @Override
+  public RetainedStore retained() {
+    return services.retained();
+  }
+}
