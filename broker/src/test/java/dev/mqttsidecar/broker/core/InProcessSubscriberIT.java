@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.Delivery;
 import dev.mqttsidecar.broker.Message;
@@ -66,6 +67,30 @@ class InProcessSubscriberIT {
     assertThat(d.message().topic()).isEqualTo("orders/1");
     assertThat(d.deliveryCount()).isEqualTo(1);
     assertThat(publish("other", "x", Qos.AT_MOST_ONCE).matchedSubscribers()).isZero();
+  }
+
+  @Test
+  void connectedSubscribersCountsEachOnlineSubscriberWhoseFilterMatches() throws Exception {
+    assertThat(broker.connectedSubscribers("a/b")).isZero();
+    Duration keep = Duration.ofMinutes(1);
+    Subscription one =
+        broker.subscribe(request("g1", "$share/g/a/+", 10, keep), RecordingSubscriber.autoAck());
+    Subscription two =
+        broker.subscribe(request("g2", "$share/g/a/+", 10, keep), RecordingSubscriber.autoAck());
+    Subscription other =
+        broker.subscribe(request("o", "x/y", 10, Duration.ZERO), RecordingSubscriber.autoAck());
+    Mqtt5BlockingClient device = fixture.connect5("device");
+    device.subscribeWith().topicFilter("a/#").send();
+
+    assertThat(broker.connectedSubscribers("a/b")).isEqualTo(3); // each group member counts
+    assertThat(broker.connectedSubscribers("a/b/c")).isEqualTo(1);
+    one.close(); // its session stays for its expiry, offline
+    assertThat(broker.connectedSubscribers("a/b")).isEqualTo(2);
+    device.disconnect();
+    fixture.awaitSubscribers("a/b", 1); // the broker handles the DISCONNECT asynchronously
+    two.close();
+    other.close();
+    assertThat(broker.connectedSubscribers("a/b")).isZero();
   }
 
   @Test
