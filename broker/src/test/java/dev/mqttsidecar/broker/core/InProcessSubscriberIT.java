@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Delivery;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
@@ -15,6 +16,7 @@ import dev.mqttsidecar.broker.Subscription;
 import dev.mqttsidecar.broker.SubscriptionRequest;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
+import dev.mqttsidecar.broker.testing.MutableClock;
 import dev.mqttsidecar.broker.testing.RecordingSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -298,6 +300,10 @@ class InProcessSubscriberIT {
 
   @Test
   void expiredMessagesAreNotDelivered() throws Exception {
+    MutableClock clock = new MutableClock();
+    fixture.close();
+    fixture = BrokerFixture.start(BrokerConfig.builder().clock(clock));
+    broker = fixture.broker();
     RecordingSubscriber sub = RecordingSubscriber.autoAck();
     Subscription s = broker.subscribe(request("s", "t", 10, Duration.ZERO), sub);
     s.pause();
@@ -309,10 +315,10 @@ class InProcessSubscriberIT {
                 Qos.AT_LEAST_ONCE,
                 false,
                 dev.mqttsidecar.broker.MessageProperties.NONE,
-                java.time.Instant.now().plusMillis(100)))
+                clock.instant().plusMillis(100)))
         .get();
     publish("t", "fresh", Qos.AT_LEAST_ONCE);
-    Thread.sleep(250);
+    clock.advance(Duration.ofMillis(250));
     s.resume();
     assertThat(text(sub.next())).isEqualTo("fresh");
     sub.expectNothing(SHORT);

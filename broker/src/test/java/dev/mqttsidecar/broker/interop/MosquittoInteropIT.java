@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.mqttsidecar.broker.core.EmbeddedBroker;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
 import java.io.File;
@@ -102,13 +101,7 @@ class MosquittoInteropIT {
     if (!awaitSubscribed) {
       return p;
     }
-    EmbeddedBroker broker = (EmbeddedBroker) fixture.broker();
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-        .until(
-            () ->
-                broker.services().sessions().all().stream()
-                    .anyMatch(s -> s.subscriptions().containsKey(topic)));
+    fixture.awaitSubscribers(topic, 1);
     return p;
   }
 
