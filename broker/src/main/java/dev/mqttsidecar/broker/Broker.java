@@ -39,6 +39,14 @@ public interface Broker extends AutoCloseable {
   /** Subscribes an in-process subscriber. Throws IllegalArgumentException for an invalid filter. */
   Subscription subscribe(SubscriptionRequest request, Subscriber subscriber);
 
+  /**
+   * How many subscribers (MQTT clients and in-process subscribers alike) are connected now with a
+   * subscription that matches {@code topic}; each member of a shared group counts. A message
+   * published to {@code topic} after a subscriber is counted is routed to it (or to its group). A
+   * read-only snapshot, for health checks and tests.
+   */
+  int connectedSubscribers(String topic);
+
   /** The retained message store. */
   RetainedStore retained();
 }

@@ -40,6 +40,11 @@ public final class FakeBroker implements Broker {
   }
 
   @Override
+  public int connectedSubscribers(String topic) {
+    return 0; // subscribe is unsupported: there never is one
+  }
+
+  @Override
   public RetainedStore retained() {
     return retained;
   }

@@ -219,6 +219,21 @@ public final class EmbeddedBroker implements Broker {
   }
 
   @Override
+  public int connectedSubscribers(String topic) {
+    TopicRules rules = services.rules();
+    int connected = 0;
+    for (Session session : services.sessions().all()) {
+      // The index adds a filter to the session's map last: once seen here, publishes route to it.
+      if (session.isOnline()
+          && session.subscriptions().keySet().stream()
+              .anyMatch(raw -> rules.parseFilter(raw).matches(topic))) {
+        connected++;
+      }
+    }
+    return connected;
+  }
+
+  @Override
   public RetainedStore retained() {
     return services.retained();
   }

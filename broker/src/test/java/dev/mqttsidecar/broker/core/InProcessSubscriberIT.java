@@ -5,7 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Delivery;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
@@ -14,6 +16,7 @@ import dev.mqttsidecar.broker.Subscription;
 import dev.mqttsidecar.broker.SubscriptionRequest;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
+import dev.mqttsidecar.broker.testing.MutableClock;
 import dev.mqttsidecar.broker.testing.RecordingSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +69,30 @@ class InProcessSubscriberIT {
     assertThat(d.message().topic()).isEqualTo("orders/1");
     assertThat(d.deliveryCount()).isEqualTo(1);
     assertThat(publish("other", "x", Qos.AT_MOST_ONCE).matchedSubscribers()).isZero();
+  }
+
+  @Test
+  void connectedSubscribersCountsEachOnlineSubscriberWhoseFilterMatches() throws Exception {
+    assertThat(broker.connectedSubscribers("a/b")).isZero();
+    Duration keep = Duration.ofMinutes(1);
+    Subscription one =
+        broker.subscribe(request("g1", "$share/g/a/+", 10, keep), RecordingSubscriber.autoAck());
+    Subscription two =
+        broker.subscribe(request("g2", "$share/g/a/+", 10, keep), RecordingSubscriber.autoAck());
+    Subscription other =
+        broker.subscribe(request("o", "x/y", 10, Duration.ZERO), RecordingSubscriber.autoAck());
+    Mqtt5BlockingClient device = fixture.connect5("device");
+    device.subscribeWith().topicFilter("a/#").send();
+
+    assertThat(broker.connectedSubscribers("a/b")).isEqualTo(3); // each group member counts
+    assertThat(broker.connectedSubscribers("a/b/c")).isEqualTo(1);
+    one.close(); // its session stays for its expiry, offline
+    assertThat(broker.connectedSubscribers("a/b")).isEqualTo(2);
+    device.disconnect();
+    fixture.awaitSubscribers("a/b", 1); // the broker handles the DISCONNECT asynchronously
+    two.close();
+    other.close();
+    assertThat(broker.connectedSubscribers("a/b")).isZero();
   }
 
   @Test
@@ -273,6 +300,10 @@ class InProcessSubscriberIT {
 
   @Test
   void expiredMessagesAreNotDelivered() throws Exception {
+    MutableClock clock = new MutableClock();
+    fixture.close();
+    fixture = BrokerFixture.start(BrokerConfig.builder().clock(clock));
+    broker = fixture.broker();
     RecordingSubscriber sub = RecordingSubscriber.autoAck();
     Subscription s = broker.subscribe(request("s", "t", 10, Duration.ZERO), sub);
     s.pause();
@@ -284,10 +315,10 @@ class InProcessSubscriberIT {
                 Qos.AT_LEAST_ONCE,
                 false,
                 dev.mqttsidecar.broker.MessageProperties.NONE,
-                java.time.Instant.now().plusMillis(100)))
+                clock.instant().plusMillis(100)))
         .get();
     publish("t", "fresh", Qos.AT_LEAST_ONCE);
-    Thread.sleep(250);
+    clock.advance(Duration.ofMillis(250));
     s.resume();
     assertThat(text(sub.next())).isEqualTo("fresh");
     sub.expectNothing(SHORT);

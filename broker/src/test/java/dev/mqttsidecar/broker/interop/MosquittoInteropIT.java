@@ -101,12 +101,7 @@ class MosquittoInteropIT {
     if (!awaitSubscribed) {
       return p;
     }
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
-        .until(
-            () ->
-                fixture.services().sessions().all().stream()
-                    .anyMatch(s -> s.subscriptions().containsKey(topic)));
+    fixture.awaitSubscribers(topic, 1);
     return p;
   }
 

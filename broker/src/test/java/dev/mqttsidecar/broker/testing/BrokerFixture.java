@@ -11,14 +11,17 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.server.EmbeddedBroker;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 
 /**
  * A broker on 127.0.0.1 and a free port, plus client factories; closing it disconnects the clients
  * it made and stops the broker.
  */
 public final class BrokerFixture implements AutoCloseable {
+  private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(10);
   private final EmbeddedBroker broker;
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -57,6 +60,22 @@ public final class BrokerFixture implements AutoCloseable {
 
   public int port() {
     return broker.mqttAddress().getPort();
+  }
+
+  /** Waits until exactly {@code count} connected subscribers match {@code topic}. */
+  public void awaitSubscribers(String topic, int count) {
+    awaitSubscribers(broker, topic, count);
+  }
+
+  /**
+   * Waits until exactly {@code count} connected subscribers of {@code broker} match {@code topic}:
+   * from then on a publish to {@code topic} reaches them (or, at zero, no subscriber online).
+   */
+  public static void awaitSubscribers(Broker broker, String topic, int count) {
+    Awaitility.await("%d connected subscriber(s) on %s".formatted(count, topic))
+        .atMost(SUBSCRIBE_WAIT)
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> broker.connectedSubscribers(topic) == count);
   }
 
   /** An MQTT 5 client builder pointed at the broker (not connected). */

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mqttsidecar.broker.PublishResult;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,11 +40,13 @@ class AckQueueTest {
     }
   }
 
-  private void await(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (sent.size() < count && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+  private void await(int count) {
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() >= count);
+  }
+
+  /** Returns once the loop ran every task queued before: a completion's drain included. */
+  private void runQueuedTasks() throws Exception {
+    loop.submit(() -> {}).get(5, TimeUnit.SECONDS);
   }
 
   @Test
@@ -64,8 +68,8 @@ class AckQueueTest {
           acks.add(second, r -> sent.add("2"));
           acks.add(() -> sent.add("3")); // known at once, still after the two before it
         });
-    second.complete(PublishResult.accepted(1));
-    Thread.sleep(50);
+    second.complete(PublishResult.accepted(1)); // queues a drain on the loop
+    runQueuedTasks();
     assertThat(sent).isEmpty(); // [MQTT-4.6.0-2]: 2 waits for 1
     first.complete(PublishResult.accepted(1));
     await(3);

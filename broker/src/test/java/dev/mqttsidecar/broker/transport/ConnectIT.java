@@ -230,7 +230,7 @@ class ConnectIT {
       c.send(RawMqttClient.connect311("pinger", true, 1));
       c.read();
       for (int i = 0; i < 4; i++) {
-        Thread.sleep(600);
+        Thread.sleep(600); // time passes: 2.4 s in all, past the 1.5 s the keep-alive allows idle
         c.send(RawMqttClient.PINGREQ);
         assertThat(c.read().type()).isEqualTo(RawMqttClient.PINGRESP);
       }

@@ -12,7 +12,6 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.Qos;
-import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +28,7 @@ class QueueFullIT {
     offline.disconnect();
     // The broker handles the DISCONNECT asynchronously: wait until the session is offline, or the
     // next messages go straight to its in-flight window instead of its queue.
-    Session session = broker.services().sessions().get("offline");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (session.isOnline() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    broker.awaitSubscribers("full/q", 0);
     for (int i = 0; i < 2; i++) {
       PublishResult fits =
           broker

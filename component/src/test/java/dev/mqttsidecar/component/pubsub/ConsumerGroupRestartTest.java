@@ -17,9 +17,9 @@ class ConsumerGroupRestartTest extends PubSubTestBase {
     restartDurable();
     String pubsub = init(component());
     DaprStream first = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null);
-    PubSubConformanceTest.awaitSubscribed();
+    awaitSubscribers("orders", 1);
     first.cancel();
-    Thread.sleep(200);
+    awaitSubscribers("orders", 0);
     for (int i = 0; i < 5; i++) {
       publishEvent(pubsub, "orders", "offline-" + i);
     }

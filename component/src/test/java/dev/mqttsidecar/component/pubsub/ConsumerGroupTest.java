@@ -22,7 +22,7 @@ class ConsumerGroupTest extends PubSubTestBase {
     String pubsub = init(component());
     try (DaprStream a = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null);
         DaprStream b = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null)) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 2);
       for (int i = 0; i < 40; i++) {
         publishEvent(pubsub, "orders", "order-" + i);
       }
@@ -46,7 +46,7 @@ class ConsumerGroupTest extends PubSubTestBase {
       daprdB.initPubSub(component().with("consumerID", "app"));
       try (DaprStream a = DaprStream.open(daprd(), "mqtt-pubsub", "orders", Map.of(), m -> null);
           DaprStream b = DaprStream.open(daprdB, "mqtt-pubsub", "orders", Map.of(), m -> null)) {
-        PubSubConformanceTest.awaitSubscribed();
+        awaitSubscribers("orders", 2);
         for (int round = 0; round < 2; round++) {
           for (int i = 0; i < 20; i++) {
             publishEvent("mqtt-pubsub", "orders", "order-" + round + "-" + i);
@@ -71,7 +71,7 @@ class ConsumerGroupTest extends PubSubTestBase {
     String appB = init(component().withName("pubsub-b").with("consumerID", "app-b"));
     try (DaprStream a = DaprStream.open(daprd(), appA, "orders", Map.of(), m -> null);
         DaprStream b = DaprStream.open(daprd(), appB, "orders", Map.of(), m -> null)) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 2);
       for (int i = 0; i < 10; i++) {
         publishEvent(appA, "orders", "order-" + i);
       }
@@ -94,7 +94,7 @@ class ConsumerGroupTest extends PubSubTestBase {
       daprdB.initPubSub(component().with("consumerID", "app-b"));
       try (DaprStream a = DaprStream.open(daprd(), "mqtt-pubsub", "orders", Map.of(), m -> null);
           DaprStream b = DaprStream.open(daprdB, "mqtt-pubsub", "orders", Map.of(), m -> null)) {
-        PubSubConformanceTest.awaitSubscribed();
+        awaitSubscribers("orders", 2);
         for (int i = 0; i < 5; i++) {
           publishEvent("mqtt-pubsub", "orders", "order-" + i);
         }
@@ -110,11 +110,11 @@ class ConsumerGroupTest extends PubSubTestBase {
   void aConsumerGroupKeepsMessagesWhileNoReplicaIsConnected() throws Exception {
     String pubsub = init(component());
     DaprStream first = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null);
-    PubSubConformanceTest.awaitSubscribed();
+    awaitSubscribers("orders", 1);
     publishEvent(pubsub, "orders", "before");
     Awaitility.await().atMost(WAIT).until(() -> first.handled().size() == 1);
     first.cancel();
-    Thread.sleep(200);
+    awaitSubscribers("orders", 0);
     for (int i = 0; i < 5; i++) {
       publishEvent(pubsub, "orders", "offline-" + i);
     }
@@ -130,12 +130,12 @@ class ConsumerGroupTest extends PubSubTestBase {
   void aCleanSessionGroupEndsWithItsLastStream() throws Exception {
     String pubsub = init(component().with("cleanSession", "true"));
     DaprStream first = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null);
-    PubSubConformanceTest.awaitSubscribed();
+    awaitSubscribers("orders", 1);
     first.cancel();
-    Thread.sleep(200);
+    awaitSubscribers("orders", 0);
     publishEvent(pubsub, "orders", "nobody-listens");
     try (DaprStream second = DaprStream.open(daprd(), pubsub, "orders", Map.of())) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 1);
       publishEvent(pubsub, "orders", "live");
       PullMessagesResponse m = second.next(WAIT);
       assertThat(eventData(m.getData())).isEqualTo("live");
@@ -151,7 +151,7 @@ class ConsumerGroupTest extends PubSubTestBase {
             component().withName("two").with("topicPrefix", "site/").with("cloudEvents", "binary"));
     try (DaprStream a = DaprStream.open(daprd(), one, "orders", Map.of(), m -> null);
         DaprStream b = DaprStream.open(daprd(), two, "orders", Map.of(), m -> null)) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("site/orders", 2);
       publishEvent(one, "orders", "from-one");
       publishEvent(two, "orders", "from-two");
       Awaitility.await()
@@ -167,7 +167,7 @@ class ConsumerGroupTest extends PubSubTestBase {
     // An instance without the prefix does not see them.
     String plain = init(component().withName("plain"));
     try (DaprStream c = DaprStream.open(daprd(), plain, "orders", Map.of())) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 1);
       publishEvent(one, "orders", "prefixed");
       assertThat(c.poll(QUIET)).isNull();
     }

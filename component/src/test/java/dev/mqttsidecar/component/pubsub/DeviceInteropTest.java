@@ -22,7 +22,7 @@ class DeviceInteropTest extends PubSubTestBase {
   void propagateWrapsARawDevicePayloadTheWayDaprdWrapsRawPayloads() throws Exception {
     String pubsub = init(component());
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "sensors/temp", Map.of())) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("sensors/temp", 1);
       Mqtt3BlockingClient device = Devices.mqtt3(sidecar.mqttPort());
       device
           .publishWith()
@@ -58,7 +58,7 @@ class DeviceInteropTest extends PubSubTestBase {
                 .with("cloudEventAttributes", "CreateOrRemap")
                 .with("topicPrefix", "plant/"));
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "line/+/temp", Map.of())) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("plant/line/1/temp", 1);
       Mqtt5BlockingClient device = Devices.mqtt5(sidecar.mqttPort());
       device
           .publishWith()
@@ -122,7 +122,7 @@ class DeviceInteropTest extends PubSubTestBase {
   void aDeviceCloudEventPassesThroughInEitherForm() throws Exception {
     String pubsub = init(component());
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "events", Map.of())) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("events", 1);
       // Structured, from an MQTT 3.1.1 device (no Content Type to say so).
       byte[] structured = cloudEvent("events", "structured-data");
       Mqtt3BlockingClient v3 = Devices.mqtt3(sidecar.mqttPort());
@@ -165,7 +165,7 @@ class DeviceInteropTest extends PubSubTestBase {
     String pubsub = init(component());
     try (DaprStream stream =
         DaprStream.open(daprd(), pubsub, "raw", Map.of("rawPayload", "true"))) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("raw", 1);
       Mqtt3BlockingClient device = Devices.mqtt3(sidecar.mqttPort());
       device.publishWith().topic("raw").payload(utf8("not json")).qos(MqttQos.AT_LEAST_ONCE).send();
       device.disconnect();
@@ -180,7 +180,7 @@ class DeviceInteropTest extends PubSubTestBase {
     String pubsub = init(component());
     try (DaprStream stream =
         DaprStream.open(daprd(), pubsub, "sensors/+/temp", Map.of(), m -> null)) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("sensors/a/temp", 1);
       Mqtt3BlockingClient device = Devices.mqtt3(sidecar.mqttPort());
       for (String topic :
           new String[] {
@@ -241,7 +241,7 @@ class DeviceInteropTest extends PubSubTestBase {
   void binaryModeRoundTripsBetweenDaprAppsAndDevicesBothWays() throws Exception {
     String pubsub = init(component().with("cloudEvents", "binary"));
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "chat", Map.of())) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("chat", 1);
       // Dapr app -> (binary MQTT) -> Dapr app: the same CloudEvent comes back.
       byte[] sent = cloudEvent("chat", "hi from dapr");
       publishRaw(pubsub, "chat", sent, Map.of());

@@ -16,7 +16,7 @@ class PauseResumeTest extends PubSubTestBase {
   void pauseStopsDeliveryAndResumeDeliversEverythingQueued() throws Exception {
     String pubsub = init(component());
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null)) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 1);
       pubSub(pubsub).pause(PauseRequest.getDefaultInstance());
       pubSub(pubsub).pause(PauseRequest.getDefaultInstance()); // idempotent
       for (int i = 0; i < 5; i++) {
@@ -36,7 +36,7 @@ class PauseResumeTest extends PubSubTestBase {
   void theMessageInFlightCanStillBeAckedWhilePausedAndNothingIsLostOnClose() throws Exception {
     String pubsub = init(component());
     DaprStream stream = DaprStream.open(daprd(), pubsub, "orders", Map.of());
-    PubSubConformanceTest.awaitSubscribed();
+    awaitSubscribers("orders", 1);
     publishEvent(pubsub, "orders", "first");
     publishEvent(pubsub, "orders", "second");
     PullMessagesResponse first = stream.next(WAIT);

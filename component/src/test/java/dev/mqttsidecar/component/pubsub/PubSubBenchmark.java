@@ -39,9 +39,9 @@ class PubSubBenchmark extends PubSubTestBase {
     byte[] event = cloudEvent("bench", "x".repeat(200));
     // The group exists and is durable: messages published while no stream is open wait for one.
     DaprStream creator = DaprStream.open(daprd(), pubsub, "bench", Map.of());
-    Thread.sleep(300);
+    awaitSubscribers("bench", 1);
     creator.cancel();
-    Thread.sleep(200);
+    awaitSubscribers("bench", 0);
 
     // Warm-up of every path.
     pingRate(pubsub, 1, 5000);
@@ -153,7 +153,7 @@ class PubSubBenchmark extends PubSubTestBase {
       for (int s = 0; s < streams; s++) {
         open.add(DaprStream.open(daprd(), pubsub, "bench", Map.of(), m -> null));
       }
-      Thread.sleep(300);
+      awaitSubscribers("bench", streams);
       long start = System.nanoTime();
       for (int s = 0; s < streams; s++) {
         publishers.submit(() -> publishSequentially(pubsub, event, count / streams));
@@ -168,7 +168,7 @@ class PubSubBenchmark extends PubSubTestBase {
     } finally {
       publishers.shutdownNow();
       open.forEach(DaprStream::cancel);
-      Thread.sleep(100);
+      awaitSubscribers("bench", 0);
     }
   }
 
@@ -189,7 +189,7 @@ class PubSubBenchmark extends PubSubTestBase {
       return rate;
     } finally {
       open.forEach(DaprStream::cancel);
-      Thread.sleep(100);
+      awaitSubscribers("bench", 0);
     }
   }
 }

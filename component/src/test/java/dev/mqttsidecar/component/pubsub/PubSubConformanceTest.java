@@ -37,7 +37,7 @@ class PubSubConformanceTest extends PubSubTestBase {
   void tenMessagesArriveInOrder() throws Exception {
     String pubsub = init(component());
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "testTopic", Map.of(), m -> null)) {
-      awaitSubscribed();
+      awaitSubscribers("testTopic", 1);
       String run = UUID.randomUUID().toString();
       List<String> sent = new ArrayList<>();
       for (int k = 0; k < 10; k++) {
@@ -77,7 +77,7 @@ class PubSubConformanceTest extends PubSubTestBase {
               }
               return null;
             })) {
-      awaitSubscribed();
+      awaitSubscribers("testTopic", 1);
       List<String> sent = new ArrayList<>();
       for (int k = 0; k < 10; k++) {
         sent.add("message-" + run + "-" + k);
@@ -101,7 +101,8 @@ class PubSubConformanceTest extends PubSubTestBase {
     String pubsub = init(component());
     try (DaprStream one = DaprStream.open(daprd(), pubsub, "multiTopic1", Map.of(), m -> null);
         DaprStream two = DaprStream.open(daprd(), pubsub, "multiTopic2", Map.of(), m -> null)) {
-      awaitSubscribed();
+      awaitSubscribers("multiTopic1", 1);
+      awaitSubscribers("multiTopic2", 1);
       for (int k = 0; k < 5; k++) {
         publishRaw(pubsub, "multiTopic1", utf8("one-" + k), Map.of());
         publishRaw(pubsub, "multiTopic2", utf8("two-" + k), Map.of());
@@ -126,11 +127,12 @@ class PubSubConformanceTest extends PubSubTestBase {
     String pubsub = init(component());
     DaprStream one = DaprStream.open(daprd(), pubsub, "multiTopic1", Map.of(), m -> null);
     try (DaprStream two = DaprStream.open(daprd(), pubsub, "multiTopic2", Map.of(), m -> null)) {
-      awaitSubscribed();
+      awaitSubscribers("multiTopic1", 1);
+      awaitSubscribers("multiTopic2", 1);
       for (int round = 0; round < 3; round++) {
         if (round == 1) {
           one.cancel();
-          Thread.sleep(100);
+          awaitSubscribers("multiTopic1", 0);
         }
         publishRaw(pubsub, "multiTopic1", utf8("one-" + round), Map.of());
         publishRaw(pubsub, "multiTopic2", utf8("two-" + round), Map.of());
@@ -150,7 +152,7 @@ class PubSubConformanceTest extends PubSubTestBase {
   void bulkPublishDeliversEveryEntry() throws Exception {
     String pubsub = init(component());
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "testTopic", Map.of(), m -> null)) {
-      awaitSubscribed();
+      awaitSubscribers("testTopic", 1);
       BulkPublishRequest.Builder bulk =
           BulkPublishRequest.newBuilder().setPubsubName(pubsub).setTopic("testTopic");
       List<String> sent = new ArrayList<>();
@@ -194,10 +196,5 @@ class PubSubConformanceTest extends PubSubTestBase {
     assertThat(response.getFailedEntries(0).getError())
         .contains("INVALID_ARGUMENT")
         .contains("ttlInSeconds");
-  }
-
-  /** Streams subscribe asynchronously after their first request; give them a moment. */
-  static void awaitSubscribed() throws InterruptedException {
-    Thread.sleep(300);
   }
 }

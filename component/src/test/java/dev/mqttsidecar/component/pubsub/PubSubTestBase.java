@@ -59,6 +59,15 @@ abstract class PubSubTestBase {
     return sidecar;
   }
 
+  /**
+   * Waits until exactly {@code count} streams are subscribed to the MQTT topic {@code topic}
+   * (topicPrefix included). A stream subscribes asynchronously after its first request: a message
+   * published before then reaches no stream. With zero: until the cancelled streams have closed.
+   */
+  void awaitSubscribers(String topic, int count) {
+    sidecar.awaitSubscribers(topic, count);
+  }
+
   FakeDaprd daprd() {
     return sidecar.daprd();
   }

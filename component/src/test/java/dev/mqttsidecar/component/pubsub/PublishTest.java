@@ -119,9 +119,9 @@ class PublishTest extends PubSubTestBase {
         InProcessSidecar.start(folder, BrokerConfig.builder().port(0).maxQueuedMessages(5).build());
     String pubsub = init(component());
     DaprStream creator = DaprStream.open(daprd(), pubsub, "orders", Map.of());
-    Thread.sleep(300);
+    awaitSubscribers("orders", 1);
     creator.cancel(); // a durable group, now offline
-    Thread.sleep(200);
+    awaitSubscribers("orders", 0);
     for (int i = 0; i < 5; i++) {
       publishEvent(pubsub, "orders", "fits-" + i);
     }

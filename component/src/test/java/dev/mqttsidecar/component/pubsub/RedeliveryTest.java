@@ -19,7 +19,7 @@ class RedeliveryTest extends PubSubTestBase {
   void anAckErrorRedeliversTheMessage() throws Exception {
     String pubsub = init(component());
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "orders", Map.of())) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 1);
       publishEvent(pubsub, "orders", "one");
       PullMessagesResponse first = stream.next(WAIT);
       stream.nack(first, "app failed");
@@ -36,7 +36,7 @@ class RedeliveryTest extends PubSubTestBase {
     String pubsub = init(component().with("redeliveryBackoff", "20ms"));
     try (DaprStream failing = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> "broken");
         DaprStream healthy = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> null)) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 2);
       for (int i = 0; i < 10; i++) {
         publishEvent(pubsub, "orders", "order-" + i);
       }
@@ -54,7 +54,7 @@ class RedeliveryTest extends PubSubTestBase {
   void aMissingAckTimesOutAndTheMessageIsRedelivered() throws Exception {
     String pubsub = init(component().with("ackTimeoutSeconds", "300ms"));
     try (DaprStream stream = DaprStream.open(daprd(), pubsub, "orders", Map.of())) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 1);
       publishEvent(pubsub, "orders", "slow");
       PullMessagesResponse first = stream.next(WAIT);
       PullMessagesResponse again = stream.next(WAIT); // no ack: redelivered after 300 ms + backoff
@@ -69,7 +69,7 @@ class RedeliveryTest extends PubSubTestBase {
   void aMessageInFlightOnABrokenStreamGoesToAnotherStream() throws Exception {
     String pubsub = init(component());
     DaprStream broken = DaprStream.open(daprd(), pubsub, "orders", Map.of());
-    PubSubConformanceTest.awaitSubscribed();
+    awaitSubscribers("orders", 1);
     publishEvent(pubsub, "orders", "in-flight");
     assertThat(eventData(broken.next(WAIT).getData())).isEqualTo("in-flight");
     broken.cancel(); // daprd sends no ack when a subscription stops
@@ -86,7 +86,8 @@ class RedeliveryTest extends PubSubTestBase {
     try (DaprStream orders =
             DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> "always fails");
         DaprStream poison = DaprStream.open(daprd(), pubsub, "poison", Map.of(), m -> null)) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 1);
+      awaitSubscribers("poison", 1);
       publishEvent(pubsub, "orders", "bad");
       publishEvent(pubsub, "orders", "worse");
       Awaitility.await().atMost(WAIT).until(() -> poison.handled().size() == 2);
@@ -105,7 +106,7 @@ class RedeliveryTest extends PubSubTestBase {
   void withoutADeadLetterTopicMaxDeliveriesDiscards() throws Exception {
     String pubsub = init(component().with("maxDeliveries", "2"));
     try (DaprStream orders = DaprStream.open(daprd(), pubsub, "orders", Map.of(), m -> "fails")) {
-      PubSubConformanceTest.awaitSubscribed();
+      awaitSubscribers("orders", 1);
       publishEvent(pubsub, "orders", "doomed");
       Awaitility.await().atMost(WAIT).until(() -> orders.handled().size() == 2);
       Thread.sleep(QUIET.toMillis());
@@ -120,9 +121,9 @@ class RedeliveryTest extends PubSubTestBase {
     sidecar = InProcessSidecar.start(folder, BrokerConfig.builder().port(0).clock(clock).build());
     String pubsub = init(component());
     DaprStream first = DaprStream.open(daprd(), pubsub, "orders", Map.of());
-    PubSubConformanceTest.awaitSubscribed();
+    awaitSubscribers("orders", 1);
     first.cancel(); // the group stays, queueing
-    Thread.sleep(200);
+    awaitSubscribers("orders", 0);
     publishRaw(pubsub, "orders", cloudEvent("orders", "short-lived"), Map.of("ttlInSeconds", "5"));
     publishEvent(pubsub, "orders", "durable");
     clock.advance(Duration.ofSeconds(6));

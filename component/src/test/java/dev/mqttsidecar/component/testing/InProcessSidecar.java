@@ -2,6 +2,7 @@ package dev.mqttsidecar.component.testing;
 
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.component.Sidecar;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
@@ -58,6 +59,15 @@ public final class InProcessSidecar implements AutoCloseable {
   /** The MQTT port devices connect to. */
   public int mqttPort() {
     return sidecar.broker().mqttAddress().getPort();
+  }
+
+  /**
+   * Waits until exactly {@code count} subscribers are connected on the MQTT topic {@code topic}
+   * (the Dapr topic after any topicPrefix): a PullMessages stream counts once its broker
+   * subscription is in place, and no longer once it has closed.
+   */
+  public void awaitSubscribers(String topic, int count) {
+    BrokerFixture.awaitSubscribers(sidecar.broker(), topic, count);
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.rocksdb.RocksDBException;
@@ -198,10 +199,7 @@ class GroupCommitWriterTest {
       for (int i = 0; i < 100; i++) {
         writer.submit(op(i)).get(5, TimeUnit.SECONDS);
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (sink.syncs.get() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sink.syncs.get() > 0);
       assertThat(sink.syncs.get()).isBetween(1, 50);
     }
   }
