@@ -1,6 +1,8 @@
 package dev.mqttsidecar.state;
 
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.dapr.InvalidMetadataException;
+import dev.mqttsidecar.dapr.MetadataValues;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,10 @@ public final class StoreConfigParser {
           "outboxpubsub",
           "outboxdiscardwhenmissingstate");
 
+  /** This store's own keys besides {@code topicPrefix}, lower case. */
+  private static final Set<String> KNOWN_KEYS =
+      Set.of("maxvaluebytes", "maxtransactionoperations", "qos");
+
   private StoreConfigParser() {}
 
   /**
@@ -43,19 +49,21 @@ public final class StoreConfigParser {
     int maxValueBytes = defaults.maxValueBytes();
     int maxOps = defaults.maxTransactionOperations();
     Qos qos = defaults.qos();
+    MetadataValues values = new MetadataValues(metadata);
+    try {
+      maxValueBytes = values.integer("maxValueBytes", maxValueBytes, 1, MAX_VALUE_BYTES_LIMIT);
+      maxOps = values.integer("maxTransactionOperations", maxOps, 1, 100_000);
+      qos = Qos.of(values.integer("qos", qos.value(), 0, 2));
+    } catch (InvalidMetadataException e) {
+      throw StateException.invalid(e.getMessage());
+    }
     for (Map.Entry<String, String> e : metadata.entrySet()) {
       String value = e.getValue() == null ? "" : e.getValue().trim();
-      switch (e.getKey().toLowerCase(Locale.ROOT)) {
-        case "topicprefix" -> prefix = topicPrefix(e.getKey(), value);
-        case "maxvaluebytes" -> maxValueBytes = intIn(e.getKey(), value, 1, MAX_VALUE_BYTES_LIMIT);
-        case "maxtransactionoperations" -> maxOps = intIn(e.getKey(), value, 1, 100_000);
-        case "qos" -> qos = Qos.of(intIn(e.getKey(), value, 0, 2));
-        default -> {
-          if (!DAPR_KEYS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
-            log.warn(
-                "state store '{}': ignoring unknown metadata key '{}'", instanceName, e.getKey());
-          }
-        }
+      String key = e.getKey().toLowerCase(Locale.ROOT);
+      if (key.equals("topicprefix")) {
+        prefix = topicPrefix(e.getKey(), value);
+      } else if (!KNOWN_KEYS.contains(key) && !DAPR_KEYS.contains(key)) {
+        log.warn("state store '{}': ignoring unknown metadata key '{}'", instanceName, e.getKey());
       }
     }
     return new StoreConfig(prefix, maxValueBytes, maxOps, qos);
@@ -74,19 +82,5 @@ public final class StoreConfigParser {
               + "'");
     }
     return value;
-  }
-
-  private static int intIn(String key, String value, int min, int max) {
-    long parsed;
-    try {
-      parsed = Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw StateException.invalid("metadata " + key + " must be an integer, was '" + value + "'");
-    }
-    if (parsed < min || parsed > max) {
-      throw StateException.invalid(
-          "metadata " + key + " must be in [" + min + ", " + max + "], was " + parsed);
-    }
-    return (int) parsed;
   }
 }

@@ -1,5 +1,6 @@
 package dev.mqttsidecar.component.pubsub;
 
+import dev.mqttsidecar.dapr.InvalidMetadataException;
 import io.grpc.Status;
 
 /** The gRPC status for each failure class of the pub/sub component. */

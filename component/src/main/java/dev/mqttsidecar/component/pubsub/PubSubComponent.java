@@ -1,8 +1,9 @@
 package dev.mqttsidecar.component.pubsub;
 
 import dev.mqttsidecar.broker.Broker;
-import dev.mqttsidecar.state.grpc.InstanceKey;
-import dev.mqttsidecar.state.grpc.InstanceRegistry;
+import dev.mqttsidecar.broker.concurrent.DaemonThreads;
+import dev.mqttsidecar.dapr.InstanceKey;
+import dev.mqttsidecar.dapr.InstanceRegistry;
 import io.grpc.BindableService;
 import java.time.Clock;
 import java.util.List;
@@ -12,9 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -45,8 +44,9 @@ public final class PubSubComponent implements AutoCloseable {
     this.instances = new InstanceRegistry<>("pub/sub", currentInstance);
     this.executor =
         Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("pubsub-stream"));
-    this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("pubsub-timer"));
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            DaemonThreads.named("pubsub-stream"));
+    this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("pubsub-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
     this.service =
         new PubSubService(
@@ -96,14 +96,5 @@ public final class PubSubComponent implements AutoCloseable {
       executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

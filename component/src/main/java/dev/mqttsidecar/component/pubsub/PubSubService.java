@@ -2,7 +2,8 @@ package dev.mqttsidecar.component.pubsub;
 
 import dapr.proto.components.v1.PubSubGrpc;
 import dapr.proto.components.v1.Pubsub;
-import dev.mqttsidecar.state.grpc.InstanceRegistry;
+import dev.mqttsidecar.dapr.InstanceRegistry;
+import dev.mqttsidecar.dapr.InvalidMetadataException;
 import io.dapr.v1.ComponentProtos;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;

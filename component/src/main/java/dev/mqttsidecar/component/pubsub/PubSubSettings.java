@@ -1,6 +1,8 @@
 package dev.mqttsidecar.component.pubsub;
 
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.dapr.InvalidMetadataException;
+import dev.mqttsidecar.dapr.MetadataValues;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

@@ -5,6 +5,7 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.MessageProperties;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.dapr.MetadataValues;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;

@@ -9,6 +9,8 @@ import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.Subscriber;
 import dev.mqttsidecar.broker.Subscription;
 import dev.mqttsidecar.broker.SubscriptionRequest;
+import dev.mqttsidecar.broker.concurrent.SerialExecutor;
+import dev.mqttsidecar.dapr.MetadataValues;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;

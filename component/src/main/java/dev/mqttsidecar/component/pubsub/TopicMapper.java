@@ -1,5 +1,7 @@
 package dev.mqttsidecar.component.pubsub;
 
+import dev.mqttsidecar.dapr.InvalidMetadataException;
+
 /**
  * Maps Dapr topic names to MQTT topics and back: the configured {@code topicPrefix} is added on the
  * way to MQTT and removed on the way to Dapr. Wildcards ({@code +}, {@code #}) are allowed in

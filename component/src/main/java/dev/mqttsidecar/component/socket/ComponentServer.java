@@ -1,5 +1,6 @@
 package dev.mqttsidecar.component.socket;
 
+import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -19,9 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +71,7 @@ public final class ComponentServer {
     boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
     health = new HealthStatusManager();
-    calls = Executors.newFixedThreadPool(CALL_THREADS, daemonThreads("component-calls"));
+    calls = Executors.newFixedThreadPool(CALL_THREADS, DaemonThreads.named("component-calls"));
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new DomainSocketAddress(path.socket().toString()))
             .channelType(EpollServerDomainSocketChannel.class)
@@ -126,14 +125,5 @@ public final class ComponentServer {
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     calls.shutdown();
     server = null;
-  }
-
-  private static ThreadFactory daemonThreads(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

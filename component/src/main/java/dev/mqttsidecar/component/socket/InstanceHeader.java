@@ -1,6 +1,6 @@
 package dev.mqttsidecar.component.socket;
 
-import dev.mqttsidecar.state.grpc.InstanceKey;
+import dev.mqttsidecar.dapr.InstanceKey;
 import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Contexts;

@@ -9,6 +9,7 @@ import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.component.pubsub.PubSubSettings.AttributeMode;
 import dev.mqttsidecar.component.pubsub.PubSubSettings.CloudEventsMode;
+import dev.mqttsidecar.dapr.MetadataValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

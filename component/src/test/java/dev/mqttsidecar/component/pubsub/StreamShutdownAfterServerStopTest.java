@@ -3,6 +3,7 @@ package dev.mqttsidecar.component.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
+import dev.mqttsidecar.broker.concurrent.SerialExecutor;
 import dev.mqttsidecar.broker.testing.ErrorLogCapture;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;

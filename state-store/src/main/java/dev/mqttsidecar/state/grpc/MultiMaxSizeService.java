@@ -2,6 +2,7 @@ package dev.mqttsidecar.state.grpc;
 
 import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.TransactionalStoreMultiMaxSizeGrpc;
+import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
 import io.grpc.stub.StreamObserver;
 

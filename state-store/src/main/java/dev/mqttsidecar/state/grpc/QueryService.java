@@ -2,6 +2,7 @@ package dev.mqttsidecar.state.grpc;
 
 import dapr.proto.components.v1.QueriableStateStoreGrpc;
 import dapr.proto.components.v1.State;
+import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
 import dev.mqttsidecar.state.query.QueryPage;
 import io.grpc.stub.StreamObserver;

@@ -1,6 +1,8 @@
 package dev.mqttsidecar.state.grpc;
 
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.dapr.InstanceKey;
+import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
 import io.grpc.BindableService;
 import java.time.Clock;

@@ -3,6 +3,7 @@ package dev.mqttsidecar.state.grpc;
 import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.StateStoreGrpc;
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
 import dev.mqttsidecar.state.StateException;
 import dev.mqttsidecar.state.StoreConfig;

@@ -2,6 +2,7 @@ package dev.mqttsidecar.state.grpc;
 
 import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.TransactionalStateStoreGrpc;
+import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
 import dev.mqttsidecar.state.StateException;
 import dev.mqttsidecar.state.StateOp;

@@ -8,6 +8,7 @@ import dapr.proto.components.v1.StateStoreGrpc;
 import dapr.proto.components.v1.TransactionalStateStoreGrpc;
 import dapr.proto.components.v1.TransactionalStoreMultiMaxSizeGrpc;
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.dapr.InstanceKey;
 import io.dapr.v1.ComponentProtos;
 import io.grpc.Context;
 import io.grpc.Contexts;

@@ -1,4 +1,4 @@
-package dev.mqttsidecar.component.pubsub;
+package dev.mqttsidecar.dapr;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -12,29 +12,29 @@ import java.util.TreeMap;
  * h}) where a bare number means seconds: {@code "30"}, {@code "1.5s"}, {@code "500ms"}. Keys match
  * case-insensitively, as in Dapr's own components.
  */
-final class MetadataValues {
+public final class MetadataValues {
   private static final Set<String> TRUE = Set.of("true", "t", "yes", "y", "on", "1");
   private static final Set<String> FALSE = Set.of("false", "f", "no", "n", "off", "0");
 
   private final Map<String, String> values;
 
-  MetadataValues(Map<String, String> values) {
+  public MetadataValues(Map<String, String> values) {
     this.values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     this.values.putAll(values);
   }
 
   /** The trimmed value, or null when the key is absent or blank. */
-  String get(String key) {
+  public String get(String key) {
     String value = values.get(key);
     return value == null || value.isBlank() ? null : value.trim();
   }
 
-  String string(String key, String fallback) {
+  public String string(String key, String fallback) {
     String value = get(key);
     return value == null ? fallback : value;
   }
 
-  boolean bool(String key, boolean fallback) {
+  public boolean bool(String key, boolean fallback) {
     String value = get(key);
     if (value == null) {
       return fallback;
@@ -49,7 +49,7 @@ final class MetadataValues {
     throw new InvalidMetadataException(key, "'" + value + "' is not a boolean (true/false)");
   }
 
-  int integer(String key, int fallback, int min, int max) {
+  public int integer(String key, int fallback, int min, int max) {
     String value = get(key);
     if (value == null) {
       return fallback;
@@ -66,7 +66,7 @@ final class MetadataValues {
     return (int) parsed;
   }
 
-  Duration duration(String key, Duration fallback, Duration min) {
+  public Duration duration(String key, Duration fallback, Duration min) {
     String value = get(key);
     if (value == null) {
       return fallback;
@@ -83,7 +83,7 @@ final class MetadataValues {
   }
 
   /** A duration such as "30", "1.5s", "500ms", "2m", "1h"; null if malformed. */
-  static Duration parseDuration(String text) {
+  public static Duration parseDuration(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
     long unitMillis;
     String number;

@@ -1,4 +1,4 @@
-package dev.mqttsidecar.state.grpc;
+package dev.mqttsidecar.dapr;
 
 import java.util.Objects;
 
