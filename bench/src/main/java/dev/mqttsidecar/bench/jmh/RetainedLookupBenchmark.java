@@ -1,13 +1,8 @@
 package dev.mqttsidecar.bench.jmh;
 
-import dev.mqttsidecar.broker.Message;
-import dev.mqttsidecar.broker.Qos;
-import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
 import dev.mqttsidecar.broker.retained.RetainedService;
 import dev.mqttsidecar.broker.subscription.TopicFilter;
 import dev.mqttsidecar.broker.subscription.TopicRules;
-import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,10 +18,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The retained messages a new subscription receives: 100,000 retained topics {@code
- * site/S/device/D/metric-M} (S, D < 100, M < 10), looked up with an exact filter (1 result), a
- * {@code +} on the device (100), a {@code #} under a site (1,000) and a leading {@code +} (100),
- * which no literal prefix narrows.
+ * The retained messages a new subscription receives out of the 1,000,000 of a {@link
+ * RetainedFleet}: an exact filter (1 result), a leading {@code +} (1,000), a wide filter whose
+ * literal prefix {@code site/} narrows nothing (1,000), {@code +} under a site (1,000), {@code #}
+ * under a device (10) and {@code #} alone (1,000,000).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,10 +32,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RetainedLookupBenchmark {
 
   @Param({
-    "site/42/device/17/metric-3",
-    "site/42/device/+/metric-3",
-    "site/42/#",
-    "+/42/device/17/metric-3"
+    "site/17/device/42/temp",
+    "+/17/device/+/temp",
+    "site/+/device/42/+",
+    "site/17/device/+/temp",
+    "site/17/device/42/#",
+    "#"
   })
   String filter;
 
@@ -49,21 +46,7 @@ public class RetainedLookupBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    retained =
-        new RetainedService(
-            new InMemoryRetainedPersistence(),
-            TopicRules.SPEC,
-            1 << 20,
-            Clock.systemUTC(),
-            m -> CompletableFuture.completedFuture(0));
-    byte[] payload = new byte[64];
-    for (int i = 0; i < TopicMatchBenchmark.SUBSCRIPTIONS; i++) {
-      String topic =
-          "site/" + (i % 100) + "/device/" + ((i / 100) % 100) + "/metric-" + (i / 10_000);
-      retained.publishRetained(
-          Message.of(topic, payload, Qos.AT_MOST_ONCE, true),
-          () -> CompletableFuture.completedFuture(0));
-    }
+    retained = RetainedFleet.retained();
     parsed = TopicRules.SPEC.parseFilter(filter);
   }
 

@@ -4,78 +4,60 @@ import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.subscription.TopicFilter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.NavigableSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
- * The headers of retained messages (payloads stay in the persistence): a hash map for the exact
- * lookups every write makes under the retained write lock, and the topics in order for prefix and
- * wildcard scans, which scan the range under the filter's literal prefix. Reads are lock-free;
- * writes come only from {@link RetainedService} under its write lock, and only a new or deleted
- * topic touches the ordered set.
+ * The headers of retained messages (payloads stay in the persistence), in a {@link
+ * RetainedTopicTree}: an exact lookup walks the topic's levels, a filter visits only the branches
+ * it can match, so a subscription costs what it receives whatever its wildcards. Reads are
+ * lock-free; writes come only from {@link RetainedService} under its write lock.
  */
 final class RetainedIndex {
-  private final ConcurrentHashMap<String, RetainedHeader> byTopic = new ConcurrentHashMap<>();
-  private final ConcurrentSkipListSet<String> topics = new ConcurrentSkipListSet<>();
+  private static final Comparator<RetainedHeader> TOPIC_ORDER =
+      Comparator.comparing(RetainedHeader::topic);
+
+  private final RetainedTopicTree tree = new RetainedTopicTree();
 
   RetainedHeader get(String topic) {
-    return byTopic.get(topic);
+    return tree.get(topic);
   }
 
   void put(RetainedHeader h) {
-    if (byTopic.put(h.topic(), h) == null) {
-      topics.add(h.topic());
-    }
+    tree.put(h);
   }
 
   void remove(String topic) {
-    if (byTopic.remove(topic) != null) {
-      topics.remove(topic);
-    }
+    tree.remove(topic);
   }
 
   int size() {
-    return byTopic.size();
+    return tree.size();
   }
 
   /** Unexpired headers whose topic starts with {@code prefix}, in topic order. */
   List<RetainedHeader> withPrefix(String prefix, Instant now) {
     List<RetainedHeader> out = new ArrayList<>();
-    for (String topic : range(prefix)) {
-      addIfLive(out, topic, now);
-    }
+    tree.forEachWithPrefix(prefix, h -> addIfLive(out, h, now));
+    // The tree orders by level ('/' ends one), the callers by the topic string.
+    out.sort(TOPIC_ORDER);
     return out;
   }
 
-  /** Unexpired headers matching a (non-shared) filter. */
+  /** Unexpired headers matching a (non-shared) filter, in no particular order. */
   List<RetainedHeader> matching(TopicFilter filter, Instant now) {
     List<RetainedHeader> out = new ArrayList<>();
     if (!filter.hasWildcard()) {
-      addIfLive(out, filter.filter(), now);
+      addIfLive(out, tree.get(filter.filter()), now);
       return out;
     }
-    for (String topic : range(filter.literalPrefix())) {
-      if (filter.matches(topic)) {
-        addIfLive(out, topic, now);
-      }
-    }
+    tree.forEachMatch(filter.levels(), h -> addIfLive(out, h, now));
     return out;
   }
 
-  /** Adds the topic's header unless it is gone (a concurrent delete) or expired. */
-  private void addIfLive(List<RetainedHeader> out, String topic, Instant now) {
-    RetainedHeader h = byTopic.get(topic);
+  private static void addIfLive(List<RetainedHeader> out, RetainedHeader h, Instant now) {
     if (h != null && !h.isExpired(now)) {
       out.add(h);
     }
-  }
-
-  private NavigableSet<String> range(String prefix) {
-    if (prefix.isEmpty()) {
-      return topics;
-    }
-    return topics.subSet(prefix, true, prefix + Character.MAX_VALUE, false);
   }
 }

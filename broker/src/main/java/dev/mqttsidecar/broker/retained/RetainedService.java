@@ -129,7 +129,10 @@ public final class RetainedService implements RetainedStore {
     return read(index.withPrefix(topicPrefix, now), now);
   }
 
-  /** Unexpired retained messages matching a subscription filter [MQTT-3.3.1-6]. */
+  /**
+   * Unexpired retained messages matching a subscription filter [MQTT-3.3.1-6], in no particular
+   * order; the cost follows the number of matches, not of retained topics.
+   */
   public List<RetainedMessage> matching(TopicFilter filter) {
     Instant now = clock.instant();
     return read(index.matching(filter, now), now);

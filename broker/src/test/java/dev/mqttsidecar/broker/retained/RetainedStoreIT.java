@@ -243,6 +243,37 @@ class RetainedStoreIT {
     assertThat(sub.all()).allMatch(d -> d.message().retain());
   }
 
+  @Test
+  void listIsInTopicOrderAndItsPrefixMayEndInsideALevel() throws Exception {
+    for (String t : List.of("s/a/b", "s/a-b", "s/a", "s/ab/c", "s/b", "sa", "$s/a")) {
+      write(RetainedWrite.set(msg(t, t), RetainedWrite.ANY_VERSION));
+    }
+
+    // By the topic string: '-' sorts before '/', which a walk level by level would not give.
+    assertThat(broker.retained().list("s/a"))
+        .extracting(m -> m.message().topic())
+        .containsExactly("s/a", "s/a-b", "s/a/b", "s/ab/c");
+    assertThat(broker.retained().list("s"))
+        .extracting(m -> m.message().topic())
+        .containsExactly("s/a", "s/a-b", "s/a/b", "s/ab/c", "s/b", "sa");
+    assertThat(broker.retained().list("")).hasSize(7);
+  }
+
+  @Test
+  void aLeadingWildcardGetsTheRetainedMessagesBelowItButNoDollarTopics() throws Exception {
+    for (String t : List.of("x/dev/1/temp", "y/dev/2/temp", "x/dev/1/rssi", "$sys/dev/3/temp")) {
+      broker.publish(msg(t, t)).get();
+    }
+    RecordingSubscriber sub = RecordingSubscriber.autoAck();
+    broker.subscribe(
+        new SubscriptionRequest("s", "+/dev/+/temp", Qos.AT_LEAST_ONCE, 10, Duration.ZERO), sub);
+
+    List<String> got =
+        List.of(RecordingSubscriber.text(sub.next()), RecordingSubscriber.text(sub.next()));
+    assertThat(got).containsExactlyInAnyOrder("x/dev/1/temp", "y/dev/2/temp");
+    sub.expectNothing(Duration.ofMillis(200)); // [MQTT-4.7.2-1]
+  }
+
   private static String text(RetainedMessage m) {
     return new String(m.message().payload(), UTF_8);
   }
