@@ -1,10 +1,8 @@
 package dev.mqttsidecar.broker.core;
 
-import dev.mqttsidecar.broker.Message;
-import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.retained.RetainedService;
-import dev.mqttsidecar.broker.session.QueuedMessage;
+import dev.mqttsidecar.broker.session.DeliveryOptions;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import dev.mqttsidecar.broker.subscription.SubscriptionIndex;
@@ -44,11 +42,9 @@ public final class SubscriptionService {
     if (!send) {
       return;
     }
+    DeliveryOptions delivery = DeliveryOptions.of(options);
     for (RetainedMessage rm : retained.matching(filter)) {
-      Message m = rm.message();
-      Message delivered = m.withQos(Qos.min(m.qos(), options.qos())).withRetain(true);
-      int[] ids = options.subscriptionId() > 0 ? new int[] {options.subscriptionId()} : new int[0];
-      session.enqueue(QueuedMessage.direct(m, delivered).withSubscriptionIds(ids));
+      session.enqueue(delivery.queueRetained(rm.message()));
     }
   }
 

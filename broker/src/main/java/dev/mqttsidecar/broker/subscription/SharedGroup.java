@@ -1,26 +1,23 @@
 package dev.mqttsidecar.broker.subscription;
 
-import dev.mqttsidecar.broker.BrokerConfig.QueueOverflow;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.concurrent.SerialExecutor;
 import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
+import dev.mqttsidecar.broker.session.DeliveryOptions;
+import dev.mqttsidecar.broker.session.DurableQueue;
+import dev.mqttsidecar.broker.session.DurableQueue.Admission;
 import dev.mqttsidecar.broker.session.GroupLink;
 import dev.mqttsidecar.broker.session.QueueContext;
 import dev.mqttsidecar.broker.session.QueuedMessage;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SubscriptionOptions;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A shared subscription {@code $share/<group>/<filter>} [MQTT-4.8.2]: each message goes to one
@@ -29,20 +26,18 @@ import org.slf4j.LoggerFactory;
  * unsettled messages come back here when it leaves.
  */
 public final class SharedGroup implements GroupLink {
-  private static final Logger log = LoggerFactory.getLogger(SharedGroup.class);
-
   /** Durable queue ids of groups; session keys (client ids) cannot contain U+0000. */
   public static final String QUEUE_ID_PREFIX = "\u0000share/";
 
   private static final class Member {
     final Session session;
-    volatile SubscriptionOptions options;
+    volatile DeliveryOptions delivery;
     volatile boolean online;
     int assigned; // group-executor confined
 
     Member(Session session, SubscriptionOptions options) {
       this.session = session;
-      this.options = options;
+      this.delivery = DeliveryOptions.of(options);
       this.online = session.isOnline();
     }
   }
@@ -53,9 +48,8 @@ public final class SharedGroup implements GroupLink {
   private final SerialExecutor executor;
   private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Map<Session, Member> bySession = new ConcurrentHashMap<>();
-  private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>(); // executor-confined
+  private final DurableQueue queue; // executor-confined
   private int cursor; // executor-confined
-  private long lastSequence; // executor-confined
   private final String queueId;
   private volatile boolean closed;
 
@@ -65,6 +59,7 @@ public final class SharedGroup implements GroupLink {
     this.ctx = ctx;
     this.executor = new SerialExecutor(ctx.workers());
     this.queueId = QUEUE_ID_PREFIX + name + "/" + filter.filter();
+    this.queue = new DurableQueue(queueId, ctx, executor, this::anyMemberOnline);
   }
 
   /** The id of this group's durable queue. */
@@ -84,7 +79,7 @@ public final class SharedGroup implements GroupLink {
   boolean addMember(Session session, SubscriptionOptions options) {
     Member existing = bySession.get(session);
     if (existing != null) {
-      existing.options = options;
+      existing.delivery = DeliveryOptions.of(options);
       return false;
     }
     Member m = new Member(session, options);
@@ -113,19 +108,10 @@ public final class SharedGroup implements GroupLink {
    * among them and go out again), continuing the numbering after the largest sequence.
    */
   public void restore(List<StoredQueueEntry> entries) {
-    List<StoredQueueEntry> sorted = new ArrayList<>(entries);
-    sorted.sort(Comparator.comparingLong(StoredQueueEntry::sequence));
+    List<StoredQueueEntry> copy = List.copyOf(entries);
     executor.execute(
         () -> {
-          for (StoredQueueEntry e : sorted) {
-            QueuedMessage m = new QueuedMessage(e.message(), e.message(), this, 0);
-            m.storedAt(queueId, e.sequence());
-            if (e.contentInStore()) {
-              m.contentLeftInStore();
-            }
-            queue.addLast(m);
-            lastSequence = Math.max(lastSequence, e.sequence());
-          }
+          queue.restore(copy, copy, m -> new QueuedMessage(m, m, this, 0));
           pump();
         });
   }
@@ -133,13 +119,7 @@ public final class SharedGroup implements GroupLink {
   /** The group is gone from the index: drop what it queued. */
   void close() {
     closed = true;
-    executor.execute(
-        () -> {
-          queue.clear();
-          if (lastSequence != 0) {
-            ctx.queues().drop(queueId);
-          }
-        });
+    executor.execute(queue::close);
   }
 
   /**
@@ -151,80 +131,37 @@ public final class SharedGroup implements GroupLink {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     executor.execute(
         () -> {
-          CompletableFuture<Void> stored = null;
-          boolean[] overflowed = {false};
+          Admission admitted = Admission.NOT_STORED;
           try {
-            stored = offerNow(published, overflowed);
+            admitted = offerNow(published);
           } finally {
-            if (stored == null) {
-              done.complete(overflowed[0]);
-            } else {
-              stored.whenComplete(
-                  (v, e) -> {
-                    if (e == null) {
-                      done.complete(false);
-                    } else {
-                      done.completeExceptionally(e);
-                    }
-                  });
-            }
+            admitted.acknowledge(done);
           }
         });
     return done;
   }
 
-  /**
-   * Queues (and maybe stores) a message; returns the storage future or null. Sets {@code
-   * overflowed[0]} when the full queue dropped it.
-   */
-  private CompletableFuture<Void> offerNow(Message published, boolean[] overflowed) {
+  private Admission offerNow(Message published) {
     if (closed) {
-      return null;
+      return Admission.NOT_STORED;
     }
-    if (published.qos() == Qos.AT_MOST_ONCE) {
+    if (published.qos() == Qos.AT_MOST_ONCE) { // never waits here: to a member now, or dropped
       Member m = nextMember(false);
-      if (m == null) {
-        ctx.counters().countQos0Dropped();
-      } else {
-        m.session.enqueue(
-            QueuedMessage.direct(published, deliveredTo(m, published)).withSubscriptionIds(ids(m)));
+      if (queue.takesQos0(m != null)) {
+        m.session.enqueue(m.delivery.queueForwarded(published));
       }
-      return null;
+      return Admission.NOT_STORED;
     }
-    if (queue.size() >= ctx.maxQueued()) {
-      ctx.counters().countOverflow();
-      if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
-        overflowed[0] = true;
-        return null;
-      }
-      QueuedMessage dropped = queue.pollFirst();
-      if (dropped != null) {
-        dropped.forgetStored(ctx.queues());
-      }
+    Admission admitted = queue.admit(new QueuedMessage(published, published, this, 0), isDurable());
+    if (!admitted.overflowed()) {
+      pump();
     }
-    QueuedMessage m = new QueuedMessage(published, published, this, 0);
-    queue.addLast(m);
-    CompletableFuture<Void> stored = null;
-    if (isDurable()) {
-      m.storedAt(queueId, ++lastSequence);
-      stored = ctx.queues().append(queueId, lastSequence, published);
-      if (backlogged()) { // a group whose members keep up pays no extra task per message
-        stored.thenRun(() -> executor.execute(() -> m.spill()));
-      }
-    }
-    pump();
-    return stored;
+    return admitted;
   }
 
-  /**
-   * Whether a message queued now will wait (no member online, or a long queue): then, once its
-   * durable copy is stored, its payload and properties leave memory until it is handed out.
-   * Spilling one that was handed out meanwhile is harmless: members get their own copy.
-   */
-  private boolean backlogged() {
-    return (queue.size() > QueuedMessage.IN_MEMORY_HEAD
-            || members.stream().noneMatch(x -> x.online))
-        && ctx.queues().readable();
+  /** Whether any member is online; with none, queued messages wait (and spill once stored). */
+  private boolean anyMemberOnline() {
+    return members.stream().anyMatch(x -> x.online);
   }
 
   /** Durable while any member's session outlives its connection. */
@@ -256,10 +193,8 @@ public final class SharedGroup implements GroupLink {
           if (closed) {
             return;
           }
-          for (int i = messages.size() - 1; i >= 0; i--) {
-            QueuedMessage m = messages.get(i);
-            queue.addFirst(m.redirect(m.published(), this)); // keeps count and durable copy
-          }
+          // The same messages, for any member: keeps delivery counts and durable copies.
+          queue.addFirst(messages.stream().map(m -> m.redirect(m.published(), this)).toList());
           pump();
         });
   }
@@ -283,34 +218,27 @@ public final class SharedGroup implements GroupLink {
 
   private void pump() {
     Instant now = ctx.clock().instant();
-    while (!queue.isEmpty() && !closed) {
-      QueuedMessage head = queue.peekFirst();
-      if (head.published().isExpired(now)) {
-        queue.pollFirst();
-        head.forgetStored(ctx.queues());
-        ctx.counters().countExpired();
-        continue;
-      }
-      if (!head.load(ctx.queues())) {
-        queue.pollFirst();
-        log.warn("{}: queued message {} is gone from the store", queueId, head.sequence());
-        continue;
+    while (!closed) {
+      QueuedMessage head = queue.peekUnexpired(now);
+      if (head == null) {
+        return;
       }
       Member m = nextMember(true);
       if (m == null) {
         return;
       }
-      queue.pollFirst();
+      queue.poll();
       m.assigned++;
-      Message delivered = deliveredTo(m, head.published());
+      Message delivered = m.delivery.forwarded(head.published());
+      int[] ids = m.delivery.subscriptionIds(); // [MQTT-3.3.4-3]
       if (delivered.qos() == Qos.AT_MOST_ONCE) {
         m.assigned--; // a QoS 0 member settles on send
-        head.forgetStored(ctx.queues());
+        queue.forget(head);
         m.session.enqueue(
-            QueuedMessage.direct(head.published(), delivered).withSubscriptionIds(ids(m)));
+            QueuedMessage.direct(head.published(), delivered).withSubscriptionIds(ids));
       } else {
         // The durable copy stays in the group's queue until the member settles the message.
-        m.session.offerFromGroup(head.redirect(delivered, this).withSubscriptionIds(ids(m)));
+        m.session.offerFromGroup(head.redirect(delivered, this).withSubscriptionIds(ids));
       }
     }
   }
@@ -332,18 +260,6 @@ public final class SharedGroup implements GroupLink {
       }
     }
     return null;
-  }
-
-  /** The member's Subscription Identifier, sent with what it receives [MQTT-3.3.4-3]. */
-  private static int[] ids(Member m) {
-    int id = m.options.subscriptionId();
-    return id > 0 ? new int[] {id} : new int[0];
-  }
-
-  private static Message deliveredTo(Member m, Message published) {
-    SubscriptionOptions o = m.options;
-    Message d = published.withQos(Qos.min(published.qos(), o.qos())); // [MQTT-3.8.4-8]
-    return o.retainAsPublished() ? d : d.withRetain(false);
   }
 
   @Override
