@@ -1,0 +1,87 @@
+package dev.mqttsidecar.broker.testing;
+
+import dev.mqttsidecar.broker.session.InflightEntry;
+import dev.mqttsidecar.broker.session.Outbound;
+import dev.mqttsidecar.broker.session.QueuedMessage;
+import dev.mqttsidecar.broker.session.Session;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An outbound that writes nothing and records, one line per packet, what a session sends to it:
+ * {@code PUBLISH <id> qos<n> [dup] <topic>} (id {@code -} for QoS 0), {@code PUBREL <id>} or {@code
+ * PUBREL <id> not found}, and {@code taken over}.
+ */
+public final class RecordingOutbound implements Outbound {
+  private final boolean requeueOnDetach;
+  private final List<String> sent = new ArrayList<>();
+  private final Map<Integer, InflightEntry> entries = new HashMap<>();
+
+  private RecordingOutbound(boolean requeueOnDetach) {
+    this.requeueOnDetach = requeueOnDetach;
+  }
+
+  /** Like an MQTT connection: unsettled messages stay in flight at detach. */
+  public static RecordingOutbound mqtt() {
+    return new RecordingOutbound(false);
+  }
+
+  /** Like an in-process subscriber: unsettled messages go back to the queue at detach. */
+  public static RecordingOutbound inProcess() {
+    return new RecordingOutbound(true);
+  }
+
+  /** Everything sent so far, in order. */
+  public List<String> sent() {
+    return List.copyOf(sent);
+  }
+
+  /** What was sent since the last call, in order. */
+  public List<String> take() {
+    List<String> taken = List.copyOf(sent);
+    sent.clear();
+    return taken;
+  }
+
+  /** Records a line of the test's own among the packets (a CONNACK, say). */
+  public void note(String line) {
+    sent.add(line);
+  }
+
+  /** The entry last published under {@code packetId}, to settle it with. */
+  public InflightEntry entry(int packetId) {
+    return entries.get(packetId);
+  }
+
+  @Override
+  public void publish(Session session, InflightEntry entry, QueuedMessage message, boolean dup) {
+    String id = entry == null ? "-" : String.valueOf(entry.packetId());
+    if (entry != null) {
+      entries.put(entry.packetId(), entry);
+    }
+    sent.add(
+        "PUBLISH "
+            + id
+            + " qos"
+            + message.qos().value()
+            + (dup ? " dup " : " ")
+            + message.delivered().topic());
+  }
+
+  @Override
+  public void pubrel(int packetId, boolean found) {
+    sent.add("PUBREL " + packetId + (found ? "" : " not found"));
+  }
+
+  @Override
+  public boolean requeueOnDetach() {
+    return requeueOnDetach;
+  }
+
+  @Override
+  public void takenOver() {
+    sent.add("taken over");
+  }
+}
