@@ -1,28 +1,23 @@
 package dev.mqttsidecar.broker.session;
 
-import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.concurrent.SerialExecutor;
 import dev.mqttsidecar.broker.persistence.StoredInflight;
 import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * One session: an MQTT client's or an in-process subscriber's. Holds the queue of messages not yet
- * sent, the in-flight window of QoS 1/2 messages not yet settled, and its subscriptions. All state
- * changes happen on the session's {@link SerialExecutor}; public methods only submit tasks.
+ * sent, the in-flight window of QoS 1/2 messages not yet settled ({@link InflightWindow}), its
+ * expiry ({@link SessionExpiry}) and its subscriptions. All state changes happen on the session's
+ * {@link SerialExecutor}; public methods only submit tasks.
  */
 public final class Session {
   private final String key;
@@ -32,21 +27,17 @@ public final class Session {
 
   // Executor-confined.
   private final SessionQueue queue;
-  private final LinkedHashMap<Integer, InflightEntry> inflight = new LinkedHashMap<>();
-  private final PacketIds packetIds = new PacketIds();
+  private final InflightWindow inflight;
+  private final SessionExpiry expiry;
+  private final SessionDelivery delivery;
   private Outbound outbound;
-  private boolean paused;
-  private ScheduledFuture<?> expiryTimer;
-  private Instant disconnectedAt; // null while attached
 
   // Read from other threads.
   private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
   private final Map<String, GroupLink> groups = new ConcurrentHashMap<>();
   private final Set<Integer> inboundQos2 = ConcurrentHashMap.newKeySet();
-  private volatile int window = 1;
   private volatile boolean online;
   private volatile boolean ended;
-  private volatile Duration expiry = Duration.ZERO;
   private final DurableSession durable;
 
   /**
@@ -60,6 +51,12 @@ public final class Session {
     this.executor = new SerialExecutor(ctx.workers());
     this.queue = new SessionQueue(this, ctx);
     this.durable = new DurableSession(key, clientId, ctx.sessions());
+    this.inflight =
+        new InflightWindow(this, queue, durable, ctx, executor, () -> outbound, this::pump);
+    this.delivery = new SessionDelivery(this, queue, inflight, ctx, executor, () -> outbound);
+    this.expiry =
+        new SessionExpiry(
+            ctx.clock(), ctx.scheduler(), executor, () -> outbound == null, this::endNow);
   }
 
   public String key() {
@@ -99,15 +96,16 @@ public final class Session {
 
   /** How many QoS 1/2 messages may be unsettled at once. */
   public int window() {
-    return window;
+    return inflight.limit();
   }
 
   public Duration expiry() {
-    return expiry;
+    return expiry.interval();
   }
 
+  /** Set by CONNECT, or by a 5.0 DISCONNECT before its connection closes. */
   public void setExpiry(Duration value) {
-    this.expiry = value;
+    expiry.interval(value);
   }
 
   /**
@@ -117,37 +115,7 @@ public final class Session {
    */
   public CompletableFuture<Boolean> enqueue(QueuedMessage message) {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
-    executor.execute(
-        () -> {
-          CompletableFuture<Void> stored = null;
-          Offered offered = Offered.SKIPPED;
-          try {
-            offered = offer(message);
-            if (offered == Offered.QUEUED
-                && message.qos() != Qos.AT_MOST_ONCE
-                && !expiry.isZero()) {
-              stored = queue.store(message);
-              if (queue.backlogged()) { // a session keeping up pays no extra task per message
-                stored.thenRun(() -> executor.execute(() -> queue.spillIfWaiting(message)));
-              }
-            }
-            pump();
-          } finally {
-            boolean result = offered == Offered.OVERFLOWED;
-            if (stored == null) {
-              done.complete(result);
-            } else {
-              stored.whenComplete(
-                  (v, e) -> {
-                    if (e == null) {
-                      done.complete(result);
-                    } else {
-                      done.completeExceptionally(e);
-                    }
-                  });
-            }
-          }
-        });
+    executor.execute(() -> delivery.enqueue(message, !expiry.interval().isZero(), done));
     return done;
   }
 
@@ -170,12 +138,12 @@ public final class Session {
    * PUBREC waits for it.
    */
   public CompletableFuture<Void> rememberInboundQos2(int packetId) {
-    return durable.rememberInboundQos2(expiry, packetId);
+    return durable.rememberInboundQos2(expiry.interval(), packetId);
   }
 
   /** PUBREL received: the packet id may be used again. */
   public void releaseInboundQos2(int packetId) {
-    durable.releaseInboundQos2(expiry, packetId);
+    durable.releaseInboundQos2(expiry.interval(), packetId);
   }
 
   /**
@@ -228,22 +196,19 @@ public final class Session {
     inboundQos2.addAll(inboundIds);
     executor.execute(
         () -> {
-          Instant now = ctx.clock().instant();
+          Instant now = expiry.restored(storedDisconnectedAt);
           durable.restored();
-          disconnectedAt = storedDisconnectedAt == null ? now : storedDisconnectedAt;
           queue.restore(
-              durable.restoreInflight(queued, inflightAtPubrel, inflight, subscriptionIds),
-              queued,
-              subscriptionIds);
+              inflight.restore(queued, inflightAtPubrel, subscriptionIds), queued, subscriptionIds);
           saveRecord();
-          scheduleEndOrEnd(expiry.minus(Duration.between(disconnectedAt, now)));
+          expiry.armAt(now);
         });
   }
 
   /** Stores this session's record if it outlives its connection; executor-confined. */
   private void saveRecord() {
     if (!ended) {
-      durable.save(expiry, disconnectedAt, subscriptions);
+      durable.save(expiry.interval(), expiry.disconnectedAt(), subscriptions);
     }
   }
 
@@ -286,31 +251,15 @@ public final class Session {
       detachNow(old);
       old.takenOver();
     }
-    cancelExpiry();
+    expiry.attached();
     outbound = out;
-    window = Math.max(1, windowSize);
-    paused = false;
+    inflight.limit(windowSize);
+    delivery.unpause();
     online = true;
-    disconnectedAt = null;
     saveRecord();
     onAttached.run();
     groups.values().forEach(g -> g.memberOnline(this));
-    for (InflightEntry e : new ArrayList<>(inflight.values())) {
-      if (e.awaitingRecord()) {
-        continue; // never sent: goes out once its packet id is stored
-      }
-      if (!e.pubrecReceived() && !e.message().load(ctx.queues())) {
-        inflight.remove(e.packetId()); // its stored copy is gone: nothing left to resend
-        durable.settled(e);
-        continue;
-      }
-      if (e.pubrecReceived()) {
-        out.pubrel(e.packetId(), true); // [MQTT-4.4.0-1]
-      } else {
-        e.message().incrementDeliveryCount();
-        out.publish(this, e, e.message(), true); // [MQTT-3.3.1-1]
-      }
-    }
+    inflight.resend(); // [MQTT-4.4.0-1]
     pump();
   }
 
@@ -326,10 +275,9 @@ public final class Session {
           try {
             if (outbound == out) {
               detachNow(out);
-              // Expiry counts from here, in wall-clock time, across restarts too.
-              disconnectedAt = ctx.clock().instant();
+              expiry.detached();
               saveRecord();
-              scheduleEndOrEnd(expiry);
+              expiry.arm();
             }
           } finally {
             done.complete(null);
@@ -359,13 +307,13 @@ public final class Session {
   }
 
   public void pause() {
-    executor.execute(() -> paused = true);
+    executor.execute(delivery::pause);
   }
 
   public void resume() {
     executor.execute(
         () -> {
-          paused = false;
+          delivery.unpause();
           pump();
         });
   }
@@ -374,168 +322,25 @@ public final class Session {
    * PUBACK, PUBCOMP or an in-process ack. {@code expected} guards against stale acks (may be null).
    */
   public void settle(int packetId, InflightEntry expected) {
-    executor.execute(
-        () -> {
-          InflightEntry e = inflight.get(packetId);
-          if (e == null || (expected != null && e != expected)) {
-            return;
-          }
-          inflight.remove(packetId);
-          durable.settled(e);
-          queue.forget(e.message());
-          if (e.message().group() != null) {
-            e.message().group().release(this, 1);
-          }
-          pump();
-        });
+    executor.execute(() -> inflight.settle(packetId, expected));
   }
 
   /**
    * PUBREC: a failure reason code settles the message; success moves it to PUBREL [MQTT-4.3.3-4].
    */
   public void pubrec(int packetId, boolean failed) {
-    executor.execute(
-        () -> {
-          InflightEntry e = inflight.get(packetId);
-          if (e == null || e.message().qos() != Qos.EXACTLY_ONCE) {
-            if (outbound != null && !failed) {
-              outbound.pubrel(packetId, false); // still answer so the client can finish
-            }
-            return;
-          }
-          if (failed) {
-            settle(packetId, e);
-            return;
-          }
-          e.markPubrecReceived();
-          durable.pubrecReceived(e);
-          if (outbound != null) {
-            outbound.pubrel(packetId, true);
-          }
-        });
+    executor.execute(() -> inflight.pubrec(packetId, failed));
   }
 
   /** An in-process nack: the message is queued again after {@code delay}. */
   public void nack(int packetId, InflightEntry expected, Duration delay) {
-    executor.execute(
-        () -> {
-          InflightEntry e = inflight.get(packetId);
-          if (e == null || e != expected) {
-            return;
-          }
-          inflight.remove(packetId);
-          QueuedMessage m = e.message();
-          boolean now = delay.isZero() || delay.isNegative();
-          if (m.group() != null) {
-            if (now) {
-              m.group().giveBack(this, List.of(m));
-            } else {
-              m.group().release(this, 1);
-              later(delay, () -> m.group().requeueFront(List.of(m)));
-            }
-          } else if (now) {
-            queue.addFirst(List.of(m));
-          } else {
-            later(delay, () -> executor.execute(() -> requeue(m)));
-          }
-          pump();
-        });
-  }
-
-  private void requeue(QueuedMessage m) {
-    if (!ended) {
-      queue.addFirst(List.of(m));
-      pump();
-    }
-  }
-
-  private void later(Duration delay, Runnable task) {
-    if (delay.isZero() || delay.isNegative()) {
-      task.run();
-    } else {
-      schedule(task, delay);
-    }
-  }
-
-  /**
-   * Runs {@code task} on the timer thread after {@code delay}; null once the broker has stopped,
-   * when no timer is needed: expiry counts in wall-clock time from the stored record.
-   */
-  private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-    try {
-      return ctx.scheduler().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      return null;
-    }
+    executor.execute(() -> inflight.nack(packetId, expected, delay));
   }
 
   // ---- executor-confined internals ----
 
-  /** Adds to the queue; false if the message was dropped. */
-  private enum Offered {
-    QUEUED,
-    SKIPPED,
-    OVERFLOWED
-  }
-
-  private Offered offer(QueuedMessage m) {
-    if (ended) {
-      return Offered.SKIPPED;
-    }
-    if (outbound == null && m.qos() == Qos.AT_MOST_ONCE) {
-      ctx.counters().countQos0Dropped(); // QoS 0 is not queued for offline sessions [MQTT-3.1.2-5]
-      return Offered.SKIPPED;
-    }
-    return queue.offer(m) ? Offered.QUEUED : Offered.OVERFLOWED;
-  }
-
   private void pump() {
-    if (outbound == null || paused || ended) {
-      return;
-    }
-    Instant now = ctx.clock().instant();
-    for (QueuedMessage head = queue.peekUnexpired(now);
-        head != null;
-        head = queue.peekUnexpired(now)) {
-      if (head.qos() == Qos.AT_MOST_ONCE) {
-        queue.poll();
-        head.incrementDeliveryCount();
-        outbound.publish(this, null, head, false);
-        continue;
-      }
-      if (inflight.size() >= window) {
-        return;
-      }
-      queue.poll();
-      InflightEntry e = new InflightEntry(packetIds.next(inflight), head);
-      inflight.put(e.packetId(), e);
-      CompletableFuture<Void> recorded =
-          head.qos() == Qos.EXACTLY_ONCE && !outbound.requeueOnDetach()
-              ? durable.sendingQos2(e)
-              : null;
-      if (recorded != null && !recorded.isDone()) {
-        e.awaitRecord(true);
-        recorded.whenComplete((v, failure) -> executor.execute(() -> sendRecorded(e)));
-        continue; // holds its window slot until sent
-      }
-      head.incrementDeliveryCount();
-      outbound.publish(this, e, head, false);
-      if (outbound == null || paused) {
-        return; // the outbound may detach or pause us from within publish
-      }
-    }
-  }
-
-  /**
-   * A held QoS 2 message's packet id is stored (or storing failed: then a restart may deliver it
-   * twice, which is still better than not delivering it): it goes out now, or at the next attach.
-   */
-  private void sendRecorded(InflightEntry e) {
-    e.awaitRecord(false);
-    if (inflight.get(e.packetId()) == e && outbound != null) {
-      e.message().incrementDeliveryCount();
-      outbound.publish(this, e, e.message(), false);
-    }
+    delivery.pump();
   }
 
   private void detachNow(Outbound out) {
@@ -544,38 +349,8 @@ public final class Session {
     groups.values().forEach(g -> g.memberOffline(this));
     if (out.requeueOnDetach()) {
       // In-process: unsettled messages are delivered again, shared ones to any member.
-      List<QueuedMessage> back = new ArrayList<>();
-      for (InflightEntry e : inflight.values()) {
-        back.add(e.message());
-      }
-      inflight.clear();
-      queue.addFirst(back);
+      queue.addFirst(inflight.takeAll());
       queue.returnGroupMessages();
-    }
-  }
-
-  private void scheduleEndOrEnd(Duration d) {
-    if (d.isZero() || d.isNegative()) {
-      endNow();
-    } else {
-      cancelExpiry();
-      expiryTimer =
-          schedule(
-              () ->
-                  executor.execute(
-                      () -> {
-                        if (outbound == null) {
-                          endNow();
-                        }
-                      }),
-              d);
-    }
-  }
-
-  private void cancelExpiry() {
-    if (expiryTimer != null) {
-      expiryTimer.cancel(false);
-      expiryTimer = null;
     }
   }
 
@@ -585,13 +360,8 @@ public final class Session {
     }
     ended = true;
     online = false;
-    cancelExpiry();
-    List<QueuedMessage> unsettled = new ArrayList<>();
-    for (InflightEntry e : inflight.values()) {
-      unsettled.add(e.message());
-    }
-    inflight.clear();
-    queue.addFirst(unsettled);
+    expiry.cancel();
+    queue.addFirst(inflight.takeAll());
     queue.close();
     inboundQos2.clear();
     durable.delete();

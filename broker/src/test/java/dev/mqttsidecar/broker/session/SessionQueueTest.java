@@ -178,7 +178,7 @@ class SessionQueueTest {
     SessionQueue q = new SessionQueue(session, ctx);
     assertThat(q.backlogged()).isTrue(); // offline
 
-    RecordingOutbound out = new RecordingOutbound(false);
+    RecordingOutbound out = RecordingOutbound.mqtt();
     session.attach(out, 1, () -> {});
     assertThat(session.isOnline()).isTrue();
     assertThat(q.backlogged()).isFalse();

@@ -62,7 +62,7 @@ class SharedGroupTest {
   }
 
   private static RecordingOutbound attach(Session s, int window) {
-    RecordingOutbound out = new RecordingOutbound(true);
+    RecordingOutbound out = RecordingOutbound.inProcess();
     s.attach(out, window, () -> {});
     return out;
   }
@@ -88,7 +88,7 @@ class SharedGroupTest {
     assertThat(outA.topics()).containsExactly("t/1");
     assertThat(outB.topics()).containsExactly("t/2");
 
-    settle(a, outA.sent().get(0));
+    settle(a, outA.published().get(0));
     assertThat(outA.topics()).containsExactly("t/1", "t/3");
     assertThat(outB.topics()).containsExactly("t/2");
   }
@@ -100,13 +100,13 @@ class SharedGroupTest {
     RecordingOutbound outA = attach(a, 1);
     RecordingOutbound outB = attach(b, 1);
     group.offer(msg("t/1", Qos.AT_LEAST_ONCE));
-    Sent first = outA.sent().get(0);
+    Sent first = outA.published().get(0);
 
     a.nack(first.entry().packetId(), first.entry(), Duration.ZERO);
 
     assertThat(outA.topics()).containsExactly("t/1");
     assertThat(outB.topics()).containsExactly("t/1");
-    assertThat(outB.sent().get(0).message().deliveryCount()).isEqualTo(2);
+    assertThat(outB.published().get(0).message().deliveryCount()).isEqualTo(2);
   }
 
   @Test
@@ -122,7 +122,7 @@ class SharedGroupTest {
 
     assertThat(outA.topics()).containsExactly("t/1");
     assertThat(outB.topics()).containsExactly("t/2");
-    settle(b, outB.sent().get(0));
+    settle(b, outB.published().get(0));
     assertThat(outB.topics()).containsExactly("t/2", "t/1");
   }
 
@@ -196,9 +196,9 @@ class SharedGroupTest {
     RecordingOutbound out = attach(a, 1);
     group.offer(msg("t/1", Qos.EXACTLY_ONCE));
 
-    assertThat(out.sent()).hasSize(1);
-    assertThat(out.sent().get(0).entry()).isNull();
-    assertThat(out.sent().get(0).message().qos()).isEqualTo(Qos.AT_MOST_ONCE);
+    assertThat(out.published()).hasSize(1);
+    assertThat(out.published().get(0).entry()).isNull();
+    assertThat(out.published().get(0).message().qos()).isEqualTo(Qos.AT_MOST_ONCE);
     String q = group.queueId();
     assertThat(store.calls()).containsExactly("append " + q + " 1 t/1", "remove " + q + " 1");
   }
@@ -213,7 +213,7 @@ class SharedGroupTest {
             new StoredQueueEntry(3, msg("t/3", Qos.AT_LEAST_ONCE))));
 
     assertThat(out.topics()).containsExactly("t/3", "t/7");
-    settle(a, out.sent().get(0));
+    settle(a, out.published().get(0));
     group.offer(msg("t/next", Qos.AT_LEAST_ONCE));
 
     String q = group.queueId();

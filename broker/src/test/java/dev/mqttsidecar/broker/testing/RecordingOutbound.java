@@ -5,41 +5,90 @@ import dev.mqttsidecar.broker.session.Outbound;
 import dev.mqttsidecar.broker.session.QueuedMessage;
 import dev.mqttsidecar.broker.session.Session;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** An outbound that records what a session sends; in-process style when it requeues on detach. */
+/**
+ * An outbound that writes nothing and records, one line per packet, what a session sends to it:
+ * {@code PUBLISH <id> qos<n> [dup] <topic>} (id {@code -} for QoS 0), {@code PUBREL <id>} or {@code
+ * PUBREL <id> not found}, and {@code taken over}.
+ */
 public final class RecordingOutbound implements Outbound {
-
-  /** One PUBLISH: the in-flight entry is null for QoS 0. */
-  public record Sent(InflightEntry entry, QueuedMessage message, boolean dup) {
-    public String topic() {
-      return message.delivered().topic();
-    }
-  }
+  /** One PUBLISH as the session handed it over; the in-flight entry is null for QoS 0. */
+  public record Sent(InflightEntry entry, QueuedMessage message, boolean dup) {}
 
   private final boolean requeueOnDetach;
-  private final List<Sent> sent = new ArrayList<>();
+  private final List<String> sent = new ArrayList<>();
+  private final List<Sent> published = new ArrayList<>();
+  private final Map<Integer, InflightEntry> entries = new HashMap<>();
 
-  public RecordingOutbound(boolean requeueOnDetach) {
+  private RecordingOutbound(boolean requeueOnDetach) {
     this.requeueOnDetach = requeueOnDetach;
   }
 
-  public List<Sent> sent() {
-    return sent;
+  /** Like an MQTT connection: unsettled messages stay in flight at detach. */
+  public static RecordingOutbound mqtt() {
+    return new RecordingOutbound(false);
   }
 
-  /** The topics sent, in order. */
+  /** Like an in-process subscriber: unsettled messages go back to the queue at detach. */
+  public static RecordingOutbound inProcess() {
+    return new RecordingOutbound(true);
+  }
+
+  /** Everything sent so far, in order. */
+  public List<String> sent() {
+    return List.copyOf(sent);
+  }
+
+  /** What was sent since the last call, in order. */
+  public List<String> take() {
+    List<String> taken = List.copyOf(sent);
+    sent.clear();
+    return taken;
+  }
+
+  /** Records a line of the test's own among the packets (a CONNACK, say). */
+  public void note(String line) {
+    sent.add(line);
+  }
+
+  /** Every PUBLISH so far, in order, as the session handed it over. */
+  public List<Sent> published() {
+    return List.copyOf(published);
+  }
+
+  /** The topics of every PUBLISH so far, in order. */
   public List<String> topics() {
-    return sent.stream().map(Sent::topic).toList();
+    return published.stream().map(p -> p.message().delivered().topic()).toList();
+  }
+
+  /** The entry last published under {@code packetId}, to settle it with. */
+  public InflightEntry entry(int packetId) {
+    return entries.get(packetId);
   }
 
   @Override
   public void publish(Session session, InflightEntry entry, QueuedMessage message, boolean dup) {
-    sent.add(new Sent(entry, message, dup));
+    published.add(new Sent(entry, message, dup));
+    String id = entry == null ? "-" : String.valueOf(entry.packetId());
+    if (entry != null) {
+      entries.put(entry.packetId(), entry);
+    }
+    sent.add(
+        "PUBLISH "
+            + id
+            + " qos"
+            + message.qos().value()
+            + (dup ? " dup " : " ")
+            + message.delivered().topic());
   }
 
   @Override
-  public void pubrel(int packetId, boolean found) {}
+  public void pubrel(int packetId, boolean found) {
+    sent.add("PUBREL " + packetId + (found ? "" : " not found"));
+  }
 
   @Override
   public boolean requeueOnDetach() {
@@ -47,5 +96,7 @@ public final class RecordingOutbound implements Outbound {
   }
 
   @Override
-  public void takenOver() {}
+  public void takenOver() {
+    sent.add("taken over");
+  }
 }

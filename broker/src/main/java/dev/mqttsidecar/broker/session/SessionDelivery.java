@@ -1,0 +1,125 @@
+package dev.mqttsidecar.broker.session;
+
+import dev.mqttsidecar.broker.Qos;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * Moves a session's messages from its queue to its outbound: QoS 0 at once, QoS 1/2 through the
+ * in-flight window while it has room, none while paused. Confined to the session's executor.
+ */
+final class SessionDelivery {
+  private final Session owner;
+  private final SessionQueue queue;
+  private final InflightWindow inflight;
+  private final Executor executor;
+  private final Clock clock;
+  private final Counters counters;
+  private final Supplier<Outbound> outbound;
+  private boolean paused;
+
+  SessionDelivery(
+      Session owner,
+      SessionQueue queue,
+      InflightWindow inflight,
+      SessionContext ctx,
+      Executor executor,
+      Supplier<Outbound> outbound) {
+    this.owner = owner;
+    this.queue = queue;
+    this.inflight = inflight;
+    this.executor = executor;
+    this.clock = ctx.clock();
+    this.counters = ctx.counters();
+    this.outbound = outbound;
+  }
+
+  /** Adds to the queue; false if the message was dropped. */
+  private enum Offered {
+    QUEUED,
+    SKIPPED,
+    OVERFLOWED
+  }
+
+  /**
+   * Queues {@code message} (storing its durable copy when {@code persistent}) and sends what it
+   * can; completes {@code done} as {@link Session#enqueue} describes.
+   */
+  void enqueue(QueuedMessage message, boolean persistent, CompletableFuture<Boolean> done) {
+    CompletableFuture<Void> stored = null;
+    Offered offered = Offered.SKIPPED;
+    try {
+      offered = offer(message);
+      if (offered == Offered.QUEUED && message.qos() != Qos.AT_MOST_ONCE && persistent) {
+        stored = queue.store(message);
+        if (queue.backlogged()) { // a session keeping up pays no extra task per message
+          stored.thenRun(() -> executor.execute(() -> queue.spillIfWaiting(message)));
+        }
+      }
+      pump();
+    } finally {
+      boolean result = offered == Offered.OVERFLOWED;
+      if (stored == null) {
+        done.complete(result);
+      } else {
+        stored.whenComplete(
+            (v, e) -> {
+              if (e == null) {
+                done.complete(result);
+              } else {
+                done.completeExceptionally(e);
+              }
+            });
+      }
+    }
+  }
+
+  private Offered offer(QueuedMessage m) {
+    if (owner.isEnded()) {
+      return Offered.SKIPPED;
+    }
+    if (outbound.get() == null && m.qos() == Qos.AT_MOST_ONCE) {
+      counters.countQos0Dropped(); // QoS 0 is not queued for offline sessions [MQTT-3.1.2-5]
+      return Offered.SKIPPED;
+    }
+    return queue.offer(m) ? Offered.QUEUED : Offered.OVERFLOWED;
+  }
+
+  void pause() {
+    paused = true;
+  }
+
+  /** Sending may go on; {@link #pump} sends. */
+  void unpause() {
+    paused = false;
+  }
+
+  /** Sends queued messages while the outbound is attached, not paused and the window has room. */
+  void pump() {
+    if (outbound.get() == null || paused || owner.isEnded()) {
+      return;
+    }
+    Instant now = clock.instant();
+    for (QueuedMessage head = queue.peekUnexpired(now);
+        head != null;
+        head = queue.peekUnexpired(now)) {
+      if (head.qos() == Qos.AT_MOST_ONCE) {
+        queue.poll();
+        head.incrementDeliveryCount();
+        outbound.get().publish(owner, null, head, false);
+        continue;
+      }
+      if (inflight.full()) {
+        return;
+      }
+      queue.poll();
+      inflight.send(head);
+      if (outbound.get() == null || paused) {
+        return; // the outbound may detach or pause us from within publish
+      }
+    }
+  }
+}
