@@ -53,7 +53,7 @@ public final class Session {
     this.durable = new DurableSession(key, clientId, ctx.sessions());
     this.inflight =
         new InflightWindow(this, queue, durable, ctx, executor, () -> outbound, this::pump);
-    this.delivery = new SessionDelivery(this, queue, inflight, ctx, executor, () -> outbound);
+    this.delivery = new SessionDelivery(this, queue, inflight, ctx, () -> outbound);
     this.expiry =
         new SessionExpiry(
             ctx.clock(), ctx.scheduler(), executor, () -> outbound == null, this::endNow);

@@ -4,7 +4,6 @@ import dev.mqttsidecar.broker.Qos;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -15,9 +14,7 @@ final class SessionDelivery {
   private final Session owner;
   private final SessionQueue queue;
   private final InflightWindow inflight;
-  private final Executor executor;
   private final Clock clock;
-  private final Counters counters;
   private final Supplier<Outbound> outbound;
   private boolean paused;
 
@@ -26,22 +23,12 @@ final class SessionDelivery {
       SessionQueue queue,
       InflightWindow inflight,
       SessionContext ctx,
-      Executor executor,
       Supplier<Outbound> outbound) {
     this.owner = owner;
     this.queue = queue;
     this.inflight = inflight;
-    this.executor = executor;
     this.clock = ctx.clock();
-    this.counters = ctx.counters();
     this.outbound = outbound;
-  }
-
-  /** Adds to the queue; false if the message was dropped. */
-  private enum Offered {
-    QUEUED,
-    SKIPPED,
-    OVERFLOWED
   }
 
   /**
@@ -49,43 +36,17 @@ final class SessionDelivery {
    * can; completes {@code done} as {@link Session#enqueue} describes.
    */
   void enqueue(QueuedMessage message, boolean persistent, CompletableFuture<Boolean> done) {
-    CompletableFuture<Void> stored = null;
-    Offered offered = Offered.SKIPPED;
+    DurableQueue.Admission admission = DurableQueue.Admission.NOT_STORED;
     try {
-      offered = offer(message);
-      if (offered == Offered.QUEUED && message.qos() != Qos.AT_MOST_ONCE && persistent) {
-        stored = queue.store(message);
-        if (queue.backlogged()) { // a session keeping up pays no extra task per message
-          stored.thenRun(() -> executor.execute(() -> queue.spillIfWaiting(message)));
-        }
+      // QoS 0 is not queued for offline sessions [MQTT-3.1.2-5]
+      if (!owner.isEnded()
+          && (message.qos() != Qos.AT_MOST_ONCE || queue.takesQos0(outbound.get() != null))) {
+        admission = queue.admit(message, persistent);
       }
       pump();
     } finally {
-      boolean result = offered == Offered.OVERFLOWED;
-      if (stored == null) {
-        done.complete(result);
-      } else {
-        stored.whenComplete(
-            (v, e) -> {
-              if (e == null) {
-                done.complete(result);
-              } else {
-                done.completeExceptionally(e);
-              }
-            });
-      }
+      admission.acknowledge(done);
     }
-  }
-
-  private Offered offer(QueuedMessage m) {
-    if (owner.isEnded()) {
-      return Offered.SKIPPED;
-    }
-    if (outbound.get() == null && m.qos() == Qos.AT_MOST_ONCE) {
-      counters.countQos0Dropped(); // QoS 0 is not queued for offline sessions [MQTT-3.1.2-5]
-      return Offered.SKIPPED;
-    }
-    return queue.offer(m) ? Offered.QUEUED : Offered.OVERFLOWED;
   }
 
   void pause() {

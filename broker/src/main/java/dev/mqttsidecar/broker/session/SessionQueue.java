@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -58,19 +57,19 @@ final class SessionQueue implements DurableQueue.Owner {
         m -> QueuedMessage.direct(m, m).withSubscriptionIds(subscriptionIds.apply(m.topic())));
   }
 
+  /** See {@link DurableQueue#takesQos0}. */
+  boolean takesQos0(boolean receiverAvailable) {
+    return queue.takesQos0(receiverAvailable);
+  }
+
+  /** See {@link DurableQueue#admit}. */
+  DurableQueue.Admission admit(QueuedMessage m, boolean durable) {
+    return queue.admit(m, durable);
+  }
+
   /** Appends within the bound; false if the message was dropped (and counted). */
   boolean offer(QueuedMessage m) {
     return queue.offer(m);
-  }
-
-  /** Stores the durable copy of a message just offered; completes when it is stored. */
-  CompletableFuture<Void> store(QueuedMessage m) {
-    return queue.store(m);
-  }
-
-  /** See {@link DurableQueue#spillIfWaiting}. */
-  void spillIfWaiting(QueuedMessage m) {
-    queue.spillIfWaiting(m);
   }
 
   /** See {@link DurableQueue#backlogged}. */

@@ -117,8 +117,7 @@ class SessionQueueTest {
     SessionQueue q = new SessionQueue(session, ctx);
     FakeGroup group = new FakeGroup();
     QueuedMessage m = direct("d1");
-    q.offer(m);
-    q.store(m);
+    q.admit(m, true);
     q.offer(shared("g1", group));
 
     q.close();
@@ -134,13 +133,11 @@ class SessionQueueTest {
     Session session = new Session("s", "s", ctx);
     SessionQueue q = new SessionQueue(session, ctx);
     QueuedMessage stored = direct("d1");
-    q.offer(stored);
-    q.store(stored);
+    q.admit(stored, true);
     session.forgetStored();
 
     QueuedMessage late = direct("d2");
-    q.offer(late);
-    q.store(late);
+    q.admit(late, true);
     q.forget(stored);
     q.close();
 
