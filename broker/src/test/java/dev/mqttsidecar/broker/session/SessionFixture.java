@@ -5,6 +5,7 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.testing.ManualScheduler;
 import dev.mqttsidecar.broker.testing.MutableClock;
+import dev.mqttsidecar.broker.testing.RecordingQueuePersistence;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ final class SessionFixture {
   final MutableClock clock = new MutableClock(START);
   final ManualScheduler scheduler = new ManualScheduler(clock);
   final RecordingSessionStore store = new RecordingSessionStore();
-  final MemoryQueues queues = new MemoryQueues();
+  final RecordingQueuePersistence queues = new RecordingQueuePersistence(true);
   final Counters counters = new Counters();
   final List<Session> ended = new ArrayList<>();
   final SessionContext ctx;

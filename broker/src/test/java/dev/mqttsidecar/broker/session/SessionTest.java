@@ -99,7 +99,7 @@ class SessionTest {
     session.setExpiry(MINUTE);
     assertThat(session.enqueue(message("a", QOS1))).isCompletedWithValue(false);
     assertThat(session.enqueue(message("b", QOS0))).isCompletedWithValue(false); // not queued
-    assertThat(f.queues.take()).containsExactly("append k 1");
+    assertThat(f.queues.take()).containsExactly("append k 1 a");
 
     f.queues.failAppends(new IllegalStateException("no space left on device"));
     assertThat(session.enqueue(message("c", QOS1))).isCompletedExceptionally();

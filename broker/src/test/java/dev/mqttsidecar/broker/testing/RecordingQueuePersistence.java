@@ -57,6 +57,13 @@ public final class RecordingQueuePersistence implements QueuePersistence {
     return calls;
   }
 
+  /** The writes since the last call, in order. */
+  public List<String> take() {
+    List<String> taken = List.copyOf(calls);
+    calls.clear();
+    return taken;
+  }
+
   /** The keys ({@code "queueId#sequence"}) of the entries stored now. */
   public List<String> storedKeys() {
     return List.copyOf(stored.keySet());
