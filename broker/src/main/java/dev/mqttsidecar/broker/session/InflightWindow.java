@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.session;
 
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.concurrent.Timers;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import dev.mqttsidecar.broker.persistence.StoredInflight;
 import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
@@ -192,12 +193,12 @@ final class InflightWindow {
         m.group().giveBack(owner, List.of(m));
       } else {
         m.group().release(owner, 1);
-        SessionExpiry.schedule(scheduler, () -> m.group().requeueFront(List.of(m)), delay);
+        Timers.after(scheduler, delay, () -> m.group().requeueFront(List.of(m)));
       }
     } else if (now) {
       queue.addFirst(List.of(m));
     } else {
-      SessionExpiry.schedule(scheduler, () -> executor.execute(() -> requeue(m)), delay);
+      Timers.after(scheduler, delay, () -> executor.execute(() -> requeue(m)));
     }
     pump.run();
   }

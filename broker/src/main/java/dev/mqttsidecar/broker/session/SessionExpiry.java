@@ -1,13 +1,12 @@
 package dev.mqttsidecar.broker.session;
 
+import dev.mqttsidecar.broker.concurrent.Timers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -43,19 +42,6 @@ final class SessionExpiry {
     this.executor = executor;
     this.offline = offline;
     this.end = end;
-  }
-
-  /**
-   * Runs {@code task} on the timer thread after {@code delay}; null once the broker has stopped,
-   * when no timer is needed: expiry counts in wall-clock time from the stored record.
-   */
-  static ScheduledFuture<?> schedule(
-      ScheduledExecutorService scheduler, Runnable task, Duration delay) {
-    try {
-      return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      return null;
-    }
   }
 
   Duration interval() {
@@ -109,17 +95,18 @@ final class SessionExpiry {
       return;
     }
     cancel();
+    // Null once the broker has stopped: expiry then counts from the stored record.
     timer =
-        schedule(
+        Timers.after(
             scheduler,
+            left,
             () ->
                 executor.execute(
                     () -> {
                       if (offline.getAsBoolean()) { // a reconnect in the meantime keeps it
                         end.run();
                       }
-                    }),
-            left);
+                    }));
   }
 
   /** Stops the timer, if one runs. */

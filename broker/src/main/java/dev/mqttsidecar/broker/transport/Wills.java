@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.concurrent.Timers;
 import dev.mqttsidecar.broker.core.PublishService;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SessionRegistry;
@@ -8,10 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,24 +54,24 @@ final class Wills {
       publish(clientId, will);
       return;
     }
-    try {
-      ScheduledFuture<?> f =
-          scheduler.schedule(
-              () -> {
-                pending.remove(clientId);
-                Session s = sessions.get(clientId);
-                if (s == null || !s.isOnline()) {
-                  publish(clientId, will);
-                }
-              },
-              delay.toMillis(),
-              TimeUnit.MILLISECONDS);
-      ScheduledFuture<?> old = pending.put(clientId, f);
-      if (old != null) {
-        old.cancel(false);
-      }
-    } catch (RejectedExecutionException e) {
+    ScheduledFuture<?> f =
+        Timers.after(
+            scheduler,
+            delay,
+            () -> {
+              pending.remove(clientId);
+              Session s = sessions.get(clientId);
+              if (s == null || !s.isOnline()) {
+                publish(clientId, will);
+              }
+            });
+    if (f == null) {
       LOG.debug("broker stopping, will of {} not scheduled", clientId);
+      return;
+    }
+    ScheduledFuture<?> old = pending.put(clientId, f);
+    if (old != null) {
+      old.cancel(false);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.mqttsidecar.broker.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mqttsidecar.broker.concurrent.Timers;
 import dev.mqttsidecar.broker.testing.ManualScheduler;
 import dev.mqttsidecar.broker.testing.MutableClock;
 import java.time.Duration;
@@ -128,6 +129,6 @@ class SessionExpiryTest {
     detach(); // the stored record's disconnect time counts at the next start
     expiry.cancel();
     assertThat(ends).isZero();
-    assertThat((Object) SessionExpiry.schedule(scheduler, () -> {}, MINUTE)).isNull();
+    assertThat((Object) Timers.after(scheduler, MINUTE, () -> {})).isNull();
   }
 }
