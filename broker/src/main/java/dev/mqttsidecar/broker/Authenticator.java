@@ -1,17 +1,16 @@
 package dev.mqttsidecar.broker;
 
-import java.net.SocketAddress;
-
 /** Decides whether a CONNECT may proceed. Called off the event loop; may block briefly. */
 @FunctionalInterface
 public interface Authenticator {
 
-  /** Allows everyone. */
-  Authenticator ALLOW_ALL = (clientId, username, password, remote) -> true;
+  /** Allows everyone, under the user name they sent. */
+  Authenticator ALLOW_ALL = (client, password) -> Authentication.accepted(client.username());
 
   /**
+   * @param client who connects: the CONNECT's client id and user name, the listener, the address
+   *     and the verified client certificate's name
    * @param password the password bytes, or null when none was sent
-   * @return true to accept; false gets CONNACK 0x86 (5.0) / 0x04 (3.1.1)
    */
-  boolean authenticate(String clientId, String username, byte[] password, SocketAddress remote);
+  Authentication authenticate(ClientIdentity client, byte[] password);
 }

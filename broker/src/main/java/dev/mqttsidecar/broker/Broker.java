@@ -27,8 +27,15 @@ public interface Broker extends AutoCloseable {
     stop();
   }
 
-  /** The bound MQTT TCP address (useful with port 0). */
+  /** The bound address of the first listener (useful with port 0). */
   InetSocketAddress mqttAddress();
+
+  /**
+   * The bound address of the listener named {@code listener}.
+   *
+   * @throws IllegalArgumentException when there is no such listener
+   */
+  InetSocketAddress mqttAddress(String listener);
 
   /**
    * The single entry point for every message, whatever its ingress. Completes when the message is

@@ -3,13 +3,13 @@ package dev.mqttsidecar.broker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Immutable broker configuration. Start from {@link #builder()} or {@link #defaults()}.
  *
- * @param host address of the MQTT TCP listener
- * @param port port of the MQTT TCP listener; 0 picks a free one
+ * @param listeners the MQTT listeners, at least one, with distinct names
  * @param maxConnections concurrent connections before CONNACK 0x97 (5.0) / 0x03 (3.1.1)
  * @param maxPacketSize largest packet accepted (and advertised as Maximum Packet Size)
  * @param receiveMaximum inbound QoS 1/2 PUBLISHes a client may have unacknowledged (0x93 past it)
@@ -39,8 +39,7 @@ import java.util.Objects;
  * @param syncInterval how often the write-ahead log is fsync'd with {@link Durability#PERIODIC}
  */
 public record BrokerConfig(
-    String host,
-    int port,
+    List<Listener> listeners,
     int maxConnections,
     int maxPacketSize,
     int receiveMaximum,
@@ -76,7 +75,13 @@ public record BrokerConfig(
   }
 
   public BrokerConfig {
-    Objects.requireNonNull(host, "host");
+    listeners = List.copyOf(listeners);
+    if (listeners.isEmpty()) {
+      throw new IllegalArgumentException("at least one listener is needed");
+    }
+    if (listeners.stream().map(Listener::name).distinct().count() != listeners.size()) {
+      throw new IllegalArgumentException("listener names must be distinct");
+    }
     Objects.requireNonNull(queueOverflow, "queueOverflow");
     Objects.requireNonNull(maxSessionExpiry, "maxSessionExpiry");
     Objects.requireNonNull(authenticator, "authenticator");
@@ -88,7 +93,6 @@ public record BrokerConfig(
     if (syncInterval.isNegative() || syncInterval.isZero()) {
       throw new IllegalArgumentException("syncInterval must be positive, was " + syncInterval);
     }
-    requireRange("port", port, 0, 65535);
     requireRange("maxConnections", maxConnections, 1, Integer.MAX_VALUE);
     requireRange("maxPacketSize", maxPacketSize, 64, 268_435_455);
     requireRange("receiveMaximum", receiveMaximum, 1, 65535);
@@ -123,8 +127,7 @@ public record BrokerConfig(
   /** A builder holding this configuration's values. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.host = host;
-    b.port = port;
+    b.listeners = listeners;
     b.maxConnections = maxConnections;
     b.maxPacketSize = maxPacketSize;
     b.receiveMaximum = receiveMaximum;
@@ -152,8 +155,7 @@ public record BrokerConfig(
 
   /** Mutable builder; {@link #build()} validates. */
   public static final class Builder {
-    private String host = "127.0.0.1";
-    private int port = 1883;
+    private List<Listener> listeners = List.of(Listener.plain("127.0.0.1", 1883));
     private int maxConnections = 100_000;
     private int maxPacketSize = 5 * 1024 * 1024; // room for a 4 MiB state value plus headers
     private int receiveMaximum = 1024;
@@ -179,14 +181,26 @@ public record BrokerConfig(
 
     private Builder() {}
 
-    public Builder host(String value) {
-      this.host = value;
+    /** Replaces the listeners. */
+    public Builder listeners(List<Listener> value) {
+      this.listeners = value;
       return this;
     }
 
-    public Builder port(int value) {
-      this.port = value;
+    /** One plain MQTT listener on this address (and the port set before, or 1883). */
+    public Builder host(String value) {
+      this.listeners = List.of(Listener.plain(value, first().port()));
       return this;
+    }
+
+    /** One plain MQTT listener on this port (and the address set before, or 127.0.0.1). */
+    public Builder port(int value) {
+      this.listeners = List.of(Listener.plain(first().host(), value));
+      return this;
+    }
+
+    private Listener first() {
+      return listeners.isEmpty() ? Listener.plain("127.0.0.1", 1883) : listeners.get(0);
     }
 
     public Builder maxConnections(int value) {
@@ -301,8 +315,7 @@ public record BrokerConfig(
 
     public BrokerConfig build() {
       return new BrokerConfig(
-          host,
-          port,
+          listeners,
           maxConnections,
           maxPacketSize,
           receiveMaximum,

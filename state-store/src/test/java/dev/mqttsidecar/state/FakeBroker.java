@@ -30,6 +30,11 @@ public final class FakeBroker implements Broker {
   }
 
   @Override
+  public InetSocketAddress mqttAddress(String listener) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public CompletableFuture<PublishResult> publish(Message message) {
     throw new UnsupportedOperationException();
   }

@@ -201,8 +201,12 @@ public final class EmbeddedBroker implements Broker {
 
   @Override
   public InetSocketAddress mqttAddress() {
-    InetSocketAddress bound = server.boundAddress();
-    return bound != null ? bound : new InetSocketAddress(config.host(), config.port());
+    return mqttAddress(config.listeners().get(0).name());
+  }
+
+  @Override
+  public InetSocketAddress mqttAddress(String listener) {
+    return server.boundAddress(listener);
   }
 
   @Override

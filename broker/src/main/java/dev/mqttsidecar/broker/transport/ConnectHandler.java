@@ -1,6 +1,8 @@
 package dev.mqttsidecar.broker.transport;
 
+import dev.mqttsidecar.broker.Authentication;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.EnhancedAuthenticator;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.MessageProperties;
@@ -84,62 +86,90 @@ final class ConnectHandler {
         conn.refuseConnect((byte) 0x02, ReasonCode.TOPIC_NAME_INVALID.value());
         return;
       }
-      if (!config.authorizer().mayPublish(clientId, payload.userName(), payload.willTopic())) {
-        conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value());
-        return;
-      }
       will = will(vh, payload);
     }
     conn.clientId = clientId;
-    conn.username = payload.userName();
-    conn.will = will;
-    String id = clientId;
+    conn.identity =
+        new ClientIdentity(
+            clientId,
+            payload.userName(),
+            conn.certificateName(),
+            conn.listener,
+            conn.channel.remoteAddress());
+    Wills.Will pendingWill = will;
     String assignedId = assigned;
     int clientReceiveMax = receiveMax == null ? 65535 : receiveMax;
-    byte[] password = payload.passwordInBytes();
     if (authMethod != null) {
       conn.enhancedAuth =
           new EnhancedAuthFlow(
               conn,
               authMethod,
               enhanced,
-              ok -> afterAuthentication(ok, vh, assignedId, clientReceiveMax));
+              ok ->
+                  afterAuthentication(
+                      ok
+                          ? Authentication.accepted(conn.identity.username())
+                          : Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED),
+                      pendingWill,
+                      vh,
+                      assignedId,
+                      clientReceiveMax));
       conn.enhancedAuth.step(binaryProperty(props, MqttProperties.AUTHENTICATION_DATA));
       return;
     }
+    ClientIdentity identity = conn.identity;
+    byte[] password = payload.passwordInBytes();
     CompletableFuture.supplyAsync(
-            () ->
-                config
-                    .authenticator()
-                    .authenticate(id, conn.username, password, conn.channel.remoteAddress()),
-            conn.services.workers())
+            () -> config.authenticator().authenticate(identity, password), conn.services.workers())
         .whenComplete(
-            (ok, err) ->
-                conn.channel
-                    .eventLoop()
-                    .execute(
-                        () ->
-                            afterAuthentication(
-                                Boolean.TRUE.equals(ok) && err == null,
-                                vh,
-                                assignedId,
-                                clientReceiveMax)));
+            (auth, err) -> {
+              if (err != null) {
+                LOG.error("{}: authenticator failed", identity.clientId(), err);
+              }
+              Authentication outcome =
+                  err == null && auth != null
+                      ? auth
+                      : Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED);
+              conn.onEventLoop(
+                  () ->
+                      afterAuthentication(outcome, pendingWill, vh, assignedId, clientReceiveMax));
+            });
   }
 
   private void afterAuthentication(
-      boolean ok, MqttConnectVariableHeader vh, String assigned, int clientReceiveMax) {
+      Authentication auth,
+      Wills.Will pendingWill,
+      MqttConnectVariableHeader vh,
+      String assigned,
+      int clientReceiveMax) {
     if (conn.state != MqttConnection.State.CONNECTING) {
       return; // closed meanwhile
     }
-    if (!ok) {
-      if (conn.enhancedAuth != null) {
-        conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value()); // [MQTT-4.12.0-4]
-      } else {
+    switch (auth.outcome()) {
+      case ACCEPTED -> {}
+      case BAD_CREDENTIALS -> {
         conn.refuseConnect((byte) 0x04, ReasonCode.BAD_USER_NAME_OR_PASSWORD.value());
+        return;
       }
+      case NOT_AUTHORIZED -> {
+        conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value()); // [MQTT-4.12.0-4]
+        return;
+      }
+      case RATE_LIMITED -> {
+        conn.refuseConnect((byte) 0x03, ReasonCode.CONNECTION_RATE_EXCEEDED.value());
+        return;
+      }
+    }
+    conn.identity = conn.identity.withUsername(auth.username());
+    BrokerConfig config = conn.services.config();
+    // The will is authorized as the authenticated client [MQTT-3.1.2-9 permits refusing it].
+    if (pendingWill != null
+        && !config.authorizer().mayPublish(conn.identity, pendingWill.message().topic())) {
+      conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value());
       return;
     }
-    BrokerConfig config = conn.services.config();
+    conn.will = pendingWill;
+    conn.credentialsExpireAt = auth.expiresAt();
     conn.server.wills().cancel(conn.clientId);
     Duration max = config.maxSessionExpiry();
     Duration expiry;

@@ -13,7 +13,7 @@ final class ConnectionEvents {
   static ClientEvent event(MqttConnection conn, String reason) {
     return new ClientEvent(
         conn.clientId,
-        conn.username,
+        conn.identity == null ? null : conn.identity.username(),
         conn.mqtt5 ? 5 : 4,
         remoteAddress(conn),
         conn.services.config().clock().instant(),

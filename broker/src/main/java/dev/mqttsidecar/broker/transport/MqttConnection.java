@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker.transport;
 
+import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.codec.FrameEnd;
 import dev.mqttsidecar.broker.codec.ProtocolViolation;
 import dev.mqttsidecar.broker.codec.PublishMapper;
@@ -27,6 +28,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +62,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   final BrokerServices services;
   final MqttServer server;
+  final String listener;
   final ConnectHandler connectHandler;
   final PublishHandler publishHandler;
   final SubscribeHandler subscribeHandler;
@@ -69,7 +73,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   State state = State.AWAIT_CONNECT;
   boolean mqtt5;
   String clientId;
-  String username;
+  ClientIdentity identity; // from CONNECT; the authenticated one once accepted
+  Instant credentialsExpireAt; // null: the credentials do not expire
   Session session;
   MqttOutbound outbound;
   Wills.Will will;
@@ -88,9 +93,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   private int packetsInFrame;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
 
-  MqttConnection(BrokerServices services, MqttServer server) {
+  MqttConnection(BrokerServices services, MqttServer server, String listener) {
     this.services = services;
     this.server = server;
+    this.listener = listener;
     this.connectHandler = new ConnectHandler(this);
     this.publishHandler = new PublishHandler(this);
     this.subscribeHandler = new SubscribeHandler(this);
@@ -252,6 +258,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     if (channel.pipeline().get("connectTimeout") != null) {
       channel.pipeline().remove("connectTimeout");
     }
+    if (credentialsExpireAt != null) {
+      long left =
+          Duration.between(services.config().clock().instant(), credentialsExpireAt).toMillis();
+      channel
+          .eventLoop()
+          .schedule(
+              () -> protocolError(ReasonCode.MAXIMUM_CONNECT_TIME, "credentials expired"),
+              Math.max(0, left),
+              TimeUnit.MILLISECONDS);
+    }
     if (keepAliveSeconds > 0) {
       long millis = keepAliveSeconds * 1500L; // [MQTT-3.1.2-24] (3.1.1), [MQTT-3.1.2-22] (5.0)
       channel
@@ -270,6 +286,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
       }
     }
+  }
+
+  /**
+   * The verified client certificate's subject CN (or first subject alternative name), or null on a
+   * connection without one.
+   */
+  String certificateName() {
+    return null;
   }
 
   private void onDisconnect(MqttMessage m) {

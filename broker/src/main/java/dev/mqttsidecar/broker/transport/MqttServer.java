@@ -1,13 +1,12 @@
 package dev.mqttsidecar.broker.transport;
 
-import dev.mqttsidecar.broker.codec.MqttFrameValidator;
+import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.sys.ClientEvents;
 import dev.mqttsidecar.broker.sys.SysTopics;
 import dev.mqttsidecar.broker.sys.TrafficStats;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -19,19 +18,17 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The MQTT TCP listener: epoll on Linux when available, NIO elsewhere. */
+/** The MQTT listeners: epoll on Linux when available, NIO elsewhere. */
 public final class MqttServer {
   private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
 
@@ -47,8 +44,7 @@ public final class MqttServer {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
-  private Channel serverChannel;
-  private volatile InetSocketAddress bound;
+  private final Map<String, Channel> serverChannels = new ConcurrentHashMap<>();
 
   public MqttServer(BrokerServices services) {
     this.services = services;
@@ -76,45 +72,36 @@ public final class MqttServer {
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    int maxPacket = services.config().maxPacketSize();
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(bossGroup, workerGroup)
-            .channel(channelType)
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            // QoS 0 deliveries are dropped while a channel is unwritable (MqttOutbound). Netty's
-            // default 64 KiB high-water mark turned short bursts into drops; 1 MiB per connection
-            // absorbs them and still bounds what a slow receiver can hold.
-            .childOption(
-                ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    channels.add(ch);
-                    ch.pipeline()
-                        .addLast(
-                            "connectTimeout",
-                            new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
-                        .addLast("frames", new MqttFrameValidator(maxPacket))
-                        .addLast("decoder", new MqttDecoder(maxPacket, 65535))
-                        .addLast("encoder", MqttEncoder.INSTANCE)
-                        .addLast("mqtt", new MqttConnection(services, MqttServer.this));
-                  }
-                });
-    serverChannel = b.bind(services.config().host(), services.config().port()).sync().channel();
-    bound = (InetSocketAddress) serverChannel.localAddress();
-    LOG.info("MQTT listener on {} ({})", bound, epoll ? "epoll" : "nio");
+    for (Listener listener : services.config().listeners()) {
+      ServerBootstrap b =
+          new ServerBootstrap()
+              .group(bossGroup, workerGroup)
+              .channel(channelType)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              // QoS 0 deliveries are dropped while a channel is unwritable (MqttOutbound). Netty's
+              // default 64 KiB high-water mark turned short bursts into drops; 1 MiB per
+              // connection absorbs them and still bounds what a slow receiver can hold.
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+              .childHandler(new ListenerInitializer(listener, services, this));
+      Channel bound = b.bind(listener.host(), listener.port()).sync().channel();
+      serverChannels.put(listener.name(), bound);
+      LOG.info(
+          "MQTT listener {} on {} ({})",
+          listener.name(),
+          bound.localAddress(),
+          epoll ? "epoll" : "nio");
+    }
     sys.start(services.config().sysInterval());
   }
 
   /** Disconnects every client (5.0: DISCONNECT 0x8B), closes the listener and the event loops. */
   public void stop() {
     sys.stop();
-    if (serverChannel != null) {
-      serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    for (Channel listener : serverChannels.values()) {
+      listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     for (Channel ch : channels) {
       MqttConnection c = ch.pipeline().get(MqttConnection.class);
@@ -135,8 +122,22 @@ public final class MqttServer {
     }
   }
 
-  public InetSocketAddress boundAddress() {
-    return bound;
+  /**
+   * The address the listener named {@code listener} is bound to.
+   *
+   * @throws IllegalArgumentException when there is no such listener or it is not bound
+   */
+  public InetSocketAddress boundAddress(String listener) {
+    Channel channel = serverChannels.get(listener);
+    if (channel == null) {
+      throw new IllegalArgumentException("no bound listener named " + listener);
+    }
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** Remembers an accepted connection, to disconnect it on {@link #stop()}. */
+  void track(Channel connection) {
+    channels.add(connection);
   }
 
   /** Traffic counters of this listener. */

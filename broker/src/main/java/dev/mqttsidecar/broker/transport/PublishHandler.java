@@ -97,7 +97,7 @@ final class PublishHandler {
       return;
     }
     conn.server.stats().received(p.content().readableBytes());
-    if (!config.authorizer().mayPublish(conn.clientId, conn.username, topic)) {
+    if (!config.authorizer().mayPublish(conn.identity, topic)) {
       enqueueAck(
           CompletableFuture.completedFuture(
               PublishResult.rejected(PublishResult.Status.NOT_AUTHORIZED, topic)),

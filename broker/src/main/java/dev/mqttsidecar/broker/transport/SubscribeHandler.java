@@ -69,7 +69,7 @@ final class SubscribeHandler {
             ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription"); // [MQTT-3.8.3-4]
         return;
       }
-      if (!config.authorizer().maySubscribe(conn.clientId, conn.username, filter.raw())) {
+      if (!config.authorizer().maySubscribe(conn.identity, filter.raw())) {
         codes.add(conn.mqtt5 ? ReasonCode.NOT_AUTHORIZED.value() & 0xFF : FAILURE_311);
         continue;
       }

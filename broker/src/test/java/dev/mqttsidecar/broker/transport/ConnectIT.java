@@ -14,6 +14,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import dev.mqttsidecar.broker.Authentication;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
@@ -146,10 +147,12 @@ class ConnectIT {
     BrokerConfig.Builder cfg =
         BrokerConfig.builder()
             .authenticator(
-                (id, user, pass, remote) ->
-                    "alice".equals(user)
-                        && pass != null
-                        && "secret".equals(new String(pass, StandardCharsets.UTF_8)));
+                (client, pass) ->
+                    "alice".equals(client.username())
+                            && pass != null
+                            && "secret".equals(new String(pass, StandardCharsets.UTF_8))
+                        ? Authentication.accepted("alice")
+                        : Authentication.refused(Authentication.Outcome.BAD_CREDENTIALS));
     try (BrokerFixture f = BrokerFixture.start(cfg)) {
       Mqtt5BlockingClient bad =
           f.mqtt5("c5")

@@ -16,6 +16,7 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import dev.mqttsidecar.broker.Authorizer;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.Qos;
@@ -120,12 +121,12 @@ class LimitsIT {
     Authorizer onlyPublic =
         new Authorizer() {
           @Override
-          public boolean mayPublish(String clientId, String username, String topic) {
+          public boolean mayPublish(ClientIdentity client, String topic) {
             return topic.startsWith("public/");
           }
 
           @Override
-          public boolean maySubscribe(String clientId, String username, String filter) {
+          public boolean maySubscribe(ClientIdentity client, String filter) {
             return filter.startsWith("public/");
           }
         };

@@ -16,6 +16,7 @@ import dapr.proto.components.v1.State;
 import dev.mqttsidecar.broker.Authorizer;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.testing.MutableClock;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
@@ -51,12 +52,12 @@ class RealBrokerIT {
     Authorizer onlyDevicesOutsideState =
         new Authorizer() {
           @Override
-          public boolean mayPublish(String clientId, String username, String topic) {
-            return !clientId.startsWith("intruder") || !topic.startsWith("$dapr/state/");
+          public boolean mayPublish(ClientIdentity client, String topic) {
+            return !client.clientId().startsWith("intruder") || !topic.startsWith("$dapr/state/");
           }
 
           @Override
-          public boolean maySubscribe(String clientId, String username, String filter) {
+          public boolean maySubscribe(ClientIdentity client, String filter) {
             return true;
           }
         };
