@@ -18,8 +18,12 @@ import java.util.Optional;
  * of a whole query ({@link #parse(String)}) is accepted too.
  */
 public final class QueryParser {
+  // Decimals, not doubles: a stored 1e400 would become Infinity, which has no decimal value and
+  // would fail every comparison of the query.
   static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private QueryParser() {}
 

@@ -122,6 +122,15 @@ class QueryGrpcTest extends HarnessTestBase {
   }
 
   @Test
+  void aStoredNumberBeyondDoubleRangeFailsNoQuery() {
+    store.set(K + "-huge", "{\"product\":{\"value\":1e400}}");
+    assertThat(keys(query(filter("GT", "{\"product.value\":12}"))))
+        .containsExactly(K + "-huge", K + "-struct-operations");
+    assertThat(keys(query(filter("EQ", "{\"product.value\":1E+400}"))))
+        .containsExactly(K + "-huge");
+  }
+
+  @Test
   void noFilterReturnsEveryJsonValueAndSkipsTheRest() {
     assertThat(keys(query(State.Query.newBuilder())))
         .containsExactly(

@@ -146,6 +146,24 @@ class QueryEngineTest {
     assertThatThrownBy(() -> engine.run(other, entries)).hasMessageContaining("token");
   }
 
+  @Test
+  void numbersBeyondDoubleRangeCompareByValueAndFailNothing() {
+    List<StateEntry> odd =
+        List.of(
+            entry("huge", "{\"n\":1e400}"),
+            entry("tiny", "{\"n\":-1e400}"),
+            entry("precise", "{\"n\":0.10000000000000000000000000001}"),
+            entry("small", "{\"n\":1}"));
+    assertThat(keys(engine.run(QueryParser.parse("{\"filter\":{\"GT\":{\"n\":1e300}}}"), odd)))
+        .containsExactly("huge");
+    assertThat(keys(engine.run(QueryParser.parse("{\"filter\":{\"EQ\":{\"n\":1E+400}}}"), odd)))
+        .containsExactly("huge");
+    assertThat(keys(engine.run(QueryParser.parse("{\"filter\":{\"GT\":{\"n\":0.1}}}"), odd)))
+        .containsExactly("huge", "precise", "small");
+    StateQuery sorted = QueryParser.parse("{\"sort\":[{\"key\":\"n\"}]}");
+    assertThat(keys(engine.run(sorted, odd))).containsExactly("tiny", "precise", "small", "huge");
+  }
+
   private static List<String> keys(QueryPage page) {
     return page.items().stream().map(StateEntry::key).toList();
   }
