@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.pubsub;
 
 import dev.mqttsidecar.dapr.InvalidMetadataException;
+import java.util.List;
 
 /**
  * Maps Dapr topic names to MQTT topics and back: the configured {@code topicPrefix} is added on the
@@ -8,6 +9,12 @@ import dev.mqttsidecar.dapr.InvalidMetadataException;
  * subscriptions only.
  */
 final class TopicMapper {
+  /**
+   * MQTT topics a Dapr publish must not reach: the state stores' keys, and what the broker itself
+   * publishes ({@code $SYS} statistics, {@code $events} client events).
+   */
+  private static final List<String> RESERVED_PREFIXES = List.of("$dapr/", "$SYS/", "$events/");
+
   private final String prefix;
 
   TopicMapper(String prefix) {
@@ -17,7 +24,8 @@ final class TopicMapper {
   /**
    * The MQTT topic a Dapr topic is published to.
    *
-   * @throws IllegalArgumentException for an empty topic or one with wildcards
+   * @throws IllegalArgumentException for an empty topic, one with wildcards, or one that maps under
+   *     a reserved prefix
    */
   String toMqtt(String daprTopic) {
     if (daprTopic == null || daprTopic.isEmpty()) {
@@ -27,7 +35,20 @@ final class TopicMapper {
     if (problem != null) {
       throw new IllegalArgumentException("topic '" + daprTopic + "': " + problem);
     }
-    return prefix + daprTopic;
+    String mqttTopic = prefix + daprTopic;
+    for (String reserved : RESERVED_PREFIXES) {
+      if (mqttTopic.startsWith(reserved)) {
+        throw new IllegalArgumentException(
+            "topic '"
+                + daprTopic
+                + "' maps to MQTT topic '"
+                + mqttTopic
+                + "' under the reserved "
+                + reserved
+                + " (state store keys and broker statistics/events cannot be published)");
+      }
+    }
+    return mqttTopic;
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.component.testing.InProcessSidecar;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,13 @@ class PublishTest extends PubSubTestBase {
         () -> publishRaw(pubsub, "a/#", utf8("x"), Map.of()),
         Status.Code.INVALID_ARGUMENT,
         "wildcard");
+    for (String reserved :
+        List.of("$dapr/state/store/key", "$SYS/broker/uptime", "$events/clients/x/connected")) {
+      assertStatus(
+          () -> publishRaw(pubsub, reserved, utf8("x"), Map.of()),
+          Status.Code.INVALID_ARGUMENT,
+          "reserved");
+    }
     assertStatus(
         () -> publishRaw(pubsub, "a", utf8("x"), Map.of("ttlInSeconds", "soon")),
         Status.Code.INVALID_ARGUMENT,
@@ -96,6 +104,15 @@ class PublishTest extends PubSubTestBase {
         () -> publishRaw(pubsub, "a", utf8("x"), Map.of("qos", "3")),
         Status.Code.INVALID_ARGUMENT,
         "qos");
+  }
+
+  @Test
+  void aTopicPrefixCannotLeadIntoTheStateStore() throws Exception {
+    String pubsub = init(component().with("topicPrefix", "$dapr/"));
+    assertStatus(
+        () -> publishRaw(pubsub, "state/store/key", utf8("x"), Map.of()),
+        Status.Code.INVALID_ARGUMENT,
+        "reserved");
   }
 
   @Test
