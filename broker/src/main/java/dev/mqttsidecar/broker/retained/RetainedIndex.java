@@ -18,17 +18,25 @@ final class RetainedIndex {
       Comparator.comparing(RetainedHeader::topic);
 
   private final RetainedTopicTree tree = new RetainedTopicTree();
+  private final ExpirySchedule expiries = new ExpirySchedule();
 
   RetainedHeader get(String topic) {
     return tree.get(topic);
   }
 
   void put(RetainedHeader h) {
+    expiries.replace(tree.get(h.topic()), h);
     tree.put(h);
   }
 
   void remove(String topic) {
+    expiries.replace(tree.get(topic), null);
     tree.remove(topic);
+  }
+
+  /** Up to {@code max} topics whose message has expired at {@code now}, the oldest first. */
+  List<String> expired(Instant now, int max) {
+    return expiries.expired(now, max);
   }
 
   int size() {

@@ -48,6 +48,7 @@ public final class RetainedService implements RetainedStore {
   private long lastVersion;
   // Topic -> version of its latest write not yet durable; guarded by writeLock.
   private final Map<String, Long> pendingVersions = new HashMap<>();
+  private volatile long expiredRemoved; // written under writeLock
 
   /**
    * @param fanOut delivers a message to live subscribers; completes once it is queued
@@ -157,6 +158,41 @@ public final class RetainedService implements RetainedStore {
   @Override
   public long size() {
     return index.size();
+  }
+
+  /**
+   * Removes up to {@code max} expired messages from the index and the store [MQTT-3.3.2-5]: nobody
+   * can read them any more, and they should not hold memory and disk until overwritten. Nothing is
+   * delivered for them. Holds the write lock for one bounded batch.
+   *
+   * @return how many were removed; {@code max} means more may be due
+   */
+  public int removeExpired(int max) {
+    writeLock.lock();
+    try {
+      List<String> topics = index.expired(clock.instant(), max);
+      if (topics.isEmpty()) {
+        return 0;
+      }
+      List<RetainedPersistence.Change> batch = new ArrayList<>(topics.size());
+      long[] versions = new long[topics.size()];
+      for (int i = 0; i < topics.size(); i++) {
+        String topic = topics.get(i);
+        index.remove(topic);
+        versions[i] = ++lastVersion;
+        batch.add(new RetainedPersistence.Change(topic, null));
+      }
+      persist(batch, versions);
+      expiredRemoved += topics.size();
+      return topics.size();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** How many expired messages {@link #removeExpired} has removed. */
+  public long expiredRemoved() {
+    return expiredRemoved;
   }
 
   @Override

@@ -30,6 +30,7 @@ import dev.mqttsidecar.broker.subscription.SubscriptionIndex;
 import dev.mqttsidecar.broker.subscription.TopicRules;
 import dev.mqttsidecar.broker.transport.MqttServer;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -56,6 +57,10 @@ public final class EmbeddedBroker implements Broker {
   private final Storage storage;
   private final ExecutorService workers;
   private final ScheduledThreadPoolExecutor scheduler;
+
+  private static final Duration EXPIRY_SWEEP = Duration.ofSeconds(1);
+  private static final int EXPIRY_BATCH = 1_000;
+  private static final int EXPIRY_BATCHES_PER_SWEEP = 100;
   private final BrokerServices services;
   private final InProcessSubscriptions inProcess;
   private final MqttServer server;
@@ -171,7 +176,28 @@ public final class EmbeddedBroker implements Broker {
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restoreStart));
     }
     server.start();
+    scheduler.scheduleWithFixedDelay(
+        this::removeExpiredRetained,
+        EXPIRY_SWEEP.toMillis(),
+        EXPIRY_SWEEP.toMillis(),
+        TimeUnit.MILLISECONDS);
     state = State.RUNNING;
+  }
+
+  /**
+   * Expired retained messages (and so state keys past their TTL) leave memory and the store while
+   * the broker runs, in batches that each hold the retained write lock only briefly.
+   */
+  private void removeExpiredRetained() {
+    try {
+      int rounds = 0;
+      while (services.retained().removeExpired(EXPIRY_BATCH) == EXPIRY_BATCH
+          && ++rounds < EXPIRY_BATCHES_PER_SWEEP) {
+        Thread.yield(); // let waiting writers take the lock between batches
+      }
+    } catch (RuntimeException e) {
+      log.warn("removing expired retained messages failed; trying again later", e);
+    }
   }
 
   @Override

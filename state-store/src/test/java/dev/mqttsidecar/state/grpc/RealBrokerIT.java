@@ -3,6 +3,7 @@ package dev.mqttsidecar.state.grpc;
 import static dev.mqttsidecar.state.grpc.GrpcHarness.setRequest;
 import static dev.mqttsidecar.state.grpc.StateCrudTest.failure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -187,6 +188,26 @@ class RealBrokerIT {
           .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED);
     }
     assertThat(store.text("myapp||locked")).isEqualTo("safe");
+  }
+
+  @Test
+  void keysPastTheirTtlLeaveTheStoreWhileItRuns() {
+    int keys = 100_000;
+    for (int start = 0; start < keys; start += 1_000) {
+      State.BulkSetRequest.Builder bulk = State.BulkSetRequest.newBuilder();
+      for (int i = start; i < start + 1_000; i++) {
+        bulk.addItems(setRequest("myapp||ttl-" + i, "v").putMetadata("ttlInSeconds", "1"));
+      }
+      store.state().bulkSet(bulk.build());
+    }
+    store.set("myapp||kept", "v");
+    assertThat(broker.retained().size()).isEqualTo(keys + 1);
+
+    clock.advance(Duration.ofSeconds(2));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(broker.retained().size()).isEqualTo(1));
+    assertThat(store.text("myapp||kept")).isEqualTo("v");
   }
 
   @Test
