@@ -12,8 +12,15 @@ public interface RetainedStore {
 
   /**
    * All unexpired retained messages whose topic starts with {@code topicPrefix}, in topic order.
+   * Reads every payload: for prefixes known to hold few messages.
    */
   List<RetainedMessage> list(String topicPrefix);
+
+  /**
+   * The topics of all unexpired retained messages that start with {@code topicPrefix}, in topic
+   * order, from memory: no payload is read. Read the messages one by one with {@link #get}.
+   */
+  List<String> topics(String topicPrefix);
 
   /**
    * Applies all writes atomically and in order (a later write of the same topic sees the earlier

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -13,6 +14,8 @@ import dapr.proto.components.v1.State;
 import dev.mqttsidecar.component.testing.ComponentYaml;
 import dev.mqttsidecar.component.testing.FakeDaprd;
 import dev.mqttsidecar.component.testing.SidecarProcess;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +72,53 @@ class BoundedMemoryIT {
       assertEveryValueReadable(daprd);
       assertThat(sidecar.output()).doesNotContain("OutOfMemoryError");
     }
+  }
+
+  /**
+   * A query over more JSON than the heap holds: values are read one at a time, a page keeps only
+   * its best rows, and an unpaged answer larger than the response bound is refused, not built.
+   */
+  @Test
+  void queriesOverMoreStateThanHeapArePaged() throws Exception {
+    ComponentYaml yaml = ComponentYaml.read(ComponentYaml.FOLDER.resolve("statestore.yaml"));
+    String pad = "x".repeat(VALUE_BYTES);
+    try (SidecarProcess sidecar =
+            SidecarProcess.startWithHeap(
+                HEAP, folder, "big", "--data-dir", folder.resolve("data").toString());
+        FakeDaprd daprd = new FakeDaprd(folder.resolve("big.sock"))) {
+      daprd.initState(yaml);
+      for (int key = 0; key < KEYS; key++) {
+        daprd
+            .state(STORE)
+            .set(
+                State.SetRequest.newBuilder()
+                    .setKey("app||j" + key)
+                    .setValue(
+                        ByteString.copyFromUtf8("{\"n\":" + key + ",\"pad\":\"" + pad + "\"}"))
+                    .build());
+      }
+      State.QueryResponse top = daprd.query(STORE).query(query(3));
+      assertThat(top.getItemsList())
+          .extracting(State.QueryItem::getKey)
+          .containsExactly("app||j" + (KEYS - 1), "app||j" + (KEYS - 2), "app||j" + (KEYS - 3));
+      assertThat(top.getToken()).isNotEmpty();
+      StatusRuntimeException unpaged =
+          catchThrowableOfType(
+              StatusRuntimeException.class, () -> daprd.query(STORE).query(query(0)));
+      assertThat(unpaged.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(sidecar.isAlive()).isTrue();
+      assertThat(sidecar.output()).doesNotContain("OutOfMemoryError");
+    }
+  }
+
+  /** Every key by n, descending. */
+  private static State.QueryRequest query(long limit) {
+    return State.QueryRequest.newBuilder()
+        .setQuery(
+            State.Query.newBuilder()
+                .addSort(State.Sorting.newBuilder().setKey("n").setOrder(State.Sorting.Order.DESC))
+                .setPagination(State.Pagination.newBuilder().setLimit(limit)))
+        .build();
   }
 
   @Test

@@ -66,11 +66,15 @@ public final class RetainedStateStore {
 
   /** Runs a query over this instance's keys. */
   public QueryPage query(StateQuery query) {
-    List<StateEntry> entries = new ArrayList<>();
-    for (RetainedMessage m : retained.list(topics.prefix())) {
-      topics.keyOf(m.message().topic()).ifPresent(key -> entries.add(entry(key, m)));
+    List<String> keys = new ArrayList<>();
+    for (String topic : retained.topics(topics.prefix())) {
+      topics.keyOf(topic).ifPresent(keys::add);
     }
-    return queries.run(query, entries);
+    return queries.run(
+        query,
+        keys,
+        this::get,
+        new QueryEngine.Limits(config.maxBulkItems(), config.maxResponseBytes()));
   }
 
   private static WriteOutcome outcome(List<? extends StateOp> ops, RetainedWriteResult result) {

@@ -15,6 +15,9 @@ public sealed interface StateError {
   /** The request is malformed: a bad key, value, metadata value or query. */
   record InvalidArgument(String message) implements StateError {}
 
+  /** An answer would exceed a configured bound; the message names the bound. */
+  record TooLarge(String message) implements StateError {}
+
   /** More writes wait for the disk than the store accepts; nothing was applied, retry later. */
   record Busy(String message) implements StateError {}
 

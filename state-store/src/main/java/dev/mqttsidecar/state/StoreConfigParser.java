@@ -35,7 +35,8 @@ public final class StoreConfigParser {
 
   /** This store's own keys besides {@code topicPrefix}, lower case. */
   private static final Set<String> KNOWN_KEYS =
-      Set.of("maxvaluebytes", "maxtransactionoperations", "qos");
+      Set.of(
+          "maxvaluebytes", "maxtransactionoperations", "qos", "maxbulkitems", "maxresponsebytes");
 
   private StoreConfigParser() {}
 
@@ -49,11 +50,16 @@ public final class StoreConfigParser {
     int maxValueBytes = defaults.maxValueBytes();
     int maxOps = defaults.maxTransactionOperations();
     Qos qos = defaults.qos();
+    int maxBulkItems = defaults.maxBulkItems();
+    int maxResponseBytes = defaults.maxResponseBytes();
     MetadataValues values = new MetadataValues(metadata);
     try {
       maxValueBytes = values.integer("maxValueBytes", maxValueBytes, 1, MAX_VALUE_BYTES_LIMIT);
       maxOps = values.integer("maxTransactionOperations", maxOps, 1, 100_000);
       qos = Qos.of(values.integer("qos", qos.value(), 0, 2));
+      maxBulkItems = values.integer("maxBulkItems", maxBulkItems, 1, 1_000_000);
+      maxResponseBytes =
+          values.integer("maxResponseBytes", maxResponseBytes, 1024, Integer.MAX_VALUE);
     } catch (InvalidMetadataException e) {
       throw StateException.invalid(e.getMessage());
     }
@@ -66,7 +72,7 @@ public final class StoreConfigParser {
         log.warn("state store '{}': ignoring unknown metadata key '{}'", instanceName, e.getKey());
       }
     }
-    return new StoreConfig(prefix, maxValueBytes, maxOps, qos);
+    return new StoreConfig(prefix, maxValueBytes, maxOps, qos, maxBulkItems, maxResponseBytes);
   }
 
   private static String topicPrefix(String key, String value) {

@@ -69,6 +69,11 @@ public final class InMemoryRetainedStore implements RetainedStore {
   }
 
   @Override
+  public synchronized List<String> topics(String topicPrefix) {
+    return list(topicPrefix).stream().map(m -> m.message().topic()).toList();
+  }
+
+  @Override
   public synchronized List<RetainedMessage> list(String topicPrefix) {
     List<RetainedMessage> out = new ArrayList<>();
     for (RetainedMessage m : messages.tailMap(topicPrefix, true).values()) {

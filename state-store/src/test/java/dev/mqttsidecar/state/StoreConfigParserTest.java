@@ -28,10 +28,12 @@ class StoreConfigParserTest {
                 "MAXVALUEBYTES", "100",
                 "maxTransactionOperations", " 7 ",
                 "qos", "2",
+                "maxBulkItems", "50",
+                "maxResponseBytes", "4096",
                 "actorStateStore", "true",
                 "keyPrefix", "name",
                 "somethingElse", "x"));
-    assertThat(c).isEqualTo(new StoreConfig("site/1/kv/", 100, 7, Qos.EXACTLY_ONCE));
+    assertThat(c).isEqualTo(new StoreConfig("site/1/kv/", 100, 7, Qos.EXACTLY_ONCE, 50, 4096));
   }
 
   @Test

@@ -130,6 +130,13 @@ public final class RetainedService implements RetainedStore {
     return read(index.withPrefix(topicPrefix, now), now);
   }
 
+  @Override
+  public List<String> topics(String topicPrefix) {
+    return index.withPrefix(topicPrefix, clock.instant()).stream()
+        .map(RetainedHeader::topic)
+        .toList();
+  }
+
   /**
    * Unexpired retained messages matching a subscription filter [MQTT-3.3.1-6], in no particular
    * order; the cost follows the number of matches, not of retained topics.

@@ -13,9 +13,27 @@ import java.util.function.Function;
 final class BulkWrites {
   private BulkWrites() {}
 
-  /** Applies each item independently; the outcome is the first failure in request order. */
+  /**
+   * Refuses a bulk call with more items than the store's {@code maxBulkItems}.
+   *
+   * @throws StateException INVALID_ARGUMENT naming the limit
+   */
+  static void checkItemCount(RetainedStateStore store, String call, int items) {
+    int max = store.config().maxBulkItems();
+    if (items > max) {
+      throw StateException.invalid(
+          call + " of " + items + " items is over this store's maxBulkItems (" + max + ")");
+    }
+  }
+
+  /**
+   * Applies each item independently; the outcome is the first failure in request order.
+   *
+   * @throws StateException INVALID_ARGUMENT for more items than {@code maxBulkItems}
+   */
   static <R> CompletableFuture<WriteOutcome> applyEach(
-      RetainedStateStore store, List<R> items, Function<R, ? extends StateOp> toOp) {
+      RetainedStateStore store, String call, List<R> items, Function<R, ? extends StateOp> toOp) {
+    checkItemCount(store, call, items.size());
     List<CompletableFuture<WriteOutcome>> results = new ArrayList<>(items.size());
     for (R item : items) {
       try {

@@ -36,6 +36,9 @@ final class GrpcErrors {
     if (error instanceof StateError.InvalidArgument e) {
       return Status.INVALID_ARGUMENT.withDescription(e.message()).asRuntimeException();
     }
+    if (error instanceof StateError.TooLarge e) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(e.message()).asRuntimeException();
+    }
     if (error instanceof StateError.Busy e) {
       return Status.RESOURCE_EXHAUSTED.withDescription(e.message()).asRuntimeException();
     }

@@ -5,6 +5,8 @@ import dapr.proto.components.v1.StateStoreGrpc;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
+import dev.mqttsidecar.state.StateEntry;
+import dev.mqttsidecar.state.StateError;
 import dev.mqttsidecar.state.StateException;
 import dev.mqttsidecar.state.StoreConfig;
 import dev.mqttsidecar.state.StoreConfigParser;
@@ -13,6 +15,7 @@ import io.dapr.v1.ComponentProtos;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,11 +109,25 @@ final class StateStoreService extends StateStoreGrpc.StateStoreImplBase {
         observer,
         () -> {
           RetainedStateStore store = instances.current();
+          BulkWrites.checkItemCount(store, "BulkGet", request.getItemsCount());
           State.BulkGetResponse.Builder response = State.BulkGetResponse.newBuilder();
+          long bytes = 0;
           for (State.GetRequest item : request.getItemsList()) {
             try {
-              response.addItems(ProtoMapping.bulkItem(item.getKey(), store.get(item.getKey())));
+              Optional<StateEntry> entry = store.get(item.getKey());
+              bytes += entry.map(e -> e.value().length).orElse(0);
+              if (bytes > store.config().maxResponseBytes()) {
+                throw new StateException(
+                    new StateError.TooLarge(
+                        "BulkGet result is over this store's maxResponseBytes ("
+                            + store.config().maxResponseBytes()
+                            + " bytes of values): ask for fewer keys at a time"));
+              }
+              response.addItems(ProtoMapping.bulkItem(item.getKey(), entry));
             } catch (StateException e) {
+              if (e.error() instanceof StateError.TooLarge) {
+                throw e;
+              }
               response.addItems(
                   State.BulkStateItem.newBuilder().setKey(item.getKey()).setError(e.getMessage()));
             }
@@ -125,7 +142,8 @@ final class StateStoreService extends StateStoreGrpc.StateStoreImplBase {
     Calls.replyLater(
         observer,
         () ->
-            BulkWrites.applyEach(instances.current(), request.getItemsList(), ProtoMapping::put)
+            BulkWrites.applyEach(
+                    instances.current(), "BulkSet", request.getItemsList(), ProtoMapping::put)
                 .thenApply(orThrow(State.BulkSetResponse.getDefaultInstance())));
   }
 
@@ -135,7 +153,8 @@ final class StateStoreService extends StateStoreGrpc.StateStoreImplBase {
     Calls.replyLater(
         observer,
         () ->
-            BulkWrites.applyEach(instances.current(), request.getItemsList(), ProtoMapping::remove)
+            BulkWrites.applyEach(
+                    instances.current(), "BulkDelete", request.getItemsList(), ProtoMapping::remove)
                 .thenApply(orThrow(State.BulkDeleteResponse.getDefaultInstance())));
   }
 

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqttsidecar.state.StateEntry;
+import dev.mqttsidecar.state.StateError;
 import dev.mqttsidecar.state.StateException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,7 +54,7 @@ class QueryEngineTest {
       })
   void filters(String filter, String expectedKeys) {
     StateQuery q = QueryParser.parse("{\"filter\":" + filter + "}");
-    assertThat(keys(engine.run(q, entries))).containsExactly(expectedKeys.split(","));
+    assertThat(keys(run(q, entries))).containsExactly(expectedKeys.split(","));
   }
 
   @Test
@@ -61,7 +66,7 @@ class QueryEngineTest {
                 "[{\"EQ\":{\"name\":\"dummy\"}},{\"IN\":{\"name\":[\"ann\",\"dummy\"]}}]"
                     .getBytes(StandardCharsets.UTF_8)));
     StateQuery q = new StateQuery(filter, List.of(), 0, "");
-    assertThat(keys(engine.run(q, entries))).containsExactly("p1");
+    assertThat(keys(run(q, entries))).containsExactly("p1");
   }
 
   @Test
@@ -71,7 +76,7 @@ class QueryEngineTest {
             "{\"filter\":{\"NEQ\":{\"name\":\"x\"}},"
                 + "\"sort\":[{\"key\":\"org.team\",\"order\":\"DESC\"},{\"key\":\"age\"}]}");
     // team b first (DESC); within a team by age ASC, a missing age last.
-    assertThat(keys(engine.run(q, entries))).containsExactly("p2", "p3", "p1", "p4", "num");
+    assertThat(keys(run(q, entries))).containsExactly("p2", "p3", "p1", "p4", "num");
   }
 
   @Test
@@ -84,9 +89,7 @@ class QueryEngineTest {
     String token = "";
     for (int page = 0; page < 10; page++) {
       QueryPage p =
-          engine.run(
-              new StateQuery(java.util.Optional.empty(), List.of(new SortKey("n", true)), 7, token),
-              many);
+          run(new StateQuery(Optional.empty(), List.of(new SortKey("n", true)), 7, token), many);
       assertThat(p.items().size()).isLessThanOrEqualTo(7);
       p.items().forEach(e -> seen.add(e.key()));
       token = p.token();
@@ -106,12 +109,9 @@ class QueryEngineTest {
 
   @Test
   void lastFullPageHasNoToken() {
-    StateQuery q = new StateQuery(java.util.Optional.empty(), List.of(), 5, "");
-    assertThat(engine.run(q, entries).token()).isEmpty();
-    assertThat(
-            engine
-                .run(new StateQuery(java.util.Optional.empty(), List.of(), 4, ""), entries)
-                .token())
+    StateQuery q = new StateQuery(Optional.empty(), List.of(), 5, "");
+    assertThat(run(q, entries).token()).isEmpty();
+    assertThat(run(new StateQuery(Optional.empty(), List.of(), 4, ""), entries).token())
         .isNotEmpty();
   }
 
@@ -137,13 +137,12 @@ class QueryEngineTest {
 
   @Test
   void foreignTokensAreRejected() {
-    StateQuery q = new StateQuery(java.util.Optional.empty(), List.of(), 2, "garbage!");
-    assertThatThrownBy(() -> engine.run(q, entries)).hasMessageContaining("token");
-    String token =
-        engine.run(new StateQuery(java.util.Optional.empty(), List.of(), 2, ""), entries).token();
+    StateQuery q = new StateQuery(Optional.empty(), List.of(), 2, "garbage!");
+    assertThatThrownBy(() -> run(q, entries)).hasMessageContaining("token");
+    String token = run(new StateQuery(Optional.empty(), List.of(), 2, ""), entries).token();
     StateQuery other =
-        new StateQuery(java.util.Optional.empty(), List.of(new SortKey("age", false)), 2, token);
-    assertThatThrownBy(() -> engine.run(other, entries)).hasMessageContaining("token");
+        new StateQuery(Optional.empty(), List.of(new SortKey("age", false)), 2, token);
+    assertThatThrownBy(() -> run(other, entries)).hasMessageContaining("token");
   }
 
   @Test
@@ -154,14 +153,53 @@ class QueryEngineTest {
             entry("tiny", "{\"n\":-1e400}"),
             entry("precise", "{\"n\":0.10000000000000000000000000001}"),
             entry("small", "{\"n\":1}"));
-    assertThat(keys(engine.run(QueryParser.parse("{\"filter\":{\"GT\":{\"n\":1e300}}}"), odd)))
+    assertThat(keys(run(QueryParser.parse("{\"filter\":{\"GT\":{\"n\":1e300}}}"), odd)))
         .containsExactly("huge");
-    assertThat(keys(engine.run(QueryParser.parse("{\"filter\":{\"EQ\":{\"n\":1E+400}}}"), odd)))
+    assertThat(keys(run(QueryParser.parse("{\"filter\":{\"EQ\":{\"n\":1E+400}}}"), odd)))
         .containsExactly("huge");
-    assertThat(keys(engine.run(QueryParser.parse("{\"filter\":{\"GT\":{\"n\":0.1}}}"), odd)))
+    assertThat(keys(run(QueryParser.parse("{\"filter\":{\"GT\":{\"n\":0.1}}}"), odd)))
         .containsExactly("huge", "precise", "small");
     StateQuery sorted = QueryParser.parse("{\"sort\":[{\"key\":\"n\"}]}");
-    assertThat(keys(engine.run(sorted, odd))).containsExactly("tiny", "precise", "small", "huge");
+    assertThat(keys(run(sorted, odd))).containsExactly("tiny", "precise", "small", "huge");
+  }
+
+  @Test
+  void answersAreBoundedByPageItemsAndResponseBytes() {
+    List<StateEntry> big = new ArrayList<>();
+    String pad = "x".repeat(1000);
+    for (int i = 0; i < 50; i++) {
+      big.add(entry("k" + i, "{\"n\":" + i + ",\"pad\":\"" + pad + "\"}"));
+    }
+    QueryEngine.Limits limits = new QueryEngine.Limits(10, 20_000);
+    assertThatThrownBy(() -> run(new StateQuery(Optional.empty(), List.of(), 11, ""), big, limits))
+        .isInstanceOfSatisfying(
+            StateException.class,
+            e -> assertThat(e.error()).isInstanceOf(StateError.InvalidArgument.class))
+        .hasMessageContaining("maxBulkItems (10)");
+    assertThatThrownBy(() -> run(new StateQuery(Optional.empty(), List.of(), 0, ""), big, limits))
+        .isInstanceOfSatisfying(
+            StateException.class,
+            e -> assertThat(e.error()).isInstanceOf(StateError.TooLarge.class))
+        .hasMessageContaining("maxResponseBytes (20000");
+    StateQuery lastTen =
+        QueryParser.parse(
+            "{\"sort\":[{\"key\":\"n\",\"order\":\"DESC\"}],\"page\":{\"limit\":10}}");
+    QueryPage page = run(lastTen, big, limits);
+    assertThat(keys(page))
+        .containsExactly("k49", "k48", "k47", "k46", "k45", "k44", "k43", "k42", "k41", "k40");
+    assertThat(page.token()).isNotEmpty();
+  }
+
+  private QueryPage run(StateQuery q, List<StateEntry> entries) {
+    return run(q, entries, new QueryEngine.Limits(1000, Long.MAX_VALUE));
+  }
+
+  private QueryPage run(StateQuery q, List<StateEntry> entries, QueryEngine.Limits limits) {
+    Map<String, StateEntry> byKey = new HashMap<>();
+    entries.forEach(e -> byKey.put(e.key(), e));
+    List<String> keys = new ArrayList<>(byKey.keySet());
+    Collections.shuffle(keys, new Random(7)); // the engine must not rely on the store's order
+    return engine.run(q, keys, k -> Optional.ofNullable(byKey.get(k)), limits);
   }
 
   private static List<String> keys(QueryPage page) {
