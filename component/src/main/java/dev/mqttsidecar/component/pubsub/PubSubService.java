@@ -5,6 +5,7 @@ import dapr.proto.components.v1.Pubsub;
 import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.dapr.InvalidMetadataException;
 import io.dapr.v1.ComponentProtos;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -94,6 +95,19 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
       Pubsub.BulkPublishRequest request, StreamObserver<Pubsub.BulkPublishResponse> response) {
     PubSubInstance instance = current(response);
     if (instance == null) {
+      return;
+    }
+    int maxEntries = instance.settings().maxBulkPublishEntries();
+    if (request.getEntriesCount() > maxEntries) {
+      response.onError(
+          Status.INVALID_ARGUMENT
+              .withDescription(
+                  "BulkPublish of "
+                      + request.getEntriesCount()
+                      + " entries is over this component's maxBulkPublishEntries ("
+                      + maxEntries
+                      + ")")
+              .asRuntimeException());
       return;
     }
     // Issued in order without waiting: the broker queues each message before publish returns.

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * @param redeliveryBackoff wait before the first redelivery; doubles on each further one
  * @param maxDeliveries deliveries after which a message is dead-lettered (0 = unlimited)
  * @param deadLetterTopic Dapr topic for messages past {@code maxDeliveries}, or null to drop them
+ * @param maxBulkPublishEntries most entries one BulkPublish may carry
  */
 record PubSubSettings(
     String consumerId,
@@ -42,7 +43,8 @@ record PubSubSettings(
     Duration ackTimeout,
     Duration redeliveryBackoff,
     int maxDeliveries,
-    String deadLetterTopic) {
+    String deadLetterTopic,
+    int maxBulkPublishEntries) {
 
   private static final Logger log = LoggerFactory.getLogger(PubSubSettings.class);
 
@@ -63,7 +65,8 @@ record PubSubSettings(
           "ackTimeoutSeconds",
           "redeliveryBackoff",
           "maxDeliveries",
-          "deadLetterTopic");
+          "deadLetterTopic",
+          "maxBulkPublishEntries");
 
   /** mqtt3 connection keys that have no meaning with an embedded broker. */
   private static final Set<String> NOT_APPLICABLE =
@@ -142,7 +145,8 @@ record PubSubSettings(
         ackTimeout,
         backoff,
         maxDeliveries,
-        deadLetterTopic);
+        deadLetterTopic,
+        m.integer("maxBulkPublishEntries", 10_000, 1, 1_000_000));
   }
 
   private static void warnAboutUnusedKeys(Map<String, String> metadata) {

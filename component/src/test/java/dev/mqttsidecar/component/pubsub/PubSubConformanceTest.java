@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
 import dapr.proto.components.v1.Pubsub.BulkMessageEntry;
@@ -8,6 +9,8 @@ import dapr.proto.components.v1.Pubsub.BulkPublishRequest;
 import dapr.proto.components.v1.Pubsub.BulkPublishResponse;
 import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
 import io.dapr.v1.ComponentProtos;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -196,5 +199,32 @@ class PubSubConformanceTest extends PubSubTestBase {
     assertThat(response.getFailedEntries(0).getError())
         .contains("INVALID_ARGUMENT")
         .contains("ttlInSeconds");
+  }
+
+  @Test
+  void bulkPublishOverMaxBulkPublishEntriesIsInvalidArgumentAndPublishesNothing() throws Exception {
+    String pubsub = init(component().with("maxBulkPublishEntries", "3"));
+    try (DaprStream stream = DaprStream.open(daprd(), pubsub, "testTopic", Map.of(), m -> null)) {
+      awaitSubscribers("testTopic", 1);
+      BulkPublishRequest.Builder bulk =
+          BulkPublishRequest.newBuilder().setPubsubName(pubsub).setTopic("testTopic");
+      for (int k = 0; k < 4; k++) {
+        bulk.addEntries(
+            BulkMessageEntry.newBuilder()
+                .setEntryId(Integer.toString(k))
+                .setEvent(ByteString.copyFromUtf8("bulk-" + k)));
+      }
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class, () -> pubSub(pubsub).bulkPublish(bulk.build()));
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(e.getStatus().getDescription()).contains("4 entries", "maxBulkPublishEntries (3)");
+      bulk.removeEntries(3);
+      assertThat(pubSub(pubsub).bulkPublish(bulk.build()).getFailedEntriesList()).isEmpty();
+      Awaitility.await().atMost(WAIT).until(() -> stream.handled().size() >= 3);
+      assertThat(stream.handled())
+          .extracting(m -> m.getData().toStringUtf8())
+          .containsExactly("bulk-0", "bulk-1", "bulk-2");
+    }
   }
 }
