@@ -15,6 +15,16 @@ public interface Outbound {
   void publish(Session session, InflightEntry entry, QueuedMessage message, boolean dup);
 
   /**
+   * Whether another QoS 1/2 message may be sent now. A connection says no while its unsent bytes
+   * are over their bound, so a receiver that reads slowly (or not at all) leaves messages in the
+   * session's bounded queue instead of in memory the connection holds; it then calls {@link
+   * Session#outboundHasRoom()}.
+   */
+  default boolean hasRoom() {
+    return true;
+  }
+
+  /**
    * QoS 2: sends PUBREL for a message the receiver has PUBREC'd; {@code found} is false when the
    * PUBREC named a packet id with nothing in flight (5.0: reason 0x92).
    */

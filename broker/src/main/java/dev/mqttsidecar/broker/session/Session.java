@@ -318,6 +318,18 @@ public final class Session {
         });
   }
 
+  /** The outbound has room again ({@link Outbound#hasRoom()}): send what waits. */
+  public void outboundHasRoom() {
+    executor.execute(this::pump);
+  }
+
+  /** How many QoS 1/2 messages are in flight, read on the session's executor. */
+  public CompletableFuture<Integer> inflightCount() {
+    CompletableFuture<Integer> count = new CompletableFuture<>();
+    executor.execute(() -> count.complete(inflight.size()));
+    return count;
+  }
+
   /**
    * PUBACK, PUBCOMP or an in-process ack. {@code expected} guards against stale acks (may be null).
    */

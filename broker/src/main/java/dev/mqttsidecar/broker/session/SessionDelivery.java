@@ -73,7 +73,7 @@ final class SessionDelivery {
         outbound.get().publish(owner, null, head, false);
         continue;
       }
-      if (inflight.full()) {
+      if (inflight.full() || !outbound.get().hasRoom()) {
         return;
       }
       queue.poll();

@@ -379,6 +379,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (channel.isWritable() && session != null && state == State.CONNECTED) {
+      session.outboundHasRoom();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
       if (state == State.CONNECTED) {

@@ -92,6 +92,11 @@ final class MqttOutbound implements Outbound {
   }
 
   @Override
+  public boolean hasRoom() {
+    return channel.isWritable(); // under the write buffer's high-water mark (MqttServer)
+  }
+
+  @Override
   public void pubrel(int packetId, boolean found) {
     ReasonCode reason = found ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
     writer.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, reason, mqtt5));
