@@ -50,11 +50,6 @@ public final class ClientAuthenticator implements Authenticator {
    *     unreadable or malformed
    */
   public ClientAuthenticator(AuthenticationSettings settings, Clock clock) {
-    this(settings, clock, FailedLoginLimiter.Policy.DEFAULT);
-  }
-
-  ClientAuthenticator(
-      AuthenticationSettings settings, Clock clock, FailedLoginLimiter.Policy limits) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(clock, "clock");
     this.anonymous = settings.anonymous();
@@ -66,7 +61,7 @@ public final class ClientAuthenticator implements Authenticator {
         settings.jwt() == null
             ? null
             : new JwtVerifier("authentication.jwt.jwks", settings.jwt(), clock);
-    this.limiter = new FailedLoginLimiter(limits, clock);
+    this.limiter = new FailedLoginLimiter(FailedLoginLimiter.Policy.DEFAULT, clock);
   }
 
   @Override

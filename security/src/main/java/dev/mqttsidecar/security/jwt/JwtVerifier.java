@@ -13,7 +13,6 @@ import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -47,7 +46,9 @@ public final class JwtVerifier {
    *     unreadable or malformed
    */
   public JwtVerifier(String setting, JwtSettings settings, Clock clock) {
-    Objects.requireNonNull(settings.jwks(), setting + " is required");
+    if (settings.jwks() == null) {
+      throw new IllegalArgumentException(setting + " is required");
+    }
     JwksFile keys = new JwksFile(setting, settings.jwks());
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
     // "JWT", OAuth access tokens (RFC 9068) and tokens without a type, such as Kubernetes'.

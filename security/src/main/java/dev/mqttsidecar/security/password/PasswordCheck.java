@@ -3,6 +3,7 @@ package dev.mqttsidecar.security.password;
 import dev.mqttsidecar.security.file.ReloadingFile;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.UUID;
 
 /**
  * Checks user names and passwords against a password file, read again when it changes (edits,
@@ -10,14 +11,19 @@ import java.security.SecureRandom;
  */
 public final class PasswordCheck {
   /**
-   * Checked for a user the file does not know, so a refusal takes as long for an unknown user as
-   * for a wrong password and the time does not tell which user names exist.
+   * The file's users, and a hash to check for a user the file does not know: as costly as the
+   * file's costliest, so a refusal takes as long for an unknown user as for a wrong password and
+   * the time does not tell which user names exist.
    */
-  private static final PasswordHash UNKNOWN_USER =
-      PasswordHash.create(
-          "no such user".toCharArray(), PasswordHash.DEFAULT_ITERATIONS, new SecureRandom());
+  private record Users(PasswordFile file, PasswordHash decoy) {
+    static Users parse(byte[] content) {
+      PasswordFile file = PasswordFile.parse(content);
+      char[] random = UUID.randomUUID().toString().toCharArray();
+      return new Users(file, PasswordHash.create(random, file.maxIterations(), new SecureRandom()));
+    }
+  }
 
-  private final ReloadingFile<PasswordFile> file;
+  private final ReloadingFile<Users> file;
 
   /**
    * @param setting the configuration key naming the file, for messages
@@ -25,14 +31,15 @@ public final class PasswordCheck {
    *     or malformed
    */
   public PasswordCheck(String setting, Path path) {
-    this.file = new ReloadingFile<>(setting, path, PasswordFile::parse);
+    this.file = new ReloadingFile<>(setting, path, Users::parse);
   }
 
   /** Whether the file names {@code username} with the hash of {@code password}. */
   public boolean matches(String username, byte[] password) {
-    PasswordHash hash = file.get().hashOf(username);
+    Users users = file.get();
+    PasswordHash hash = users.file().hashOf(username);
     if (hash == null) {
-      UNKNOWN_USER.matches(password);
+      users.decoy().matches(password);
       return false;
     }
     return hash.matches(password);

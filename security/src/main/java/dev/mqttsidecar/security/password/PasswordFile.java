@@ -59,6 +59,11 @@ public final class PasswordFile {
     return users.size();
   }
 
+  /** The highest PBKDF2 iteration count of the file's hashes; 1 without any. */
+  int maxIterations() {
+    return users.values().stream().mapToInt(PasswordHash::iterations).max().orElse(1);
+  }
+
   /** Whether a (stripped) line holds no user. */
   static boolean isComment(String strippedLine) {
     return strippedLine.isEmpty() || strippedLine.startsWith("#");

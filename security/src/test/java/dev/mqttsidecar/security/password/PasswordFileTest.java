@@ -27,6 +27,13 @@ class PasswordFileTest {
   }
 
   @Test
+  void knowsItsCostliestHash() {
+    String costly = PasswordHash.create("pw".toCharArray(), 300, new SecureRandom()).encoded();
+    assertThat(parse("a:" + HASH + "\nb:" + costly).maxIterations()).isEqualTo(300);
+    assertThat(parse("").maxIterations()).isEqualTo(1);
+  }
+
+  @Test
   void theUserNameEndsAtTheFirstColon() {
     PasswordFile file = parse("dev ice:" + HASH);
     assertThat(file.hashOf("dev ice")).isNotNull();
