@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
+    subcommands = {PasswdCommand.class},
     description = {
       "Dapr pluggable component (pub/sub and state store) backed by an embedded MQTT 3.1.1/5.0 broker.",
       "daprd discovers it in its sockets folder; devices connect to the MQTT port."
