@@ -53,6 +53,22 @@ class PasswordCheckTest {
   }
 
   @Test
+  void aPasswordOnceVerifiedStopsWorkingWhenTheFileChangesIt() throws Exception {
+    Path file = dir.resolve("passwd");
+    PasswordFileEditor.setPassword(file, "alice", hash("one"));
+    PasswordCheck check = new PasswordCheck("authentication.passwordFile", file);
+    assertThat(check.matches("alice", bytes("one"))).isTrue();
+    assertThat(check.matches("alice", bytes("one"))).isTrue(); // from the verified digest
+    assertThat(check.matches("alice", bytes("one!"))).isFalse();
+
+    PasswordFileEditor.setPassword(file, "alice", hash("two"));
+    assertThat(check.matches("alice", bytes("one"))).isFalse();
+    assertThat(check.matches("alice", bytes("two"))).isTrue();
+    PasswordFileEditor.delete(file, "alice");
+    assertThat(check.matches("alice", bytes("two"))).isFalse();
+  }
+
+  @Test
   void aBrokenEditKeepsThePreviousUsersUntilFixed() throws Exception {
     Path file = dir.resolve("passwd");
     PasswordFileEditor.setPassword(file, "alice", hash("one"));
