@@ -64,7 +64,7 @@ final class TopicLevels {
    * $}-level, as it matches none of its topics [MQTT-4.7.2-1].
    */
   static boolean covers(String[] grant, String[] requested) {
-    if (isWildcard(grant[0]) && !isWildcard(requested[0]) && requested[0].startsWith("$")) {
+    if (isWildcard(grant[0]) && requested[0].startsWith("$")) {
       return false;
     }
     for (int i = 0; ; i++) {
