@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param maxSessionExpiry upper bound on a client's Session Expiry Interval
  * @param serverKeepAlive if set, overrides the client's keep alive (5.0 Server Keep Alive)
  * @param topicAliasMaximum inbound Topic Alias Maximum advertised to 5.0 clients (0 = none)
+ * @param maximumQos the highest QoS clients may publish with (and leave a will with); subscriptions
+ *     are granted at most this QoS; announced to 5.0 clients when below 2
  * @param responseInformation sent as Response Information to 5.0 clients that request it, or null
  * @param sysInterval how often {@code $SYS/broker/...} statistics are published; zero disables them
  * @param lifecycleEvents whether client connect/disconnect events are published on {@code
@@ -52,6 +54,7 @@ public record BrokerConfig(
     Duration maxSessionExpiry,
     Duration serverKeepAlive,
     int topicAliasMaximum,
+    int maximumQos,
     String responseInformation,
     Duration sysInterval,
     boolean lifecycleEvents,
@@ -102,6 +105,7 @@ public record BrokerConfig(
     requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
     requireRange("maxSubscriptionsPerClient", maxSubscriptionsPerClient, 1, Integer.MAX_VALUE);
     requireRange("topicAliasMaximum", topicAliasMaximum, 0, 65535);
+    requireRange("maximumQos", maximumQos, 0, 2);
     Objects.requireNonNull(sysInterval, "sysInterval");
     if (sysInterval.isNegative() || (!sysInterval.isZero() && sysInterval.toMillis() < 100)) {
       throw new IllegalArgumentException("sysInterval must be zero or at least 100 ms");
@@ -140,6 +144,7 @@ public record BrokerConfig(
     b.maxSessionExpiry = maxSessionExpiry;
     b.serverKeepAlive = serverKeepAlive;
     b.topicAliasMaximum = topicAliasMaximum;
+    b.maximumQos = maximumQos;
     b.responseInformation = responseInformation;
     b.sysInterval = sysInterval;
     b.lifecycleEvents = lifecycleEvents;
@@ -168,6 +173,7 @@ public record BrokerConfig(
     private Duration maxSessionExpiry = Duration.ofDays(7);
     private Duration serverKeepAlive = null;
     private int topicAliasMaximum = 64;
+    private int maximumQos = 2;
     private String responseInformation = null;
     private Duration sysInterval = Duration.ofSeconds(10);
     private boolean lifecycleEvents = true;
@@ -263,6 +269,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder maximumQos(int value) {
+      this.maximumQos = value;
+      return this;
+    }
+
     public Builder responseInformation(String value) {
       this.responseInformation = value;
       return this;
@@ -328,6 +339,7 @@ public record BrokerConfig(
           maxSessionExpiry,
           serverKeepAlive,
           topicAliasMaximum,
+          maximumQos,
           responseInformation,
           sysInterval,
           lifecycleEvents,

@@ -93,9 +93,16 @@ public final class SysTopics {
     v.put(
         "publish/messages/dropped",
         String.valueOf(
-            c.queueOverflow() + c.qos0Dropped() + c.expired() + stats.oversizedDropped()));
+            c.queueOverflow()
+                + c.qos0Dropped()
+                + c.expired()
+                + stats.oversizedDropped()
+                + stats.publishesNotAuthorized()));
+    v.put(
+        "publish/messages/dropped/not-authorized", String.valueOf(stats.publishesNotAuthorized()));
     v.put("retained messages/count", String.valueOf(services.retained().size()));
     v.put("subscriptions/count", String.valueOf(subscriptions));
+    v.put("subscriptions/not-authorized", String.valueOf(stats.subscriptionsNotAuthorized()));
     v.put("heap/current", String.valueOf(rt.totalMemory() - rt.freeMemory()));
     return v;
   }

@@ -10,6 +10,8 @@ public final class TrafficStats {
   private final LongAdder bytesReceived = new LongAdder();
   private final LongAdder bytesSent = new LongAdder();
   private final LongAdder oversizedDropped = new LongAdder();
+  private final LongAdder publishesNotAuthorized = new LongAdder();
+  private final LongAdder subscriptionsNotAuthorized = new LongAdder();
   private final LongAdder clientsTotal = new LongAdder();
   private final AtomicInteger clientsConnected = new AtomicInteger();
   private final AtomicInteger clientsMaximum = new AtomicInteger();
@@ -29,6 +31,16 @@ public final class TrafficStats {
   /** A PUBLISH not sent because it exceeded the client's Maximum Packet Size [MQTT-3.1.2-25]. */
   public void countOversizedDropped() {
     oversizedDropped.increment();
+  }
+
+  /** A client's PUBLISH refused: not authorized, or to a topic only the broker publishes on. */
+  public void countPublishNotAuthorized() {
+    publishesNotAuthorized.increment();
+  }
+
+  /** A topic filter of a client's SUBSCRIBE refused as not authorized. */
+  public void countSubscriptionNotAuthorized() {
+    subscriptionsNotAuthorized.increment();
   }
 
   /** A client completed CONNECT. */
@@ -61,6 +73,14 @@ public final class TrafficStats {
 
   public long oversizedDropped() {
     return oversizedDropped.sum();
+  }
+
+  public long publishesNotAuthorized() {
+    return publishesNotAuthorized.sum();
+  }
+
+  public long subscriptionsNotAuthorized() {
+    return subscriptionsNotAuthorized.sum();
   }
 
   /** Clients connected now. */

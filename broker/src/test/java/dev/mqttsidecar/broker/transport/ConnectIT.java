@@ -250,4 +250,23 @@ class ConnectIT {
       c.disconnect();
     }
   }
+
+  @Test
+  void serverKeepAliveReplacesA5ClientsButNotA311ClientsKeepAlive() throws Exception {
+    try (BrokerFixture f =
+            BrokerFixture.start(BrokerConfig.builder().serverKeepAlive(Duration.ofSeconds(1)));
+        RawMqttClient c5 = f.raw();
+        RawMqttClient c3 = f.raw()) {
+      // The 3.1.1 client first: were the server's value applied to it, it would be closed first.
+      c3.send(RawMqttClient.connect311("ka311", true, 60));
+      c3.read();
+      c5.send(RawMqttClient.connect5("ka5", true, 60));
+      c5.read();
+      // Silent for 1.5 x the server's keep alive [MQTT-3.1.2-22]: DISCONNECT 0x8D.
+      assertThat(c5.readType(RawMqttClient.DISCONNECT).body()[0] & 0xFF).isEqualTo(0x8D);
+      // A 3.1.1 client was never told of the server's value, so its own 60 s still hold.
+      c3.send(RawMqttClient.PINGREQ);
+      assertThat(c3.read().type()).isEqualTo(RawMqttClient.PINGRESP);
+    }
+  }
 }
