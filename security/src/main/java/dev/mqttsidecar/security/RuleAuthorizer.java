@@ -26,8 +26,16 @@ public final class RuleAuthorizer implements Authorizer {
   private static final Logger LOG = LoggerFactory.getLogger(RuleAuthorizer.class);
   private static final int CACHE_LIMIT = 10_000;
 
+  /** What rules look at: the identity without the address, so reconnects share an entry. */
+  private record CacheKey(
+      String clientId, String username, String certCommonName, String listener) {
+    static CacheKey of(ClientIdentity c) {
+      return new CacheKey(c.clientId(), c.username(), c.certCommonName(), c.listener());
+    }
+  }
+
   private final List<CompiledRule> rules;
-  private final Map<ClientIdentity, Grants> cache = new ConcurrentHashMap<>();
+  private final Map<CacheKey, Grants> cache = new ConcurrentHashMap<>();
 
   /**
    * @param rules in order, first match wins
@@ -70,13 +78,14 @@ public final class RuleAuthorizer implements Authorizer {
   }
 
   private Grants grantsFor(ClientIdentity client) {
-    Grants grants = cache.get(client);
+    CacheKey key = CacheKey.of(client);
+    Grants grants = cache.get(key);
     if (grants == null) {
       grants = resolve(client);
       if (cache.size() >= CACHE_LIMIT) {
         cache.clear(); // identities of long-gone connections go; live ones are filled in again
       }
-      cache.put(client, grants);
+      cache.put(key, grants);
     }
     return grants;
   }
