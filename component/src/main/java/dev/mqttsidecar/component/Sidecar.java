@@ -61,10 +61,10 @@ public final class Sidecar implements AutoCloseable {
   public void start() throws Exception {
     try {
       OwnedFolder.prepare(socketPath.folder(), socketFolderRule());
-      guard = SocketGuard.acquire(socketPath);
       if (brokerConfig.durability() != Durability.MEMORY) {
         OwnedFolder.prepare(brokerConfig.dataDirectory().toAbsolutePath(), DATA_DIRECTORY);
       }
+      guard = SocketGuard.acquire(socketPath);
       broker = Broker.create(brokerConfig);
       broker.start();
       for (Listener listener : brokerConfig.listeners()) {
