@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads the YAML file into a {@link ConfigDocument}, strictly: an unknown key, a duplicate key, a
@@ -116,16 +117,8 @@ final class ConfigReader {
     if (e.getCause() instanceof InputCoercionException || e instanceof InputCoercionException) {
       return "number out of range: " + valueText(e);
     }
-    if (e instanceof JsonMappingException mapping) {
-      Class<?> target =
-          e instanceof InvalidFormatException invalid
-              ? invalid.getTargetType()
-              : e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
-                  ? mismatch.getTargetType()
-                  : null;
-      if (target != null) {
-        return "expected " + expected(target) + ", got " + valueText(mapping);
-      }
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      return "expected " + expected(mismatch.getTargetType()) + ", got " + valueText(e);
     }
     return syntaxError(e);
   }
@@ -133,8 +126,7 @@ final class ConfigReader {
   /** A YAML syntax error or duplicate key: where it is, and the parser's first line about it. */
   private static String syntaxError(JsonProcessingException e) {
     String problem = e.getOriginalMessage();
-    if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml
-        && yaml.getProblem() != null) {
+    if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
       problem = yaml.getProblem();
     }
     problem =

@@ -69,7 +69,7 @@ public final class OwnedFolder {
     if (Files.isSymbolicLink(folder)) {
       requireTrustedOwner(folder, rule.what() + " link", LinkOption.NOFOLLOW_LINKS);
     }
-    requireTrustedOwner(folder, rule.what(), new LinkOption[0]);
+    requireTrustedOwner(folder, rule.what());
     int mode = (Integer) Files.getAttribute(folder, "unix:mode");
     boolean othersWrite = (mode & OTHERS_WRITE) != 0;
     boolean sticky = (mode & STICKY) != 0;
