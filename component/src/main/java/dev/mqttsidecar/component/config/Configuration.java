@@ -19,7 +19,8 @@ import java.util.Set;
  *
  * @param source the configuration file as given with {@code --config}, or null without one
  * @param listeners at least one
- * @param authorizationRules first match wins; empty when the file has none
+ * @param authorizationRules first match wins; null without an {@code authorization} section (every
+ *     client may publish and subscribe everywhere)
  * @param logLevel TRACE, DEBUG, INFO, WARN or ERROR
  */
 public record Configuration(
@@ -45,7 +46,7 @@ public record Configuration(
     Objects.requireNonNull(socket, "socket");
     listeners = List.copyOf(listeners);
     Objects.requireNonNull(authentication, "authentication");
-    authorizationRules = List.copyOf(authorizationRules);
+    authorizationRules = authorizationRules == null ? null : List.copyOf(authorizationRules);
     Objects.requireNonNull(mqtt, "mqtt");
     Objects.requireNonNull(sys, "sys");
     Objects.requireNonNull(storage, "storage");
@@ -131,7 +132,7 @@ public record Configuration(
         new Socket(null, DEFAULT_NAME, DEFAULT_SOCKET_MODE, false),
         BrokerConfig.defaults().listeners(),
         Authentication.NONE,
-        List.of(),
+        null,
         Mqtt.defaults(),
         Sys.defaults(),
         Storage.defaults(),

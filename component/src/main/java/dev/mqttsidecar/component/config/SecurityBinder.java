@@ -38,13 +38,17 @@ final class SecurityBinder {
   }
 
   /**
-   * The rules in file order. A {@code match.listener} without {@code *} must name one of {@code
-   * listeners}: a misspelt name would silently match nobody.
+   * The rules in file order; null without an {@code authorization} section. A {@code
+   * match.listener} without {@code *} must name one of {@code listeners}: a misspelt name would
+   * silently match nobody.
    */
   List<AuthorizationRule> rules(ConfigDocument.Authorization section, List<Listener> listeners)
       throws ConfigException {
-    if (section == null || section.rules() == null) {
-      return List.of();
+    if (section == null) {
+      return null; // no rules at all: everything is allowed, as Mosquitto without an ACL file
+    }
+    if (section.rules() == null) {
+      throw checks.error("authorization.rules", "missing; write rules: [] to deny every client");
     }
     Set<String> listenerNames = listeners.stream().map(Listener::name).collect(Collectors.toSet());
     List<AuthorizationRule> rules = new ArrayList<>();

@@ -1,11 +1,17 @@
 package dev.mqttsidecar.component.config;
 
+import dev.mqttsidecar.broker.Authorizer;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.security.AuthenticationSettings;
+import dev.mqttsidecar.security.AuthorizationRule;
+import dev.mqttsidecar.security.ClientAuthenticator;
+import dev.mqttsidecar.security.RuleAuthorizer;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Turns the merged {@link Configuration} into the {@link SidecarSettings} the sidecar runs with:
@@ -54,14 +60,27 @@ public final class SettingsResolver {
     }
     boolean anonymous =
         authentication.anonymous() != null ? authentication.anonymous() : allLoopback;
+    AuthenticationSettings authenticationSettings =
+        new AuthenticationSettings(anonymous, authentication.passwordFile(), authentication.jwt());
+    List<AuthorizationRule> rules = configuration.authorizationRules();
+    BrokerConfig broker;
+    try {
+      broker =
+          brokerConfig(configuration)
+              .authenticator(new ClientAuthenticator(authenticationSettings, Clock.systemUTC()))
+              .authorizer(rules == null ? Authorizer.ALLOW_ALL : new RuleAuthorizer(rules))
+              .build();
+    } catch (IllegalArgumentException e) {
+      // A password file or key set that does not parse, a rule that does not compile.
+      throw new ConfigException(configuration.source(), null, e.getMessage());
+    }
     return new SidecarSettings(
         socketPath,
         socket.mode(),
         socket.allowWorldWritableFolder(),
-        brokerConfig(configuration),
-        new AuthenticationSettings(anonymous, authentication.passwordFile(), authentication.jwt()),
-        configuration.authorizationRules(),
-        configuration.mqtt().maximumQos(),
+        broker,
+        authenticationSettings,
+        rules,
         configuration.shutdownGrace());
   }
 
@@ -83,7 +102,7 @@ public final class SettingsResolver {
         || (listener.tls() != null && listener.tls().requireClientCert());
   }
 
-  private static BrokerConfig brokerConfig(Configuration configuration) {
+  private static BrokerConfig.Builder brokerConfig(Configuration configuration) {
     Configuration.Mqtt mqtt = configuration.mqtt();
     Integer keepAlive = mqtt.serverKeepAlive();
     return BrokerConfig.builder()
@@ -99,6 +118,6 @@ public final class SettingsResolver {
         .dataDirectory(configuration.storage().dataDir())
         .durability(configuration.storage().durability())
         .syncInterval(configuration.storage().syncInterval())
-        .build();
+        .maximumQos(mqtt.maximumQos());
   }
 }

@@ -18,8 +18,8 @@ import java.util.Set;
  * @param allowWorldWritableSocketFolder accept a sockets folder every user may write
  * @param broker the embedded broker's configuration
  * @param authentication who may connect, with the anonymous default resolved
- * @param authorizationRules who may publish and subscribe where; first match wins
- * @param maximumQos the highest QoS the broker grants
+ * @param authorizationRules who may publish and subscribe where; first match wins; null: everyone
+ *     everywhere
  * @param shutdownGrace how long running calls may finish after SIGTERM
  */
 public record SidecarSettings(
@@ -29,7 +29,6 @@ public record SidecarSettings(
     BrokerConfig broker,
     AuthenticationSettings authentication,
     List<AuthorizationRule> authorizationRules,
-    int maximumQos,
     Duration shutdownGrace) {
 
   public SidecarSettings {
@@ -37,13 +36,14 @@ public record SidecarSettings(
     socketMode = Set.copyOf(socketMode);
     Objects.requireNonNull(broker, "broker");
     Objects.requireNonNull(authentication, "authentication");
-    authorizationRules = List.copyOf(authorizationRules);
+    authorizationRules = authorizationRules == null ? null : List.copyOf(authorizationRules);
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
   }
 
   /**
    * The defaults around a socket and a broker configuration, for embedding and tests: socket mode
-   * 0660, anonymous clients, no rules.
+   * 0660, anonymous clients, no rules (as {@code broker} says: its authenticator and authorizer are
+   * used as they are).
    */
   public static SidecarSettings of(
       SocketPath socketPath, BrokerConfig broker, Duration shutdownGrace) {
@@ -53,8 +53,7 @@ public record SidecarSettings(
         false,
         broker,
         new AuthenticationSettings(true, null, null),
-        List.of(),
-        2,
+        null,
         shutdownGrace);
   }
 }

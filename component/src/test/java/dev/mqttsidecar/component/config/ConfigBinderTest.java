@@ -146,7 +146,7 @@ class ConfigBinderTest {
       assertThat(c.socket()).isEqualTo(defaults.socket());
       assertThat(c.listeners()).isEqualTo(defaults.listeners());
       assertThat(c.authentication()).isEqualTo(defaults.authentication());
-      assertThat(c.authorizationRules()).isEmpty();
+      assertThat(c.authorizationRules()).isNull();
       assertThat(c.mqtt()).isEqualTo(defaults.mqtt());
       assertThat(c.sys()).isEqualTo(defaults.sys());
       assertThat(c.storage()).isEqualTo(defaults.storage());

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.security.AuthenticationSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +22,7 @@ class SettingsResolverTest {
 
   @BeforeEach
   void files() throws Exception {
-    for (String name : List.of("passwd", "jwks.json", "server.pem", "ca.pem")) {
-      Files.writeString(dir.resolve(name), "");
-    }
+    ReferencedFiles.write(dir, "passwd", "jwks.json", "server.pem", "ca.pem");
   }
 
   private SidecarSettings resolve(String yaml) throws ConfigException {
@@ -165,7 +161,7 @@ class SettingsResolverTest {
     assertThat(broker.lifecycleEvents()).isFalse();
     assertThat(broker.dataDirectory()).isEqualTo(dir.resolve("store"));
     assertThat(broker.syncInterval()).isEqualTo(Duration.ofMillis(5));
-    assertThat(settings.maximumQos()).isEqualTo(1);
+    assertThat(settings.broker().maximumQos()).isEqualTo(1);
     assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(4));
     assertThat(resolve("").broker().serverKeepAlive()).isNull(); // the client's own keep alive
   }

@@ -38,9 +38,7 @@ class ShippedConfigurationTest {
   @Test
   void theExampleLoadsBesideTheFilesItNames() throws Exception {
     Path copy = Files.copy(EXAMPLE, dir.resolve("mqtt-sidecar.yaml"));
-    for (String name : List.of("server.pem", "server-key.pem", "ca.pem", "passwd", "jwks.json")) {
-      Files.writeString(dir.resolve(name), "");
-    }
+    ReferencedFiles.write(dir, "server.pem", "server-key.pem", "ca.pem", "passwd", "jwks.json");
     Configuration c = ConfigBinder.load(copy, "mqtt-sidecar.yaml");
     SidecarSettings settings = SettingsResolver.resolve(c, null);
 
