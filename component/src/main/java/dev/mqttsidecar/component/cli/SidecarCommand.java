@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.BrokerStorageException;
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.component.Sidecar;
 import dev.mqttsidecar.component.socket.SocketGuard.SocketInUseException;
 import dev.mqttsidecar.component.socket.SocketPath;
@@ -150,8 +151,8 @@ public final class SidecarCommand implements Callable<Integer> {
         new Sidecar(socketPath, brokerConfig, Duration.ofSeconds(shutdownGraceSeconds));
     try {
       sidecar.start();
-    } catch (SocketInUseException | BrokerStorageException e) {
-      // One line naming the problem (for storage: the data directory), no stack trace.
+    } catch (SocketInUseException | BrokerStorageException | ListenerStartException e) {
+      // One line naming the problem (the data directory, the listener's TLS file), no stack trace.
       spec.commandLine().getErr().println("mqtt-sidecar: " + e.getMessage());
       return 1;
     }
