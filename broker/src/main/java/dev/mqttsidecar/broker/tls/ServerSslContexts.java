@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.Listener;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -19,14 +20,17 @@ final class ServerSslContexts {
 
   private ServerSslContexts() {}
 
+  /** A context with the provider this process uses ({@link TlsProvider}). */
   static SslContext build(Listener.Tls tls) throws TlsFileException {
+    return build(tls, TlsProvider.PROVIDER);
+  }
+
+  static SslContext build(Listener.Tls tls, SslProvider provider) throws TlsFileException {
     List<X509Certificate> chain = PemFiles.certificates("tls.cert", tls.cert());
     PrivateKey key = PemFiles.privateKey("tls.key", tls.key());
     requireMatch(key, chain.get(0), tls);
     SslContextBuilder builder =
-        SslContextBuilder.forServer(key, chain)
-            .sslProvider(TlsProvider.PROVIDER)
-            .protocols(PROTOCOLS);
+        SslContextBuilder.forServer(key, chain).sslProvider(provider).protocols(PROTOCOLS);
     if (tls.clientCa() != null) {
       List<X509Certificate> cas = PemFiles.certificates("tls.clientCa", tls.clientCa());
       builder
