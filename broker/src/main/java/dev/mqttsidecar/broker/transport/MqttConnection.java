@@ -8,6 +8,7 @@ import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.sys.ClientEvent;
+import dev.mqttsidecar.broker.tls.PeerCertificateName;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -293,7 +295,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
    * connection without one.
    */
   String certificateName() {
-    return null;
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    return tls == null ? null : PeerCertificateName.of(tls.engine().getSession());
   }
 
   private void onDisconnect(MqttMessage m) {

@@ -1,10 +1,14 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.sys.ClientEvents;
 import dev.mqttsidecar.broker.sys.SysTopics;
 import dev.mqttsidecar.broker.sys.TrafficStats;
+import dev.mqttsidecar.broker.tls.ReloadingSslContext;
+import dev.mqttsidecar.broker.tls.TlsFileException;
+import dev.mqttsidecar.broker.tls.TlsReloader;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -21,6 +25,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +50,7 @@ public final class MqttServer {
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private final Map<String, Channel> serverChannels = new ConcurrentHashMap<>();
+  private TlsReloader tlsReloader;
 
   public MqttServer(BrokerServices services) {
     this.services = services;
@@ -58,8 +64,13 @@ public final class MqttServer {
     this.sys = new SysTopics(services, stats);
   }
 
-  /** Binds the listener; returns once it accepts connections. */
+  /**
+   * Binds the listeners; returns once they accept connections.
+   *
+   * @throws ListenerStartException when a listener's TLS files cannot be used (nothing is bound)
+   */
   public void start() throws InterruptedException {
+    Map<String, ReloadingSslContext> tls = loadTls();
     boolean epoll = Epoll.isAvailable();
     bossGroup =
         new MultiThreadIoEventLoopGroup(
@@ -85,20 +96,53 @@ public final class MqttServer {
               .childOption(
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
                   new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-              .childHandler(new ListenerInitializer(listener, services, this));
+              .childHandler(
+                  new ListenerInitializer(listener, tls.get(listener.name()), services, this));
       Channel bound = b.bind(listener.host(), listener.port()).sync().channel();
       serverChannels.put(listener.name(), bound);
       LOG.info(
-          "MQTT listener {} on {} ({})",
+          "MQTT listener {} on {} ({}, {})",
           listener.name(),
           bound.localAddress(),
+          describe(listener),
           epoll ? "epoll" : "nio");
     }
     sys.start(services.config().sysInterval());
   }
 
+  /**
+   * Reads the TLS files of every TLS listener before anything binds, and watches them from then on.
+   */
+  private Map<String, ReloadingSslContext> loadTls() {
+    Map<String, ReloadingSslContext> contexts = new LinkedHashMap<>();
+    for (Listener listener : services.config().listeners()) {
+      if (listener.tls() != null) {
+        try {
+          contexts.put(listener.name(), ReloadingSslContext.load(listener));
+        } catch (TlsFileException e) {
+          throw new ListenerStartException(
+              "listener " + listener.name() + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    if (!contexts.isEmpty()) {
+      tlsReloader = new TlsReloader(TlsReloader.DEFAULT_PERIOD);
+      contexts.values().forEach(tlsReloader::watch);
+    }
+    return contexts;
+  }
+
+  private static String describe(Listener listener) {
+    String protocol =
+        listener.protocol() == Listener.Protocol.WEBSOCKET ? "mqtt over websocket" : "mqtt";
+    return listener.tls() == null ? protocol : protocol + " over tls";
+  }
+
   /** Disconnects every client (5.0: DISCONNECT 0x8B), closes the listener and the event loops. */
   public void stop() {
+    if (tlsReloader != null) {
+      tlsReloader.close();
+    }
     sys.stop();
     for (Channel listener : serverChannels.values()) {
       listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

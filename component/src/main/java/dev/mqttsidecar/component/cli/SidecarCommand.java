@@ -3,6 +3,7 @@ package dev.mqttsidecar.component.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.mqttsidecar.broker.BrokerStorageException;
+import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.component.Sidecar;
 import dev.mqttsidecar.component.config.ConfigBinder;
 import dev.mqttsidecar.component.config.ConfigException;
@@ -180,8 +181,12 @@ public final class SidecarCommand implements Callable<Integer> {
     Sidecar sidecar = new Sidecar(settings);
     try {
       sidecar.start();
-    } catch (SocketInUseException | BrokerStorageException | UnsafePathException e) {
-      // One line naming the problem (the socket, the data directory, the folder), no stack trace.
+    } catch (SocketInUseException
+        | BrokerStorageException
+        | UnsafePathException
+        | ListenerStartException e) {
+      // One line naming the problem (the socket, the data directory, a folder, a listener's TLS
+      // file), no stack trace.
       spec.commandLine().getErr().println("mqtt-sidecar: " + e.getMessage());
       return 1;
     }
