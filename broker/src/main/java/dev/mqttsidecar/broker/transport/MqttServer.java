@@ -100,7 +100,7 @@ public final class MqttServer {
                   new ListenerInitializer(listener, tls.get(listener.name()), services, this));
       Channel bound = b.bind(listener.host(), listener.port()).sync().channel();
       serverChannels.put(listener.name(), bound);
-      LOG.info(
+      LOG.debug( // the sidecar logs each listener once it is started, with its bound port
           "MQTT listener {} on {} ({}, {})",
           listener.name(),
           bound.localAddress(),
