@@ -10,7 +10,8 @@ import java.util.Objects;
  * Immutable broker configuration. Start from {@link #builder()} or {@link #defaults()}.
  *
  * @param listeners the MQTT listeners, at least one, with distinct names
- * @param maxConnections concurrent connections before CONNACK 0x97 (5.0) / 0x03 (3.1.1)
+ * @param maxConnections concurrent connections; one more is closed as soon as it is accepted
+ * @param connectTimeout how long after accept a connection may take to complete CONNECT
  * @param maxPacketSize largest packet accepted (and advertised as Maximum Packet Size)
  * @param receiveMaximum inbound QoS 1/2 PUBLISHes a client may have unacknowledged (0x93 past it)
  * @param maxInflightOutbound outbound QoS 1/2 messages unacknowledged per session (further capped
@@ -43,6 +44,7 @@ import java.util.Objects;
 public record BrokerConfig(
     List<Listener> listeners,
     int maxConnections,
+    Duration connectTimeout,
     int maxPacketSize,
     int receiveMaximum,
     int maxInflightOutbound,
@@ -93,6 +95,11 @@ public record BrokerConfig(
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(syncInterval, "syncInterval");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    if (connectTimeout.toMillis() < 100) {
+      throw new IllegalArgumentException(
+          "connectTimeout must be at least 100 ms, was " + connectTimeout);
+    }
     if (syncInterval.isNegative() || syncInterval.isZero()) {
       throw new IllegalArgumentException("syncInterval must be positive, was " + syncInterval);
     }
@@ -133,6 +140,7 @@ public record BrokerConfig(
     Builder b = new Builder();
     b.listeners = listeners;
     b.maxConnections = maxConnections;
+    b.connectTimeout = connectTimeout;
     b.maxPacketSize = maxPacketSize;
     b.receiveMaximum = receiveMaximum;
     b.maxInflightOutbound = maxInflightOutbound;
@@ -162,6 +170,7 @@ public record BrokerConfig(
   public static final class Builder {
     private List<Listener> listeners = List.of(Listener.plain("127.0.0.1", 1883));
     private int maxConnections = 100_000;
+    private Duration connectTimeout = Duration.ofSeconds(10);
     private int maxPacketSize = 5 * 1024 * 1024; // room for a 4 MiB state value plus headers
     private int receiveMaximum = 1024;
     private int maxInflightOutbound = 100;
@@ -211,6 +220,11 @@ public record BrokerConfig(
 
     public Builder maxConnections(int value) {
       this.maxConnections = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = value;
       return this;
     }
 
@@ -328,6 +342,7 @@ public record BrokerConfig(
       return new BrokerConfig(
           listeners,
           maxConnections,
+          connectTimeout,
           maxPacketSize,
           receiveMaximum,
           maxInflightOutbound,

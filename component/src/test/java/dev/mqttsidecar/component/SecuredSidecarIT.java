@@ -17,6 +17,8 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import dapr.proto.components.v1.State;
+import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.broker.testing.TestPki;
 import dev.mqttsidecar.component.testing.ComponentYaml;
 import dev.mqttsidecar.component.testing.FakeDaprd;
 import dev.mqttsidecar.component.testing.SidecarProcess;
@@ -144,6 +146,131 @@ class SecuredSidecarIT {
       device.disconnect();
       operator.disconnect();
     }
+  }
+
+  @Test
+  void devicesWithClientCertificatesGetTheTopicsOfTheirName() throws Exception {
+    assumeTrue(Files.isExecutable(MOSQUITTO_PUB), "mosquitto-clients is installed by .ci/run");
+    TestPki pki = TestPki.create(Files.createDirectory(dir.resolve("pki")));
+    Listener.Tls tls = pki.serverTls(true);
+    Path config =
+        Files.writeString(
+            dir.resolve("mqtt-sidecar.yaml"),
+            """
+            socket: { folder: sockets, name: certificates }
+            storage: { durability: memory }
+            listeners:
+              - name: devices
+                host: 127.0.0.1
+                port: 0
+                tls: { cert: %s, key: %s, clientCa: %s, requireClientCert: true }
+            authentication: { anonymous: false }
+            authorization:
+              rules:
+                - match: { certCommonName: "*" }
+                  publish: ["devices/${client.certCommonName}/#"]
+                  subscribe: ["devices/${client.certCommonName}/#"]
+            """
+                .formatted(tls.cert(), tls.key(), tls.clientCa()));
+    try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--config", config.toString()))) {
+      int port = sidecar.mqttPort();
+      TestPki.Credential device = pki.device1(); // CN device-1
+      // Retained, so the subscriber that comes next receives it whenever it subscribes.
+      Process pub =
+          mosquitto(
+              "pub",
+              port,
+              pki,
+              device,
+              "mosquitto_pub",
+              "-t",
+              "devices/device-1/temp",
+              "-m",
+              "21",
+              "-r");
+      assertThat(finish(pub)).isZero();
+      Process sub =
+          mosquitto(
+              "sub",
+              port,
+              pki,
+              device,
+              "mosquitto_sub",
+              "-t",
+              "devices/device-1/#",
+              "-C",
+              "1",
+              "-W",
+              "20");
+      assertThat(finish(sub)).isZero();
+      assertThat(Files.readString(dir.resolve("sub.log")).strip()).isEqualTo("21");
+
+      // Another device's topics are outside the grant; a certificate from another CA is refused.
+      Process other =
+          mosquitto(
+              "other",
+              port,
+              pki,
+              device,
+              "mosquitto_sub",
+              "-t",
+              "devices/device-2/#",
+              "-C",
+              "1",
+              "-W",
+              "5");
+      finish(other); // mosquitto_sub 2.0 ends with exit code 0 when its only filter is refused
+      assertThat(Files.readString(dir.resolve("other.log"))).contains("denied");
+      Process foreign =
+          mosquitto(
+              "foreign",
+              port,
+              pki,
+              pki.foreignClient(),
+              "mosquitto_pub",
+              "-t",
+              "devices/x/y",
+              "-m",
+              "0");
+      assertThat(finish(foreign)).isNotZero();
+    }
+  }
+
+  /** A mosquitto client over TLS with {@code client}'s certificate; output in {@code <log>.log}. */
+  private Process mosquitto(
+      String log, int port, TestPki pki, TestPki.Credential client, String exe, String... args)
+      throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "/usr/bin/" + exe,
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-V",
+                "mqttv5",
+                "-q",
+                "1",
+                "--cafile",
+                pki.ca().cert().toString(),
+                "--cert",
+                client.cert().toString(),
+                "--key",
+                client.key().toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(log + ".log").toFile())
+        .start();
+  }
+
+  private static int finish(Process p) throws Exception {
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("mosquitto client did not finish within 30 s");
+    }
+    return p.exitValue();
   }
 
   private static Mqtt5BlockingClient client(String id, int port, String user, String password) {

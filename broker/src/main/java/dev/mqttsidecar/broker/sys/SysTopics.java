@@ -86,6 +86,7 @@ public final class SysTopics {
     v.put("clients/connected", String.valueOf(stats.clientsConnected()));
     v.put("clients/total", String.valueOf(stats.clientsTotal()));
     v.put("clients/maximum", String.valueOf(stats.clientsMaximum()));
+    v.put("clients/refused", String.valueOf(stats.connectionsRefused()));
     v.put("messages/received", String.valueOf(stats.messagesReceived()));
     v.put("messages/sent", String.valueOf(stats.messagesSent()));
     v.put("bytes/received", String.valueOf(stats.bytesReceived()));

@@ -13,6 +13,7 @@ public final class TrafficStats {
   private final LongAdder publishesNotAuthorized = new LongAdder();
   private final LongAdder subscriptionsNotAuthorized = new LongAdder();
   private final LongAdder clientsTotal = new LongAdder();
+  private final LongAdder connectionsRefused = new LongAdder();
   private final AtomicInteger clientsConnected = new AtomicInteger();
   private final AtomicInteger clientsMaximum = new AtomicInteger();
 
@@ -41,6 +42,15 @@ public final class TrafficStats {
   /** A topic filter of a client's SUBSCRIBE refused as not authorized. */
   public void countSubscriptionNotAuthorized() {
     subscriptionsNotAuthorized.increment();
+  }
+
+  /** A connection closed at accept: {@code maxConnections} were open. */
+  public void countConnectionRefused() {
+    connectionsRefused.increment();
+  }
+
+  public long connectionsRefused() {
+    return connectionsRefused.sum();
   }
 
   /** A client completed CONNECT. */

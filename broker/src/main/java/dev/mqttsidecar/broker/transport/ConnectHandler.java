@@ -43,10 +43,6 @@ final class ConnectHandler {
       conn.refuseConnect((byte) 0x02, ReasonCode.MALFORMED_PACKET.value());
       return;
     }
-    if (conn.server.connectionCount() > config.maxConnections()) {
-      conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value()); // server unavailable
-      return;
-    }
     String authMethod =
         conn.mqtt5
             ? PublishMapper.stringProperty(props, MqttProperties.AUTHENTICATION_METHOD)

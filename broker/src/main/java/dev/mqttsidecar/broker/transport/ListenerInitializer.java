@@ -10,8 +10,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the pipeline of a connection accepted on one listener: TLS if configured, the WebSocket
@@ -37,13 +35,15 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    server.track(ch);
+    if (!server.admit(ch)) {
+      ch.close(); // over maxConnections: nothing is read, nothing is allocated
+      return;
+    }
     int maxPacket = services.config().maxPacketSize();
     ChannelPipeline p = ch.pipeline();
     // First, so it also ends a TLS or WebSocket handshake that stalls before CONNECT.
     p.addLast(
-        "connectTimeout",
-        new IdleStateHandler(MqttServer.CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS));
+        ConnectDeadline.NAME, new ConnectDeadline(services.config().connectTimeout().toMillis()));
     if (tls != null) {
       p.addLast("tls", tls.current().newHandler(ch.alloc()));
     }

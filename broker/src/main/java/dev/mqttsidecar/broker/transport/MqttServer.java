@@ -37,9 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class MqttServer {
   private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
 
-  /** A connection must send CONNECT within this many seconds. */
-  static final int CONNECT_TIMEOUT_SECONDS = 10;
-
   private final BrokerServices services;
   private final Wills wills;
   private final TrafficStats stats = new TrafficStats();
@@ -90,6 +87,9 @@ public final class MqttServer {
               .channel(channelType)
               .option(ChannelOption.SO_BACKLOG, 1024)
               .childOption(ChannelOption.TCP_NODELAY, true)
+              // The kernel finds peers that vanished without a FIN (a device that lost power)
+              // even on connections whose MQTT keep alive is 0.
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
               // QoS 0 deliveries are dropped while a channel is unwritable (MqttOutbound). Netty's
               // default 64 KiB high-water mark turned short bursts into drops; 1 MiB per
               // connection absorbs them and still bounds what a slow receiver can hold.
@@ -179,11 +179,6 @@ public final class MqttServer {
     return (InetSocketAddress) channel.localAddress();
   }
 
-  /** Remembers an accepted connection, to disconnect it on {@link #stop()}. */
-  void track(Channel connection) {
-    channels.add(connection);
-  }
-
   /** Traffic counters of this listener. */
   TrafficStats stats() {
     return stats;
@@ -197,15 +192,18 @@ public final class MqttServer {
     return wills;
   }
 
-  int connectionOpened() {
-    return connections.incrementAndGet();
-  }
-
-  void connectionClosed() {
-    connections.decrementAndGet();
-  }
-
-  int connectionCount() {
-    return connections.get();
+  /**
+   * Counts a connection just accepted, or refuses it when {@code maxConnections} are open; a
+   * counted connection is uncounted when it closes, and disconnected on {@link #stop()}.
+   */
+  boolean admit(Channel connection) {
+    if (connections.incrementAndGet() > services.config().maxConnections()) {
+      connections.decrementAndGet();
+      stats.countConnectionRefused();
+      return false;
+    }
+    channels.add(connection);
+    connection.closeFuture().addListener(f -> connections.decrementAndGet());
+    return true;
   }
 }

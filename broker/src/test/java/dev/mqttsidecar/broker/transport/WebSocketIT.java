@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** MQTT over WebSocket (ws) and secure WebSocket (wss): section 6 of the MQTT specifications. */
 @ExtendWith(LeakCheck.class)
 class WebSocketIT {
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
   private static final int MAX_PACKET = 4096;
   @TempDir static Path dir;
   private static TestPki pki;
@@ -56,6 +57,7 @@ class WebSocketIT {
         BrokerFixture.start(
             BrokerConfig.builder()
                 .maxPacketSize(MAX_PACKET)
+                .connectTimeout(CONNECT_TIMEOUT)
                 .listeners(
                     List.of(
                         new Listener("ws", "127.0.0.1", 0, Listener.Protocol.WEBSOCKET, null),
@@ -244,9 +246,8 @@ class WebSocketIT {
             pki.sslContext(null).getSocketFactory().createSocket("127.0.0.1", f.port("wss"));
     try (RawWebSocketClient c = RawWebSocketClient.over(socket)) {
       assertThat(c.upgrade("/mqtt", "mqtt").status()).isEqualTo(101);
-      assertThat(c.closedWithin(Duration.ofSeconds(2))).as("open after the upgrade").isFalse();
-      assertThat(c.closedWithin(Duration.ofSeconds(MqttServer.CONNECT_TIMEOUT_SECONDS + 5)))
-          .isTrue();
+      assertThat(c.closedWithin(Duration.ofSeconds(1))).as("open after the upgrade").isFalse();
+      assertThat(c.closedWithin(CONNECT_TIMEOUT.plusSeconds(3))).isTrue();
     }
   }
 }
