@@ -31,6 +31,7 @@ class SysTopicsIT {
           "clients/connected",
           "clients/total",
           "clients/maximum",
+          "clients/refused",
           "messages/received",
           "messages/sent",
           "bytes/received",
