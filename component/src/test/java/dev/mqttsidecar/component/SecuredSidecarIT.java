@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -176,89 +177,69 @@ class SecuredSidecarIT {
       int port = sidecar.mqttPort();
       TestPki.Credential device = pki.device1(); // CN device-1
       // Retained, so the subscriber that comes next receives it whenever it subscribes.
-      Process pub =
-          mosquitto(
-              "pub",
-              port,
-              pki,
-              device,
-              "mosquitto_pub",
-              "-t",
-              "devices/device-1/temp",
-              "-m",
-              "21",
-              "-r");
-      assertThat(finish(pub)).isZero();
-      Process sub =
-          mosquitto(
-              "sub",
-              port,
-              pki,
-              device,
-              "mosquitto_sub",
-              "-t",
-              "devices/device-1/#",
-              "-C",
-              "1",
-              "-W",
-              "20");
-      assertThat(finish(sub)).isZero();
+      assertThat(
+              finish(
+                  mosquitto(
+                      "pub",
+                      "mosquitto_pub",
+                      port,
+                      with(tls(pki, device), "-t", "devices/device-1/temp", "-m", "21", "-r"))))
+          .isZero();
+      assertThat(
+              finish(
+                  mosquitto(
+                      "sub",
+                      "mosquitto_sub",
+                      port,
+                      with(tls(pki, device), "-t", "devices/device-1/#", "-C", "1", "-W", "20"))))
+          .isZero();
       assertThat(Files.readString(dir.resolve("sub.log")).strip()).isEqualTo("21");
 
       // Another device's topics are outside the grant; a certificate from another CA is refused.
-      Process other =
+      // mosquitto_sub 2.0 ends with exit code 0 when its only filter is refused.
+      finish(
           mosquitto(
               "other",
-              port,
-              pki,
-              device,
               "mosquitto_sub",
-              "-t",
-              "devices/device-2/#",
-              "-C",
-              "1",
-              "-W",
-              "5");
-      finish(other); // mosquitto_sub 2.0 ends with exit code 0 when its only filter is refused
-      assertThat(Files.readString(dir.resolve("other.log"))).contains("denied");
-      Process foreign =
-          mosquitto(
-              "foreign",
               port,
-              pki,
-              pki.foreignClient(),
-              "mosquitto_pub",
-              "-t",
-              "devices/x/y",
-              "-m",
-              "0");
-      assertThat(finish(foreign)).isNotZero();
+              with(tls(pki, device), "-t", "devices/device-2/#", "-C", "1", "-W", "5")));
+      assertThat(Files.readString(dir.resolve("other.log"))).contains("denied");
+      assertThat(
+              finish(
+                  mosquitto(
+                      "foreign",
+                      "mosquitto_pub",
+                      port,
+                      with(tls(pki, pki.foreignClient()), "-t", "devices/x/y", "-m", "0"))))
+          .isNotZero();
     }
   }
 
-  /** A mosquitto client over TLS with {@code client}'s certificate; output in {@code <log>.log}. */
-  private Process mosquitto(
-      String log, int port, TestPki pki, TestPki.Credential client, String exe, String... args)
+  private static List<String> with(List<String> options, String... more) {
+    List<String> all = new ArrayList<>(options);
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  /** TLS options of a mosquitto client presenting {@code client}'s certificate. */
+  private static List<String> tls(TestPki pki, TestPki.Credential client) {
+    return List.of(
+        "--cafile", pki.ca().cert().toString(),
+        "--cert", client.cert().toString(),
+        "--key", client.key().toString());
+  }
+
+  /**
+   * Starts a mosquitto client at QoS 1 over MQTT 5 against the sidecar, with {@code options} after
+   * the common ones; its output goes to {@code <log>.log}.
+   */
+  private Process mosquitto(String log, String exe, int port, List<String> options)
       throws Exception {
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                "/usr/bin/" + exe,
-                "-h",
-                "127.0.0.1",
-                "-p",
-                String.valueOf(port),
-                "-V",
-                "mqttv5",
-                "-q",
-                "1",
-                "--cafile",
-                pki.ca().cert().toString(),
-                "--cert",
-                client.cert().toString(),
-                "--key",
-                client.key().toString()));
-    command.addAll(List.of(args));
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of("/usr/bin/" + exe, "-h", "127.0.0.1", "-p", String.valueOf(port), "-V", "mqttv5"));
+    command.addAll(List.of("-q", "1"));
+    command.addAll(options);
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve(log + ".log").toFile())
@@ -293,37 +274,14 @@ class SecuredSidecarIT {
     return new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8);
   }
 
-  /** mosquitto_pub at QoS 1 over MQTT 5; its exit code (0 once the PUBACK said success). */
+  /** mosquitto_pub with a user name and password; its exit code. */
   private int mosquittoPub(int port, String user, String password, String topic, String message)
       throws Exception {
-    Process p =
-        new ProcessBuilder(
-                MOSQUITTO_PUB.toString(),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                String.valueOf(port),
-                "-V",
-                "mqttv5",
-                "-q",
-                "1",
-                "-i",
-                "mosquitto-" + System.nanoTime(),
-                "-u",
-                user,
-                "-P",
-                password,
-                "-t",
-                topic,
-                "-m",
-                message)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("mosquitto_pub.log").toFile())
-            .start();
-    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("mosquitto_pub did not finish within 20 s");
-    }
-    return p.exitValue();
+    return finish(
+        mosquitto(
+            "pub",
+            "mosquitto_pub",
+            port,
+            List.of("-u", user, "-P", password, "-t", topic, "-m", message)));
   }
 }
