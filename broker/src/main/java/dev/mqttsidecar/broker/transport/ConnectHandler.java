@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.Authentication;
+import dev.mqttsidecar.broker.Authenticator;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.EnhancedAuthenticator;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +102,8 @@ final class ConnectHandler {
     Wills.Will pendingWill = will;
     String assignedId = assigned;
     int clientReceiveMax = receiveMax == null ? 65535 : receiveMax;
+    Consumer<Authentication> decided =
+        auth -> afterAuthentication(auth, pendingWill, vh, assignedId, clientReceiveMax);
     if (authMethod != null) {
       conn.enhancedAuth =
           new EnhancedAuthFlow(
@@ -107,34 +111,37 @@ final class ConnectHandler {
               authMethod,
               enhanced,
               ok ->
-                  afterAuthentication(
+                  decided.accept(
                       ok
                           ? Authentication.accepted(conn.identity.username())
-                          : Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED),
-                      pendingWill,
-                      vh,
-                      assignedId,
-                      clientReceiveMax));
+                          : Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED)));
       conn.enhancedAuth.step(binaryProperty(props, MqttProperties.AUTHENTICATION_DATA));
       return;
     }
     ClientIdentity identity = conn.identity;
     byte[] password = payload.passwordInBytes();
+    Authenticator authenticator = config.authenticator();
+    if (!authenticator.mayBlock()) {
+      decided.accept(outcome(identity, password, authenticator)); // no trip to the worker pool
+      return;
+    }
     CompletableFuture.supplyAsync(
-            () -> config.authenticator().authenticate(identity, password), conn.services.workers())
-        .whenComplete(
-            (auth, err) -> {
-              if (err != null) {
-                LOG.error("{}: authenticator failed", identity.clientId(), err);
-              }
-              Authentication outcome =
-                  err == null && auth != null
-                      ? auth
-                      : Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED);
-              conn.onEventLoop(
-                  () ->
-                      afterAuthentication(outcome, pendingWill, vh, assignedId, clientReceiveMax));
-            });
+            () -> outcome(identity, password, authenticator), conn.services.workers())
+        .thenAccept(outcome -> conn.onEventLoop(() -> decided.accept(outcome)));
+  }
+
+  /** The authenticator's decision; one that fails or decides nothing refuses the client. */
+  private static Authentication outcome(
+      ClientIdentity identity, byte[] password, Authenticator authenticator) {
+    try {
+      Authentication auth = authenticator.authenticate(identity, password);
+      if (auth != null) {
+        return auth;
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error("{}: authenticator failed", identity.clientId(), e);
+    }
+    return Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED);
   }
 
   private void afterAuthentication(
@@ -198,21 +205,7 @@ final class ConnectHandler {
     }
     session.setExpiry(expiry);
     conn.session = session;
-    conn.outbound =
-        new MqttOutbound(
-            conn.channel,
-            conn.writer,
-            conn.mqtt5,
-            config.clock(),
-            conn.services.counters(),
-            conn.server.stats(),
-            conn.clientLimits,
-            () ->
-                conn.onEventLoop(
-                    () -> {
-                      conn.takenOver = true;
-                      conn.closeReason = MqttConnection.reasonText(ReasonCode.SESSION_TAKEN_OVER);
-                    }));
+    conn.outbound = new MqttOutbound(conn);
     int keepAlive = // a 3.1.1 client cannot be told of another keep alive: it keeps its own
         conn.mqtt5 && config.serverKeepAlive() != null
             ? (int) config.serverKeepAlive().getSeconds()
@@ -358,11 +351,14 @@ final class ConnectHandler {
     if ((problem != null && problem > 1) || (response != null && response > 1)) {
       return false;
     }
-    conn.clientLimits =
+    MqttOutbound.ClientLimits limits =
         new MqttOutbound.ClientLimits(
             maxPacket == null ? Long.MAX_VALUE : Integer.toUnsignedLong(maxPacket),
             aliasMax == null ? 0 : aliasMax, // no aliases unless allowed [MQTT-3.1.2-27]
             problem == null || problem == 1); // [MQTT-3.1.2-29]
+    // Most clients state no limits: they share one object.
+    conn.clientLimits =
+        limits.equals(MqttConnection.DEFAULT_LIMITS) ? MqttConnection.DEFAULT_LIMITS : limits;
     conn.responseInformationRequested = response != null && response == 1; // [MQTT-3.1.2-28]
     return true;
   }

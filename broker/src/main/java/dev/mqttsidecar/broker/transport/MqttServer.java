@@ -10,10 +10,12 @@ import dev.mqttsidecar.broker.tls.ReloadingSslContext;
 import dev.mqttsidecar.broker.tls.TlsFileException;
 import dev.mqttsidecar.broker.tls.TlsReloader;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class MqttServer {
   private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
 
+  private static final RecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator();
+
   private final BrokerServices services;
   private final Wills wills;
   private final TrafficStats stats = new TrafficStats();
@@ -57,7 +61,9 @@ public final class MqttServer {
             services.sessions(),
             services.scheduler(),
             services.config().clock());
-    this.events = new ClientEvents(services.publisher(), services.config().lifecycleEvents());
+    this.events =
+        new ClientEvents(
+            services.publisher(), services.subscriptions(), services.config().lifecycleEvents());
     this.sys = new SysTopics(services, stats);
   }
 
@@ -87,6 +93,8 @@ public final class MqttServer {
               .channel(channelType)
               .option(ChannelOption.SO_BACKLOG, 1024)
               .childOption(ChannelOption.TCP_NODELAY, true)
+              // One allocator for all: by default every connection gets its own (stateless) one.
+              .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
               // The kernel finds peers that vanished without a FIN (a device that lost power)
               // even on connections whose MQTT keep alive is 0.
               .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -194,7 +202,7 @@ public final class MqttServer {
 
   /**
    * Counts a connection just accepted, or refuses it when {@code maxConnections} are open; a
-   * counted connection is uncounted when it closes, and disconnected on {@link #stop()}.
+   * counted connection is uncounted by {@link #closed}, and disconnected on {@link #stop()}.
    */
   boolean admit(Channel connection) {
     if (connections.incrementAndGet() > services.config().maxConnections()) {
@@ -203,7 +211,14 @@ public final class MqttServer {
       return false;
     }
     channels.add(connection);
-    connection.closeFuture().addListener(f -> connections.decrementAndGet());
     return true;
+  }
+
+  /**
+   * An admitted connection's pipeline was torn down after it closed. Called by its {@link
+   * MqttConnection} rather than by a close listener: one listener object less per connection.
+   */
+  void closed(Channel connection) {
+    connections.decrementAndGet();
   }
 }

@@ -47,6 +47,31 @@ class SubscriptionIndexTest {
   }
 
   @Test
+  void filtersUnderAFirstLevelAreKnownWithoutMatching() {
+    Session a = session("a");
+    sub(a, "#", Qos.AT_MOST_ONCE);
+    sub(a, "+/clients/#", Qos.AT_MOST_ONCE);
+    // Wildcards at the first level never match a $-topic [MQTT-4.7.2-1].
+    assertThat(index.hasFiltersUnder("$events")).isFalse();
+    sub(a, "$share/g/$events/clients/+/connected", Qos.AT_LEAST_ONCE);
+    assertThat(index.hasFiltersUnder("$events")).isTrue();
+    index.unsubscribe(a, rules.parseFilter("$share/g/$events/clients/+/connected"));
+    assertThat(index.hasFiltersUnder("$events")).isFalse();
+    sub(a, "$events/#", Qos.AT_LEAST_ONCE);
+    assertThat(index.hasFiltersUnder("$events")).isTrue();
+  }
+
+  @Test
+  void aSessionThatNeverSubscribedCanBeUnsubscribedAndCleared() {
+    Session a = session("a");
+    assertThat(a.subscriptions()).isEmpty();
+    assertThat(index.unsubscribe(a, rules.parseFilter("x/y"))).isFalse();
+    index.removeAll(a, rules);
+    assertThat(a.subscriptions()).isEmpty();
+    assertThat(a.groups()).isEmpty();
+  }
+
+  @Test
   void matchesExactAndWildcards() {
     Session a = session("a");
     Session b = session("b");
