@@ -66,12 +66,6 @@ public final class ClientAuthenticator implements Authenticator {
     this.limiter = new FailedLoginLimiter(FailedLoginLimiter.Policy.DEFAULT, clock);
   }
 
-  /** Only checking a password or a token takes long; without either, deciding is a lookup. */
-  @Override
-  public boolean mayBlock() {
-    return passwords != null || tokens != null;
-  }
-
   @Override
   public Authentication authenticate(ClientIdentity client, byte[] password) {
     InetAddress address = addressOf(client.remoteAddress());

@@ -81,14 +81,6 @@ class ClientAuthenticatorTest {
   }
 
   @Test
-  void onlyCheckingPasswordsOrTokensIsLeftToTheWorkerPool() {
-    assertThat(authenticator(true, false, false).mayBlock()).isFalse();
-    assertThat(authenticator(false, false, false).mayBlock()).isFalse();
-    assertThat(authenticator(true, true, false).mayBlock()).isTrue();
-    assertThat(authenticator(true, false, true).mayBlock()).isTrue();
-  }
-
-  @Test
   void aValidTokenIsAcceptedUnderItsSubjectUntilItExpires() {
     Authentication a =
         everything(false).authenticate(client(null), bytes(token("dev-1", inAnHour())));

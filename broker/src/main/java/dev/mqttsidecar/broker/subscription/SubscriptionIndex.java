@@ -105,6 +105,10 @@ public final class SubscriptionIndex {
 
   /** Removes every subscription of an ended session. */
   public void removeAll(Session session, TopicRules rules) {
+    if (session.subscriptions().isEmpty()) {
+      // Most sessions end without a subscription: no lock, and the cached matches stay valid.
+      return;
+    }
     lock.writeLock().lock();
     try {
       forgetMatches();

@@ -121,10 +121,7 @@ final class ConnectHandler {
     ClientIdentity identity = conn.identity;
     byte[] password = payload.passwordInBytes();
     Authenticator authenticator = config.authenticator();
-    if (!authenticator.mayBlock()) {
-      decided.accept(outcome(identity, password, authenticator)); // no trip to the worker pool
-      return;
-    }
+    // Off the event loop: an authenticator may hash a password or call another service.
     CompletableFuture.supplyAsync(
             () -> outcome(identity, password, authenticator), conn.services.workers())
         .thenAccept(outcome -> conn.onEventLoop(() -> decided.accept(outcome)));
@@ -212,7 +209,13 @@ final class ConnectHandler {
             : vh.keepAliveTimeSeconds();
     MqttProperties props =
         conn.mqtt5
-            ? connAckProperties(config, assigned, capped ? expiry : null)
+            ? conn.server
+                .connAckProperties()
+                .of(
+                    assigned,
+                    capped ? expiry : null,
+                    conn.responseInformationRequested,
+                    conn.enhancedAuth)
             : MqttProperties.NO_PROPERTIES;
     boolean present = opened.present(); // [MQTT-3.2.2-2], [MQTT-3.2.2-3]
     int window = Math.min(config.maxInflightOutbound(), clientReceiveMax);
@@ -260,58 +263,6 @@ final class ConnectHandler {
       // offline here and its expiry starts.
       session.detach(conn.outbound);
     }
-  }
-
-  private MqttProperties connAckProperties(
-      BrokerConfig config, String assigned, Duration cappedExpiry) {
-    MqttProperties p = new MqttProperties();
-    if (assigned != null) {
-      p.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, assigned));
-    }
-    if (cappedExpiry != null) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.SESSION_EXPIRY_INTERVAL, (int) cappedExpiry.getSeconds()));
-    }
-    p.add(
-        new MqttProperties.IntegerProperty(
-            MqttProperties.RECEIVE_MAXIMUM, config.receiveMaximum()));
-    p.add(
-        new MqttProperties.IntegerProperty(
-            MqttProperties.MAXIMUM_PACKET_SIZE, config.maxPacketSize()));
-    if (config.topicAliasMaximum() > 0) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
-    }
-    if (config.maximumQos() < 2) {
-      // Absent means QoS 2 is supported [MQTT-3.2.2-9].
-      p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, config.maximumQos()));
-    }
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1));
-    if (conn.responseInformationRequested && config.responseInformation() != null) {
-      p.add(
-          new MqttProperties.StringProperty(
-              MqttProperties.RESPONSE_INFORMATION, config.responseInformation()));
-    }
-    if (conn.enhancedAuth != null) {
-      p.add(
-          new MqttProperties.StringProperty(
-              MqttProperties.AUTHENTICATION_METHOD, conn.enhancedAuth.method()));
-      byte[] data = conn.enhancedAuth.successData();
-      if (data != null) {
-        p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
-      }
-    }
-    if (config.serverKeepAlive() != null) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.SERVER_KEEP_ALIVE, (int) config.serverKeepAlive().getSeconds()));
-    }
-    return p;
   }
 
   private Wills.Will will(MqttConnectVariableHeader vh, MqttConnectPayload payload) {

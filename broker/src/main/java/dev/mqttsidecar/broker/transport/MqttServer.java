@@ -45,6 +45,7 @@ public final class MqttServer {
   private final Wills wills;
   private final TrafficStats stats = new TrafficStats();
   private final ClientEvents events;
+  private final ConnAckProperties connAckProperties;
   private final SysTopics sys;
   private final AtomicInteger connections = new AtomicInteger();
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -65,6 +66,7 @@ public final class MqttServer {
         new ClientEvents(
             services.publisher(), services.subscriptions(), services.config().lifecycleEvents());
     this.sys = new SysTopics(services, stats);
+    this.connAckProperties = new ConnAckProperties(services.config());
   }
 
   /**
@@ -92,7 +94,9 @@ public final class MqttServer {
               .group(bossGroup, workerGroup)
               .channel(channelType)
               .option(ChannelOption.SO_BACKLOG, 1024)
-              .childOption(ChannelOption.TCP_NODELAY, true)
+              // No TCP_NODELAY here: Netty sets it on every accepted socket already (epoll and
+              // NIO),
+              // and setting it again would cost a system call per connection.
               // One allocator for all: by default every connection gets its own (stateless) one.
               .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
               // The kernel finds peers that vanished without a FIN (a device that lost power)
@@ -198,6 +202,10 @@ public final class MqttServer {
 
   Wills wills() {
     return wills;
+  }
+
+  ConnAckProperties connAckProperties() {
+    return connAckProperties;
   }
 
   /**

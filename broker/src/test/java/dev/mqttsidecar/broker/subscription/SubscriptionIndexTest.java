@@ -72,6 +72,17 @@ class SubscriptionIndexTest {
   }
 
   @Test
+  void aSessionEndingWithoutSubscriptionsKeepsTheCachedMatches() {
+    Session a = session("a");
+    sub(a, "x/y", Qos.AT_MOST_ONCE);
+    var before = index.match("x/y");
+    index.removeAll(session("idle"), rules); // a client that never subscribed disconnects
+    assertThat(index.match("x/y")).isSameAs(before);
+    index.removeAll(a, rules);
+    assertThat(index.match("x/y").sessions()).isEmpty();
+  }
+
+  @Test
   void matchesExactAndWildcards() {
     Session a = session("a");
     Session b = session("b");
