@@ -99,10 +99,10 @@ final class MqttConnection extends ChannelDuplexHandler {
   }
 
   /**
-   * Writes a packet that may share its flush with the writes around it ({@link CoalescingWriter});
+   * Sends a packet that may share its flush with the writes around it ({@link CoalescingWriter});
    * from another thread it is flushed at once.
    */
-  void write(Object packet) {
+  void send(Object packet) {
     if (!channel.eventLoop().inEventLoop()) {
       channel.writeAndFlush(packet);
       return;

@@ -73,7 +73,7 @@ final class MqttOutbound implements Outbound {
       aliases.commit(alias);
     }
     conn.server.stats().sent(m.payloadSize());
-    conn.write(packet);
+    conn.send(packet);
   }
 
   @Override
@@ -84,7 +84,7 @@ final class MqttOutbound implements Outbound {
   @Override
   public void pubrel(int packetId, boolean found) {
     ReasonCode reason = found ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-    conn.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, reason, conn.mqtt5));
+    conn.send(Packets.pubReply(MqttMessageType.PUBREL, packetId, reason, conn.mqtt5));
   }
 
   @Override

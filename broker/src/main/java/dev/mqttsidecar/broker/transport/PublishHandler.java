@@ -165,7 +165,7 @@ final class PublishHandler {
                     .inboundQos2()
                     .remove(packetId); // an error PUBREC ends the flow
               }
-              conn.write(
+              conn.send(
                   Packets.pubReply(
                       qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
                       packetId,
@@ -184,7 +184,7 @@ final class PublishHandler {
     acks()
         .add(
             () ->
-                conn.write(
+                conn.send(
                     Packets.pubReply(
                         MqttMessageType.PUBCOMP,
                         packetId,
@@ -220,7 +220,7 @@ final class PublishHandler {
       if (counted) {
         unacknowledged = Math.max(0, unacknowledged - 1);
       }
-      conn.write(Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
+      conn.send(Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
     } else {
       if (reason.isError() && conn.mqtt5) {
         // A PUBREC with an error reason code ends the QoS 2 flow: forget the id.
@@ -229,7 +229,7 @@ final class PublishHandler {
           unacknowledged = Math.max(0, unacknowledged - 1);
         }
       }
-      conn.write(Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
+      conn.send(Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
     }
   }
 
