@@ -2,6 +2,7 @@
 #   mvn -pl component -am package -DskipTests && docker build -t mqtt-sidecar:0.1.0 .
 FROM eclipse-temurin:17-jre
 COPY component/target/mqtt-sidecar.jar /opt/mqtt-sidecar/mqtt-sidecar.jar
+COPY config/jvm.options /opt/mqtt-sidecar/jvm.options
 # The durable store (RocksDB) is the default "data" under the working directory:
 # /var/lib/mqtt-sidecar/data, created private (mode 0700) by the sidecar. Mount a volume at
 # /var/lib/mqtt-sidecar to keep it across containers. No --data-dir here, so that the
@@ -12,4 +13,6 @@ VOLUME /var/lib/mqtt-sidecar
 # configuration file with a listener on 0.0.0.0 and authentication (--config; see the README's
 # "Configuration file" and components-yaml/kubernetes/sidecar-config.yaml).
 EXPOSE 1883
-ENTRYPOINT ["java", "-jar", "/opt/mqtt-sidecar/mqtt-sidecar.jar"]
+# The JVM options of bin/mqtt-sidecar (config/jvm.options); JAVA_OPTS may override them. The
+# shell execs java, which stays process 1 and gets the signals; arguments go to the sidecar.
+ENTRYPOINT ["sh", "-c", "exec java @/opt/mqtt-sidecar/jvm.options $JAVA_OPTS -jar /opt/mqtt-sidecar/mqtt-sidecar.jar \"$@\"", "mqtt-sidecar"]

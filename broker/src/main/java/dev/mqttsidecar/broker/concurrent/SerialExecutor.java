@@ -1,11 +1,11 @@
 package dev.mqttsidecar.broker.concurrent;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,31 +16,46 @@ import org.slf4j.LoggerFactory;
  * <p>The pool can be switched at any time ({@link #moveTo}): a session attached to a connection
  * runs on that connection's event loop, so its writes need no thread hop. Only one drain runs at a
  * time whatever the pool, so order and confinement hold across a switch.
+ *
+ * <p>Every session has one, so it is kept small: plain fields changed through {@link VarHandle}s
+ * rather than atomic wrapper objects.
  */
 public final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
   private static final int BATCH = 256;
+  private static final VarHandle POOL;
+  private static final VarHandle SCHEDULED;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      POOL = lookup.findVarHandle(SerialExecutor.class, "pool", Executor.class);
+      SCHEDULED = lookup.findVarHandle(SerialExecutor.class, "scheduled", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Executor home;
-  private final AtomicReference<Executor> pool;
+  private volatile Executor pool;
   private final Runnable drainTask = this::drain;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile boolean scheduled;
   private volatile Thread runner;
 
   public SerialExecutor(Executor pool) {
     this.home = pool;
-    this.pool = new AtomicReference<>(pool);
+    this.pool = pool;
   }
 
   /** Runs the next tasks on {@code executor} (an event loop: it must never block). */
   public void moveTo(Executor executor) {
-    pool.set(executor);
+    pool = executor;
   }
 
   /** Back to the shared pool, unless another executor took over since {@code moveTo(from)}. */
   public void moveHome(Executor from) {
-    pool.compareAndSet(from, home);
+    POOL.compareAndSet(this, from, home);
   }
 
   @Override
@@ -55,15 +70,15 @@ public final class SerialExecutor implements Executor {
   }
 
   private void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
-      Executor target = pool.get();
+    if (SCHEDULED.compareAndSet(this, false, true)) {
+      Executor target = pool;
       try {
         target.execute(drainTask);
       } catch (RejectedExecutionException e) {
         if (target != home) {
           // The event loop stopped before the session moved home: carry on in the shared pool.
-          pool.compareAndSet(target, home);
-          scheduled.set(false);
+          POOL.compareAndSet(this, target, home);
+          scheduled = false;
           schedule();
           return;
         }
@@ -91,7 +106,7 @@ public final class SerialExecutor implements Executor {
       }
     } finally {
       runner = null;
-      scheduled.set(false);
+      scheduled = false;
     }
     if (!tasks.isEmpty()) {
       schedule();

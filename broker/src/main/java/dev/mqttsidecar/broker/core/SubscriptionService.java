@@ -59,6 +59,11 @@ public final class SubscriptionService {
     index.subscribe(session, filter, options);
   }
 
+  /** See {@link SubscriptionIndex#hasFiltersUnder}. */
+  public boolean hasFiltersUnder(String firstLevel) {
+    return index.hasFiltersUnder(firstLevel);
+  }
+
   /** Drops every subscription of an ended session. */
   public void removeAll(Session session) {
     index.removeAll(session, TopicRules.SPEC);

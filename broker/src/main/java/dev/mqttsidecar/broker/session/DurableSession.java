@@ -10,35 +10,66 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
  * Keeps a session's stored state (record, in-flight entries past PUBREC, inbound QoS 2 packet ids)
- * in step with the session, while the session outlives its connection. Called from the session's
- * executor, except {@link #forget()}.
+ * in step with the session, while the session outlives its connection. A session gets one with its
+ * first write, QoS 2 packet or successor ({@link Session#stored}). Called from the session's
+ * executor, except the public methods, which any thread may call.
  */
-final class DurableSession {
+public final class DurableSession {
+  /** A write that is done; shared, as nobody completes or changes it. */
+  static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final Session owner;
   private final String key;
-  private final String clientId;
   private final SessionPersistence store;
   private boolean recordSaved; // executor-confined: a record of this session may be stored
-  private CompletableFuture<Void> lastRecordWrite = CompletableFuture.completedFuture(null);
+  private CompletableFuture<Void> lastRecordWrite = DONE;
   private volatile boolean forgotten; // a successor under this key owns the stored state
+  private final Set<Integer> inboundQos2 = ConcurrentHashMap.newKeySet();
 
-  DurableSession(String key, String clientId, SessionPersistence store) {
-    this.key = key;
-    this.clientId = clientId;
+  DurableSession(Session owner, SessionPersistence store) {
+    this.owner = owner;
+    this.key = owner.key();
     this.store = store;
+  }
+
+  /**
+   * Packet ids of inbound QoS 2 messages received and not yet released [MQTT-4.3.3-9], stored (by
+   * {@link #rememberInboundQos2}) while the session outlives its connection.
+   */
+  public Set<Integer> inboundQos2() {
+    return inboundQos2;
+  }
+
+  /**
+   * Makes an accepted inbound QoS 2 packet id durable (for a session that outlives its connection)
+   * so that a resend after a restart is acknowledged but not delivered again [MQTT-4.3.3-10]. The
+   * PUBREC waits for it.
+   */
+  public CompletableFuture<Void> rememberInboundQos2(int packetId) {
+    return owner.expiry().isZero() || forgotten ? DONE : store.rememberInboundQos2(key, packetId);
+  }
+
+  /** PUBREL received: the packet id may be used again, and is forgotten in the store too. */
+  public void releaseInboundQos2(int packetId) {
+    if (!owner.expiry().isZero() && !forgotten) {
+      store.releaseInboundQos2(key, packetId);
+    }
   }
 
   /**
    * A new session replaces this one under the same key: deletes the stored record and queue now,
    * from the replacing thread, before the new session can store anything (the store applies writes
    * in submission order). From here on nothing is written under the key for this session, so a late
-   * settle or drop can never delete an entry of its successor. Any thread.
+   * settle or drop can never delete an entry of its successor.
    */
-  void forget() {
+  public void forget() {
     forgotten = true;
     store.delete(key);
   }
@@ -79,7 +110,8 @@ final class DurableSession {
                     o.retainHandling(),
                     o.subscriptionId())));
     recordSaved = true;
-    lastRecordWrite = store.save(new StoredSession(key, clientId, expiry, disconnectedAt, stored));
+    lastRecordWrite =
+        store.save(new StoredSession(key, owner.clientId(), expiry, disconnectedAt, stored));
   }
 
   /**
@@ -92,6 +124,7 @@ final class DurableSession {
 
   /** The session ended: its record, queue and in-flight state go. */
   void delete() {
+    inboundQos2.clear();
     if (recordSaved && !forgotten) {
       recordSaved = false;
       store.delete(key);
@@ -110,18 +143,6 @@ final class DurableSession {
    */
   private boolean recordsInflight(QueuedMessage m) {
     return recordSaved && owns(m);
-  }
-
-  CompletableFuture<Void> rememberInboundQos2(Duration expiry, int packetId) {
-    return expiry.isZero() || forgotten
-        ? CompletableFuture.completedFuture(null)
-        : store.rememberInboundQos2(key, packetId);
-  }
-
-  void releaseInboundQos2(Duration expiry, int packetId) {
-    if (!expiry.isZero() && !forgotten) {
-      store.releaseInboundQos2(key, packetId);
-    }
   }
 
   /**

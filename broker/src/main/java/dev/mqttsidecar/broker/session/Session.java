@@ -9,36 +9,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * One session: an MQTT client's or an in-process subscriber's. Holds the queue of messages not yet
- * sent, the in-flight window of QoS 1/2 messages not yet settled ({@link InflightWindow}), its
- * expiry ({@link SessionExpiry}) and its subscriptions. All state changes happen on the session's
- * {@link SerialExecutor}; public methods only submit tasks.
+ * sent, the in-flight window of QoS 1/2 messages not yet settled and the expiry timer ({@link
+ * SessionState}), the stored state's keeper ({@link DurableSession}) and its subscriptions. All
+ * state changes happen on the session's {@link SerialExecutor}; public methods only submit tasks.
+ * Most sessions sit idle and many never subscribe or get a message, so each part is made when first
+ * needed: an idle session costs a few dozen bytes.
  */
 public final class Session {
+  private static final AtomicReferenceFieldUpdater<Session, DurableSession> DURABLE =
+      AtomicReferenceFieldUpdater.newUpdater(Session.class, DurableSession.class, "durable");
+
   private final String key;
   private final String clientId;
   private final SessionContext ctx;
   private final SerialExecutor executor;
 
   // Executor-confined.
-  private final SessionQueue queue;
-  private final InflightWindow inflight;
-  private final SessionExpiry expiry;
-  private final SessionDelivery delivery;
+  private SessionState state; // made by the first message or disconnect
   private Outbound outbound;
 
   // Read from other threads.
-  private final Map<String, SubscriptionOptions> subscriptions = new ConcurrentHashMap<>();
-  private final Map<String, GroupLink> groups = new ConcurrentHashMap<>();
-  private final Set<Integer> inboundQos2 = ConcurrentHashMap.newKeySet();
+  private volatile Duration expiryInterval = Duration.ZERO;
+  private volatile int window = 1;
+  private volatile SessionSubscriptions subscriptions; // made by the first subscription
+  private volatile DurableSession durable; // made by the first stored write, QoS 2 packet or forget
   private volatile boolean online;
   private volatile boolean ended;
-  private final DurableSession durable;
 
   /**
    * @param key the registry key (client ids and in-process session ids live in separate spaces)
@@ -49,14 +52,6 @@ public final class Session {
     this.clientId = clientId;
     this.ctx = ctx;
     this.executor = new SerialExecutor(ctx.workers());
-    this.queue = new SessionQueue(this, ctx);
-    this.durable = new DurableSession(key, clientId, ctx.sessions());
-    this.inflight =
-        new InflightWindow(this, queue, durable, ctx, executor, () -> outbound, this::pump);
-    this.delivery = new SessionDelivery(this, queue, inflight, ctx, () -> outbound);
-    this.expiry =
-        new SessionExpiry(
-            ctx.clock(), ctx.scheduler(), executor, () -> outbound == null, this::endNow);
   }
 
   public String key() {
@@ -71,19 +66,34 @@ public final class Session {
     return executor;
   }
 
-  /** Subscriptions by raw filter; maintained by the subscription index. */
+  /** Subscriptions by raw filter; read-only (see {@link #subscriptionRecord}). */
   public Map<String, SubscriptionOptions> subscriptions() {
+    SessionSubscriptions s = subscriptions;
+    return s == null ? Map.of() : s.filters();
+  }
+
+  /** Shared groups this session is a member of, by raw filter; read-only. */
+  public Map<String, GroupLink> groups() {
+    SessionSubscriptions s = subscriptions;
+    return s == null ? Map.of() : s.groups();
+  }
+
+  /** The subscriptions for the subscription index to change (under its lock); made on first use. */
+  public SessionSubscriptions subscriptionRecord() {
+    if (subscriptions == null) {
+      subscriptions = new SessionSubscriptions();
+    }
     return subscriptions;
   }
 
-  /** Shared groups this session is a member of, by raw filter. */
-  public Map<String, GroupLink> groups() {
-    return groups;
-  }
-
-  /** Packet ids of inbound QoS 2 messages received and not yet released [MQTT-4.3.3-9]. */
-  public Set<Integer> inboundQos2() {
-    return inboundQos2;
+  /** The keeper of its stored state and inbound QoS 2 packet ids; made on first use, any thread. */
+  public DurableSession stored() {
+    DurableSession d = durable;
+    if (d == null) {
+      DurableSession made = new DurableSession(this, ctx.sessions());
+      d = DURABLE.compareAndSet(this, null, made) ? made : durable;
+    }
+    return d;
   }
 
   public boolean isOnline() {
@@ -96,16 +106,16 @@ public final class Session {
 
   /** How many QoS 1/2 messages may be unsettled at once. */
   public int window() {
-    return inflight.limit();
+    return window;
   }
 
   public Duration expiry() {
-    return expiry.interval();
+    return expiryInterval;
   }
 
   /** Set by CONNECT, or by a 5.0 DISCONNECT before its connection closes. */
   public void setExpiry(Duration value) {
-    expiry.interval(value);
+    expiryInterval = value;
   }
 
   /**
@@ -115,35 +125,14 @@ public final class Session {
    */
   public CompletableFuture<Boolean> enqueue(QueuedMessage message) {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
-    executor.execute(() -> delivery.enqueue(message, !expiry.interval().isZero(), done));
+    executor.execute(() -> state().enqueue(message, !expiryInterval.isZero(), done));
     return done;
-  }
-
-  /**
-   * A new session replaces this one under the same key: its stored state goes now, before the new
-   * session stores anything, and this session stores nothing more. Any thread.
-   */
-  public void forgetStored() {
-    durable.forget();
   }
 
   /** Whether a successor owns this session's key in the store. */
   boolean storeForgotten() {
-    return durable.forgotten();
-  }
-
-  /**
-   * Makes an accepted inbound QoS 2 packet id durable (for a session that outlives its connection)
-   * so that a resend after a restart is acknowledged but not delivered again [MQTT-4.3.3-10]. The
-   * PUBREC waits for it.
-   */
-  public CompletableFuture<Void> rememberInboundQos2(int packetId) {
-    return durable.rememberInboundQos2(expiry.interval(), packetId);
-  }
-
-  /** PUBREL received: the packet id may be used again. */
-  public void releaseInboundQos2(int packetId) {
-    durable.releaseInboundQos2(expiry.interval(), packetId);
+    DurableSession d = durable;
+    return d != null && d.forgotten();
   }
 
   /**
@@ -160,11 +149,7 @@ public final class Session {
    * reports must survive a crash.
    */
   public CompletableFuture<Void> storeRecord() {
-    return onExecutor(
-        () -> {
-          saveRecord();
-          return durable.lastRecordWrite();
-        });
+    return recordWrite(true);
   }
 
   /**
@@ -172,10 +157,19 @@ public final class Session {
    * an acknowledged subscription change survives a crash.
    */
   public CompletableFuture<Void> recordStored() {
-    return onExecutor(durable::lastRecordWrite);
+    return recordWrite(false);
   }
 
-  private CompletableFuture<Void> onExecutor(Supplier<CompletableFuture<Void>> write) {
+  /** On the executor: saves the record first if asked, then waits for the last write. */
+  private CompletableFuture<Void> recordWrite(boolean saveFirst) {
+    Supplier<CompletableFuture<Void>> write =
+        () -> {
+          if (saveFirst) {
+            saveRecord();
+          }
+          DurableSession d = durable;
+          return d == null ? DurableSession.DONE : d.lastRecordWrite();
+        };
     return CompletableFuture.supplyAsync(write, executor).thenCompose(Function.identity());
   }
 
@@ -193,28 +187,41 @@ public final class Session {
       Set<Integer> inboundIds,
       List<StoredInflight> inflightAtPubrel,
       Function<String, int[]> subscriptionIds) {
-    inboundQos2.addAll(inboundIds);
+    stored().inboundQos2().addAll(inboundIds);
     executor.execute(
         () -> {
-          Instant now = expiry.restored(storedDisconnectedAt);
           durable.restored();
-          queue.restore(
-              inflight.restore(queued, inflightAtPubrel, subscriptionIds), queued, subscriptionIds);
+          Instant now =
+              state().restore(storedDisconnectedAt, queued, inflightAtPubrel, subscriptionIds);
           saveRecord();
-          expiry.armAt(now);
+          state.armExpiryAt(now);
         });
   }
 
   /** Stores this session's record if it outlives its connection; executor-confined. */
   private void saveRecord() {
-    if (!ended) {
-      durable.save(expiry.interval(), expiry.disconnectedAt(), subscriptions);
+    Duration interval = expiryInterval;
+    DurableSession d = durable;
+    if (ended || (d == null && interval.isZero())) {
+      return; // nothing stored, nothing to delete
     }
+    stored().save(interval, state == null ? null : state.disconnectedAt(), subscriptions());
   }
 
-  /**
-   * A shared group hands this member one of its messages; handed back if this member can't take it.
-   */
+  /** The queue, window, delivery and expiry timer, made on first need; executor-confined. */
+  private SessionState state() {
+    if (state == null) {
+      state = new SessionState(this, ctx, stored(), window);
+    }
+    return state;
+  }
+
+  /** Where messages go now, null while detached; executor-confined. */
+  Outbound outbound() {
+    return outbound;
+  }
+
+  /** A shared group hands this member a message; handed back if this member can't take it. */
   public void offerFromGroup(QueuedMessage message) {
     executor.execute(
         () -> {
@@ -222,8 +229,7 @@ public final class Session {
             message.group().giveBack(this, List.of(message));
             return;
           }
-          queue.addLast(message);
-          pump();
+          state().offerFromGroup(message);
         });
   }
 
@@ -233,16 +239,21 @@ public final class Session {
    * messages are resent [MQTT-4.4.0-1] and the queue drains.
    */
   public CompletableFuture<Void> attach(Outbound out, int windowSize, Runnable onAttached) {
-    CompletableFuture<Void> attached = new CompletableFuture<>();
+    return onExecutor(() -> attachNow(out, windowSize, onAttached));
+  }
+
+  /** Runs {@code task} on the executor; completes once it ran (even if it failed). */
+  private CompletableFuture<Void> onExecutor(Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
     executor.execute(
         () -> {
           try {
-            attachNow(out, windowSize, onAttached);
+            task.run();
           } finally {
-            attached.complete(null);
+            done.complete(null);
           }
         });
-    return attached;
+    return done;
   }
 
   private void attachNow(Outbound out, int windowSize, Runnable onAttached) {
@@ -251,16 +262,18 @@ public final class Session {
       detachNow(old);
       old.takenOver();
     }
-    expiry.attached();
     outbound = out;
-    inflight.limit(windowSize);
-    delivery.unpause();
+    window = Math.max(1, windowSize);
+    if (state != null) {
+      state.attached(windowSize);
+    }
     online = true;
     saveRecord();
     onAttached.run();
-    groups.values().forEach(g -> g.memberOnline(this));
-    inflight.resend(); // [MQTT-4.4.0-1]
-    pump();
+    groups().values().forEach(g -> g.memberOnline(this));
+    if (state != null) {
+      state.resend(); // [MQTT-4.4.0-1]
+    }
   }
 
   /**
@@ -269,21 +282,21 @@ public final class Session {
    * gone).
    */
   public CompletableFuture<Void> detach(Outbound out) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    executor.execute(
+    return onExecutor(
         () -> {
-          try {
-            if (outbound == out) {
-              detachNow(out);
-              expiry.detached();
-              saveRecord();
-              expiry.arm();
-            }
-          } finally {
-            done.complete(null);
+          if (outbound != out) {
+            return;
+          }
+          detachNow(out);
+          if (expiryInterval.isZero()) {
+            saveRecord(); // forgets a record an earlier interval stored
+            endNow();
+          } else {
+            state().detached();
+            saveRecord();
+            state.armExpiry();
           }
         });
-    return done;
   }
 
   /** Ends the session now: subscriptions go, held shared-group messages go back to their groups. */
@@ -291,9 +304,7 @@ public final class Session {
     executor.execute(this::endNow);
   }
 
-  /**
-   * Ends the session now and takes over any attached outbound (clean start of a new connection).
-   */
+  /** Ends the session now and takes over any attached outbound (a new connection's clean start). */
   public void endAndTakeOver() {
     executor.execute(
         () -> {
@@ -307,76 +318,75 @@ public final class Session {
   }
 
   public void pause() {
-    executor.execute(delivery::pause);
+    executor.execute(() -> state().pause());
   }
 
   public void resume() {
-    executor.execute(
-        () -> {
-          delivery.unpause();
-          pump();
-        });
+    ifState(SessionState::resume);
   }
 
   /** The outbound has room again ({@link Outbound#hasRoom()}): send what waits. */
   public void outboundHasRoom() {
-    executor.execute(this::pump);
+    ifState(SessionState::pump);
+  }
+
+  /** Runs {@code action} on the executor if the session has its state: nothing waits otherwise. */
+  private void ifState(Consumer<SessionState> action) {
+    executor.execute(
+        () -> {
+          if (state != null) {
+            action.accept(state);
+          }
+        });
   }
 
   /** How many QoS 1/2 messages are in flight, read on the session's executor. */
   public CompletableFuture<Integer> inflightCount() {
     CompletableFuture<Integer> count = new CompletableFuture<>();
-    executor.execute(() -> count.complete(inflight.size()));
+    executor.execute(() -> count.complete(state == null ? 0 : state.inflightCount()));
     return count;
   }
 
-  /**
-   * PUBACK, PUBCOMP or an in-process ack. {@code expected} guards against stale acks (may be null).
-   */
+  /** PUBACK, PUBCOMP or an in-process ack; {@code expected} guards against stale acks (or null). */
   public void settle(int packetId, InflightEntry expected) {
-    executor.execute(() -> inflight.settle(packetId, expected));
+    executor.execute(() -> state().settle(packetId, expected));
   }
 
   /**
-   * PUBREC: a failure reason code settles the message; success moves it to PUBREL [MQTT-4.3.3-4].
+   * PUBREC: a failure reason code settles the message, success moves it to PUBREL [MQTT-4.3.3-4].
    */
   public void pubrec(int packetId, boolean failed) {
-    executor.execute(() -> inflight.pubrec(packetId, failed));
+    executor.execute(() -> state().pubrec(packetId, failed));
   }
 
   /** An in-process nack: the message is queued again after {@code delay}. */
   public void nack(int packetId, InflightEntry expected, Duration delay) {
-    executor.execute(() -> inflight.nack(packetId, expected, delay));
-  }
-
-  // ---- executor-confined internals ----
-
-  private void pump() {
-    delivery.pump();
+    executor.execute(() -> state().nack(packetId, expected, delay));
   }
 
   private void detachNow(Outbound out) {
     outbound = null;
     online = false;
-    groups.values().forEach(g -> g.memberOffline(this));
-    if (out.requeueOnDetach()) {
-      // In-process: unsettled messages are delivered again, shared ones to any member.
-      queue.addFirst(inflight.takeAll());
-      queue.returnGroupMessages();
+    groups().values().forEach(g -> g.memberOffline(this));
+    if (out.requeueOnDetach() && state != null) {
+      state.requeueHeld(); // in-process: delivered again, shared ones to any member
     }
   }
 
-  private void endNow() {
+  /** Ends the session; executor-confined (the expiry timer calls it too). */
+  void endNow() {
     if (ended) {
       return;
     }
     ended = true;
     online = false;
-    expiry.cancel();
-    queue.addFirst(inflight.takeAll());
-    queue.close();
-    inboundQos2.clear();
-    durable.delete();
+    if (state != null) {
+      state.end();
+    }
+    DurableSession d = durable;
+    if (d != null) {
+      d.delete(); // and the inbound QoS 2 ids
+    }
     ctx.onEnd().accept(this);
   }
 

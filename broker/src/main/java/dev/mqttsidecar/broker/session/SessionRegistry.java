@@ -31,7 +31,7 @@ public final class SessionRegistry {
             });
     if (replaced[0] != null) {
       // Before the new session is handed out, so its first write follows this delete.
-      replaced[0].forgetStored();
+      replaced[0].stored().forget();
       replaced[0].endAndTakeOver();
     }
     return new Opened(s, present[0]);

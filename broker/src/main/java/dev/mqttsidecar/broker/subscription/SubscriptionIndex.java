@@ -76,12 +76,12 @@ public final class SubscriptionIndex {
         SharedGroup g =
             node.groups.computeIfAbsent(filter.shareGroup(), n -> new SharedGroup(n, filter, ctx));
         // Link first: a concurrent attach then either sees the group or is seen as online by it.
-        session.groups().put(filter.raw(), g);
+        session.subscriptionRecord().added(filter.raw(), options, g);
         isNew = g.addMember(session, options);
       } else {
         isNew = node.subscribers.put(session, options) == null;
+        session.subscriptionRecord().added(filter.raw(), options, null);
       }
-      session.subscriptions().put(filter.raw(), options);
       return isNew;
     } finally {
       lock.writeLock().unlock();
@@ -96,8 +96,7 @@ public final class SubscriptionIndex {
     try {
       forgetMatches();
       boolean existed = removeLocked(session, filter);
-      session.subscriptions().remove(filter.raw());
-      session.groups().remove(filter.raw());
+      session.subscriptionRecord().removed(filter.raw());
       return existed;
     } finally {
       lock.writeLock().unlock();
@@ -106,14 +105,17 @@ public final class SubscriptionIndex {
 
   /** Removes every subscription of an ended session. */
   public void removeAll(Session session, TopicRules rules) {
+    if (session.subscriptions().isEmpty()) {
+      // Most sessions end without a subscription: no lock, and the cached matches stay valid.
+      return;
+    }
     lock.writeLock().lock();
     try {
       forgetMatches();
       for (String raw : new ArrayList<>(session.subscriptions().keySet())) {
         removeLocked(session, rules.parseFilter(raw));
       }
-      session.subscriptions().clear();
-      session.groups().clear();
+      session.subscriptionRecord().cleared();
     } finally {
       lock.writeLock().unlock();
     }
@@ -149,6 +151,20 @@ public final class SubscriptionIndex {
       }
     }
     return existed;
+  }
+
+  /**
+   * Whether any filter starts with the level {@code firstLevel} (its first level, not a wildcard).
+   * For a {@code $}-level that is whether any subscription can match a topic under it, since
+   * wildcards at the first level never match such topics [MQTT-4.7.2-1].
+   */
+  public boolean hasFiltersUnder(String firstLevel) {
+    lock.readLock().lock();
+    try {
+      return root.children.containsKey(firstLevel);
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /** Subscriptions matching a topic name; the result is shared and must not be changed. */

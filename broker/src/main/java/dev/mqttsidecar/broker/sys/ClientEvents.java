@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.MessageProperties;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.core.PublishService;
+import dev.mqttsidecar.broker.core.SubscriptionService;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -11,21 +12,36 @@ import java.util.List;
  * Publishes client life-cycle events on {@code $events/clients/{clientId}/connected} and {@code
  * .../disconnected} through the one publish path, so MQTT clients and Dapr apps can subscribe to
  * them. {@code $}-topics are not matched by filters starting with a wildcard [MQTT-4.7.2-1], so
- * plain {@code #} subscribers do not see them.
+ * plain {@code #} subscribers do not see them; and when no filter starts with {@code $events} no
+ * event is built at all ({@link #wanted}), which keeps connecting and disconnecting cheap.
  */
 public final class ClientEvents {
   /** The topic prefix of every life-cycle event. */
   public static final String PREFIX = "$events/clients/";
 
+  private static final String FIRST_LEVEL = "$events";
+
   private static final MessageProperties JSON =
       new MessageProperties(true, "application/json", null, null, List.of());
 
   private final PublishService publisher;
+  private final SubscriptionService subscriptions;
   private final boolean enabled;
 
-  public ClientEvents(PublishService publisher, boolean enabled) {
+  public ClientEvents(
+      PublishService publisher, SubscriptionService subscriptions, boolean enabled) {
     this.publisher = publisher;
+    this.subscriptions = subscriptions;
     this.enabled = enabled;
+  }
+
+  /**
+   * Whether an event now would reach anyone: events are on and some subscription (an MQTT client's
+   * or an in-process one) has a filter under {@code $events}. Callers skip building events
+   * otherwise.
+   */
+  public boolean wanted() {
+    return enabled && subscriptions.hasFiltersUnder(FIRST_LEVEL);
   }
 
   public void connected(ClientEvent e) {
@@ -37,7 +53,7 @@ public final class ClientEvents {
   }
 
   private void publish(ClientEvent e, String what) {
-    if (!enabled) {
+    if (!wanted()) {
       return;
     }
     // A client id may hold characters that are not valid in a topic level.

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.Authentication;
+import dev.mqttsidecar.broker.Authenticator;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.EnhancedAuthenticator;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,6 +102,8 @@ final class ConnectHandler {
     Wills.Will pendingWill = will;
     String assignedId = assigned;
     int clientReceiveMax = receiveMax == null ? 65535 : receiveMax;
+    Consumer<Authentication> decided =
+        auth -> afterAuthentication(auth, pendingWill, vh, assignedId, clientReceiveMax);
     if (authMethod != null) {
       conn.enhancedAuth =
           new EnhancedAuthFlow(
@@ -107,34 +111,34 @@ final class ConnectHandler {
               authMethod,
               enhanced,
               ok ->
-                  afterAuthentication(
+                  decided.accept(
                       ok
                           ? Authentication.accepted(conn.identity.username())
-                          : Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED),
-                      pendingWill,
-                      vh,
-                      assignedId,
-                      clientReceiveMax));
+                          : Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED)));
       conn.enhancedAuth.step(binaryProperty(props, MqttProperties.AUTHENTICATION_DATA));
       return;
     }
     ClientIdentity identity = conn.identity;
     byte[] password = payload.passwordInBytes();
+    Authenticator authenticator = config.authenticator();
+    // Off the event loop: an authenticator may hash a password or call another service.
     CompletableFuture.supplyAsync(
-            () -> config.authenticator().authenticate(identity, password), conn.services.workers())
-        .whenComplete(
-            (auth, err) -> {
-              if (err != null) {
-                LOG.error("{}: authenticator failed", identity.clientId(), err);
-              }
-              Authentication outcome =
-                  err == null && auth != null
-                      ? auth
-                      : Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED);
-              conn.onEventLoop(
-                  () ->
-                      afterAuthentication(outcome, pendingWill, vh, assignedId, clientReceiveMax));
-            });
+            () -> outcome(identity, password, authenticator), conn.services.workers())
+        .thenAccept(outcome -> conn.onEventLoop(() -> decided.accept(outcome)));
+  }
+
+  /** The authenticator's decision; one that fails or decides nothing refuses the client. */
+  private static Authentication outcome(
+      ClientIdentity identity, byte[] password, Authenticator authenticator) {
+    try {
+      Authentication auth = authenticator.authenticate(identity, password);
+      if (auth != null) {
+        return auth;
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error("{}: authenticator failed", identity.clientId(), e);
+    }
+    return Authentication.refused(Authentication.Outcome.NOT_AUTHORIZED);
   }
 
   private void afterAuthentication(
@@ -198,28 +202,20 @@ final class ConnectHandler {
     }
     session.setExpiry(expiry);
     conn.session = session;
-    conn.outbound =
-        new MqttOutbound(
-            conn.channel,
-            conn.writer,
-            conn.mqtt5,
-            config.clock(),
-            conn.services.counters(),
-            conn.server.stats(),
-            conn.clientLimits,
-            () ->
-                conn.onEventLoop(
-                    () -> {
-                      conn.takenOver = true;
-                      conn.closeReason = MqttConnection.reasonText(ReasonCode.SESSION_TAKEN_OVER);
-                    }));
+    conn.outbound = new MqttOutbound(conn);
     int keepAlive = // a 3.1.1 client cannot be told of another keep alive: it keeps its own
         conn.mqtt5 && config.serverKeepAlive() != null
             ? (int) config.serverKeepAlive().getSeconds()
             : vh.keepAliveTimeSeconds();
     MqttProperties props =
         conn.mqtt5
-            ? connAckProperties(config, assigned, capped ? expiry : null)
+            ? conn.server
+                .connAckProperties()
+                .of(
+                    assigned,
+                    capped ? expiry : null,
+                    conn.responseInformationRequested,
+                    conn.enhancedAuth)
             : MqttProperties.NO_PROPERTIES;
     boolean present = opened.present(); // [MQTT-3.2.2-2], [MQTT-3.2.2-3]
     int window = Math.min(config.maxInflightOutbound(), clientReceiveMax);
@@ -269,58 +265,6 @@ final class ConnectHandler {
     }
   }
 
-  private MqttProperties connAckProperties(
-      BrokerConfig config, String assigned, Duration cappedExpiry) {
-    MqttProperties p = new MqttProperties();
-    if (assigned != null) {
-      p.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, assigned));
-    }
-    if (cappedExpiry != null) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.SESSION_EXPIRY_INTERVAL, (int) cappedExpiry.getSeconds()));
-    }
-    p.add(
-        new MqttProperties.IntegerProperty(
-            MqttProperties.RECEIVE_MAXIMUM, config.receiveMaximum()));
-    p.add(
-        new MqttProperties.IntegerProperty(
-            MqttProperties.MAXIMUM_PACKET_SIZE, config.maxPacketSize()));
-    if (config.topicAliasMaximum() > 0) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
-    }
-    if (config.maximumQos() < 2) {
-      // Absent means QoS 2 is supported [MQTT-3.2.2-9].
-      p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, config.maximumQos()));
-    }
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1));
-    if (conn.responseInformationRequested && config.responseInformation() != null) {
-      p.add(
-          new MqttProperties.StringProperty(
-              MqttProperties.RESPONSE_INFORMATION, config.responseInformation()));
-    }
-    if (conn.enhancedAuth != null) {
-      p.add(
-          new MqttProperties.StringProperty(
-              MqttProperties.AUTHENTICATION_METHOD, conn.enhancedAuth.method()));
-      byte[] data = conn.enhancedAuth.successData();
-      if (data != null) {
-        p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
-      }
-    }
-    if (config.serverKeepAlive() != null) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.SERVER_KEEP_ALIVE, (int) config.serverKeepAlive().getSeconds()));
-    }
-    return p;
-  }
-
   private Wills.Will will(MqttConnectVariableHeader vh, MqttConnectPayload payload) {
     MqttProperties wp = payload.willProperties();
     MessageProperties mp =
@@ -358,11 +302,14 @@ final class ConnectHandler {
     if ((problem != null && problem > 1) || (response != null && response > 1)) {
       return false;
     }
-    conn.clientLimits =
+    MqttOutbound.ClientLimits limits =
         new MqttOutbound.ClientLimits(
             maxPacket == null ? Long.MAX_VALUE : Integer.toUnsignedLong(maxPacket),
             aliasMax == null ? 0 : aliasMax, // no aliases unless allowed [MQTT-3.1.2-27]
             problem == null || problem == 1); // [MQTT-3.1.2-29]
+    // Most clients state no limits: they share one object.
+    conn.clientLimits =
+        limits.equals(MqttConnection.DEFAULT_LIMITS) ? MqttConnection.DEFAULT_LIMITS : limits;
     conn.responseInformationRequested = response != null && response == 1; // [MQTT-3.1.2-28]
     return true;
   }

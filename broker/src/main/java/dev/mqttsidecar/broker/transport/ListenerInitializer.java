@@ -1,20 +1,18 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.Listener;
-import dev.mqttsidecar.broker.codec.MqttFrameValidator;
+import dev.mqttsidecar.broker.codec.MqttFrameDecoder;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.tls.ReloadingSslContext;
 import dev.mqttsidecar.broker.transport.websocket.WebSocketTransport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 
 /**
  * Builds the pipeline of a connection accepted on one listener: TLS if configured, the WebSocket
  * upgrade and frames if configured, then the MQTT stages, which see the same byte stream either
- * way.
+ * way: framing with decoding, and the connection (which also encodes).
  */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
   private final Listener listener;
@@ -39,6 +37,15 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
       ch.close(); // over maxConnections: nothing is read, nothing is allocated
       return;
     }
+    try {
+      addStages(ch);
+    } catch (RuntimeException | Error e) {
+      server.closed(ch); // no MqttConnection will uncount it when it closes
+      throw e;
+    }
+  }
+
+  private void addStages(SocketChannel ch) {
     int maxPacket = services.config().maxPacketSize();
     ChannelPipeline p = ch.pipeline();
     // First, so it also ends a TLS or WebSocket handshake that stalls before CONNECT.
@@ -50,9 +57,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
     if (listener.protocol() == Listener.Protocol.WEBSOCKET) {
       WebSocketTransport.addTo(p, maxPacket);
     }
-    p.addLast("frames", new MqttFrameValidator(maxPacket))
-        .addLast("decoder", new MqttDecoder(maxPacket, 65535))
-        .addLast("encoder", MqttEncoder.INSTANCE)
+    p.addLast("frames", new MqttFrameDecoder(maxPacket))
         .addLast("mqtt", new MqttConnection(services, server, listener.name()));
   }
 }

@@ -1,29 +1,24 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.ClientIdentity;
-import dev.mqttsidecar.broker.codec.FrameEnd;
 import dev.mqttsidecar.broker.codec.ProtocolViolation;
-import dev.mqttsidecar.broker.codec.PublishMapper;
 import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.sys.ClientEvent;
 import dev.mqttsidecar.broker.tls.PeerCertificateName;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
-import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -41,19 +36,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One MQTT connection: the protocol state machine. Runs on the channel's event loop, never blocks
  * it, and hands session work to the session's serial executor. Every inbound message is released
- * here, after its payload has been copied out.
+ * here, after its payload has been copied out. Outbound packets are encoded here too, by the shared
+ * {@link MqttEncoder}: a pipeline stage of its own would cost every connection a handler context.
  */
-final class MqttConnection extends ChannelInboundHandlerAdapter {
+final class MqttConnection extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
   /** Packets a client may pipeline behind CONNECT before CONNACK is sent. */
   private static final int MAX_HELD = 1000;
 
-  private static final MqttOutbound.ClientLimits DEFAULT_LIMITS =
+  /** A client that states no limits: most of them share this one. */
+  static final MqttOutbound.ClientLimits DEFAULT_LIMITS =
       new MqttOutbound.ClientLimits(Long.MAX_VALUE, 0, true);
-
-  /** How long a connection closed by the broker may still drain input. */
-  private static final long LINGER_MILLIS = 500;
 
   enum State {
     AWAIT_CONNECT,
@@ -65,13 +59,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   final BrokerServices services;
   final MqttServer server;
   final String listener;
-  final ConnectHandler connectHandler;
-  final PublishHandler publishHandler;
-  final SubscribeHandler subscribeHandler;
 
-  // Event-loop confined.
+  // Event-loop confined. Parts most connections never use are made on first use: an idle
+  // connection holds as little as possible.
   Channel channel;
-  CoalescingWriter writer; // deliveries and acknowledgements share flushes
+  private CoalescingWriter writer; // deliveries and acknowledgements share flushes
+  private PublishHandler publishHandler; // made by the first PUBLISH or PUBREL
   State state = State.AWAIT_CONNECT;
   boolean mqtt5;
   String clientId;
@@ -81,7 +74,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   MqttOutbound outbound;
   Wills.Will will;
   boolean sessionExpiryWasZero;
-  boolean takenOver;
   MqttOutbound.ClientLimits clientLimits = DEFAULT_LIMITS;
   boolean responseInformationRequested;
   EnhancedAuthFlow enhancedAuth;
@@ -92,31 +84,58 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   String closeReason;
 
   private boolean wasConnected;
-  private int packetsInFrame;
-  private final ArrayDeque<Object> held = new ArrayDeque<>();
+  private ArrayDeque<Object> held; // packets that came before CONNACK; null when none wait
 
   MqttConnection(BrokerServices services, MqttServer server, String listener) {
     this.services = services;
     this.server = server;
     this.listener = listener;
-    this.connectHandler = new ConnectHandler(this);
-    this.publishHandler = new PublishHandler(this);
-    this.subscribeHandler = new SubscribeHandler(this);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     channel = ctx.channel();
-    writer = new CoalescingWriter(channel);
     super.channelActive(ctx);
+  }
+
+  /**
+   * Sends a packet that may share its flush with the writes around it ({@link CoalescingWriter});
+   * from another thread it is flushed at once.
+   */
+  void send(Object packet) {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.writeAndFlush(packet);
+      return;
+    }
+    if (writer == null) {
+      writer = new CoalescingWriter(channel);
+    }
+    writer.write(packet);
+  }
+
+  private PublishHandler publishHandler() {
+    if (publishHandler == null) {
+      publishHandler = new PublishHandler(this);
+    }
+    return publishHandler;
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
+    MqttEncoder.INSTANCE.write(ctx, msg, promise); // passes anything but MQTT packets through
+  }
+
+  /** The pipeline is torn down once the channel closed: its connection slot is free again. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    server.closed(ctx.channel());
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     state = State.CLOSED;
-    while (!held.isEmpty()) {
-      ReferenceCountUtil.release(held.poll());
-    }
+    releaseHeld();
     if (session != null) {
       if (will != null) {
         server.wills().connectionLost(clientId, will, session.expiry()); // [MQTT-3.1.2-8]
@@ -127,22 +146,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     if (wasConnected) {
       server.stats().clientDisconnected();
-      server.events().disconnected(event(closeReason == null ? "connection lost" : closeReason));
+      if (server.events().wanted()) {
+        server.events().disconnected(event(closeReason == null ? "connection lost" : closeReason));
+      }
     }
     super.channelInactive(ctx);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg == FrameEnd.INSTANCE) {
-      if (packetsInFrame != 1) {
-        protocolError(
-            ReasonCode.MALFORMED_PACKET, packetsInFrame + " packets decoded from one frame");
-      }
-      packetsInFrame = 0;
-      return;
-    }
-    packetsInFrame++;
     if (msg instanceof ProtocolViolation v) {
       protocolError(v.reason(), v.detail());
       return;
@@ -158,6 +170,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
           ReferenceCountUtil.release(msg);
         }
         return;
+      }
+      if (held == null) {
+        held = new ArrayDeque<>(4);
       }
       if (held.size() >= MAX_HELD) {
         ReferenceCountUtil.release(msg);
@@ -182,12 +197,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (m.decoderResult().isFailure()) {
-      decodeFailure(m.decoderResult().cause());
+      ConnectionEnd.decodeFailure(this, m.decoderResult().cause());
       return;
     }
     MqttMessageType type = m.fixedHeader().messageType();
     if (state == State.AWAIT_CONNECT && type != MqttMessageType.CONNECT) {
-      close("first packet is not CONNECT"); // [MQTT-3.1.0-1]
+      ConnectionEnd.close(this, "first packet is not CONNECT"); // [MQTT-3.1.0-1]
       return;
     }
     switch (type) {
@@ -195,17 +210,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         if (state != State.AWAIT_CONNECT) {
           protocolError(ReasonCode.PROTOCOL_ERROR, "second CONNECT"); // [MQTT-3.1.0-2]
         } else {
-          connectHandler.onConnect((MqttConnectMessage) m);
+          new ConnectHandler(this).onConnect((MqttConnectMessage) m);
         }
       }
-      case PUBLISH -> publishHandler.onPublish((MqttPublishMessage) m);
+      case PUBLISH -> publishHandler().onPublish((MqttPublishMessage) m);
       case PUBACK, PUBCOMP -> session.settle(packetId(m), null);
       case PUBREC -> session.pubrec(packetId(m), reasonCode(m) >= 0x80);
-      case PUBREL -> publishHandler.onPubrel(packetId(m));
-      case SUBSCRIBE -> subscribeHandler.onSubscribe((MqttSubscribeMessage) m);
-      case UNSUBSCRIBE -> subscribeHandler.onUnsubscribe((MqttUnsubscribeMessage) m);
+      case PUBREL -> publishHandler().onPubrel(packetId(m));
+      case SUBSCRIBE -> new SubscribeHandler(this).onSubscribe((MqttSubscribeMessage) m);
+      case UNSUBSCRIBE -> new SubscribeHandler(this).onUnsubscribe((MqttUnsubscribeMessage) m);
       case PINGREQ -> channel.writeAndFlush(Packets.pingResp()); // [MQTT-3.12.4-1]
-      case DISCONNECT -> onDisconnect(m);
+      case DISCONNECT -> ConnectionEnd.disconnected(this, m);
       case AUTH -> {
         if (enhancedAuth == null) {
           // No Authentication Method in CONNECT: AUTH is a protocol error [MQTT-4.12.0-7].
@@ -216,22 +231,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       }
       default -> protocolError(ReasonCode.PROTOCOL_ERROR, type + " is sent by servers only");
     }
-  }
-
-  private void decodeFailure(Throwable cause) {
-    LOG.debug("malformed packet from {}: {}", channel.remoteAddress(), cause.toString());
-    if (state == State.AWAIT_CONNECT) {
-      if (cause instanceof MqttUnacceptableProtocolVersionException) {
-        // Answered in 3.1.1 form, which every client version can read [MQTT-3.1.2-2].
-        refuseConnect((byte) 0x01, (byte) 0x01);
-      } else if (cause instanceof MqttIdentifierRejectedException) {
-        refuseConnect((byte) 0x02, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID.value());
-      } else {
-        close("malformed CONNECT");
-      }
-      return;
-    }
-    protocolError(ReasonCode.MALFORMED_PACKET, cause.getMessage());
   }
 
   /**
@@ -246,6 +245,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Another connection took the session over: the disconnected event says so. */
+  void sessionTakenOver() {
+    closeReason = reasonText(ReasonCode.SESSION_TAKEN_OVER);
+  }
+
   /** Called once the session is attached and CONNACK written: start normal operation. */
   void connected(int keepAliveSeconds) {
     if (state != State.CONNECTING) {
@@ -254,7 +258,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     state = State.CONNECTED;
     wasConnected = true;
     server.stats().clientConnected();
-    server.events().connected(event(null));
+    if (server.events().wanted()) {
+      server.events().connected(event(null));
+    }
     if (channel.pipeline().get(ConnectDeadline.NAME) != null) {
       channel.pipeline().remove(ConnectDeadline.NAME);
     }
@@ -275,7 +281,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
           .addBefore(
               "frames", "keepAlive", new IdleStateHandler(millis, 0, 0, TimeUnit.MILLISECONDS));
     }
-    while (!held.isEmpty() && state == State.CONNECTED) {
+    while (held != null && !held.isEmpty() && state == State.CONNECTED) {
       Object msg = held.poll();
       try {
         process((MqttMessage) msg);
@@ -285,6 +291,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       } finally {
         ReferenceCountUtil.release(msg);
       }
+    }
+    releaseHeld();
+  }
+
+  /** Releases packets still held (the connection closed before they ran) and the queue. */
+  private void releaseHeld() {
+    if (held != null) {
+      while (!held.isEmpty()) {
+        ReferenceCountUtil.release(held.poll());
+      }
+      held = null;
     }
   }
 
@@ -297,72 +314,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     return tls == null ? null : PeerCertificateName.of(tls.engine().getSession());
   }
 
-  private void onDisconnect(MqttMessage m) {
-    boolean keepWill = false;
-    if (mqtt5 && m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
-      keepWill = vh.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL.value(); // [MQTT-3.14.4-3]
-      Integer expiry =
-          PublishMapper.intProperty(vh.properties(), MqttProperties.SESSION_EXPIRY_INTERVAL);
-      if (expiry != null) {
-        if (sessionExpiryWasZero && expiry != 0) {
-          protocolError(ReasonCode.PROTOCOL_ERROR, "session expiry set after 0"); // [MQTT-3.14.2-2]
-          return;
-        }
-        session.setExpiry(
-            ConnectHandler.sessionExpiry(expiry, services.config().maxSessionExpiry()));
-      }
-    }
-    if (!keepWill) {
-      will = null; // [MQTT-3.1.2-10]
-    }
-    closeReason = keepWill ? "disconnect with will message" : "normal disconnection";
-    state = State.CLOSED;
-    channel.close(); // [MQTT-3.14.4-1]
-  }
-
-  /**
-   * Refuses a CONNECT with a 3.1.1 return code or a 5.0 reason code, then closes [MQTT-3.2.2-5].
-   */
+  /** Refuses the CONNECT with a 3.1.1 return code or a 5.0 reason code [MQTT-3.2.2-5]. */
   void refuseConnect(byte code311, byte code5) {
-    state = State.CLOSED;
-    byte code = mqtt5 ? code5 : code311;
-    channel
-        .writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
-        .addListener(f -> closeAfterWrite());
+    ConnectionEnd.refuseConnect(this, code311, code5);
   }
 
   /** Closes after a protocol error; a 5.0 client that completed CONNECT first gets DISCONNECT. */
   void protocolError(ReasonCode reason, String detail) {
-    if (state == State.CLOSED) {
-      return;
-    }
-    LOG.debug("closing {} ({}): {} {}", clientId, channel.remoteAddress(), reason, detail);
-    boolean sendDisconnect = mqtt5 && state == State.CONNECTED;
-    state = State.CLOSED;
-    closeReason = reasonText(reason);
-    if (sendDisconnect) {
-      // A reason string only for clients that asked for problem information [MQTT-3.1.2-29].
-      String text = clientLimits.problemInformation() ? shorten(detail) : null;
-      channel
-          .writeAndFlush(Packets.disconnect(reason, text, clientLimits.maxPacketSize()))
-          .addListener(f -> closeAfterWrite());
-    } else {
-      channel.close();
-    }
-  }
-
-  /**
-   * Half-closes after a final packet and closes shortly after: closing a socket with unread input
-   * makes the kernel send RST, which would discard the DISCONNECT before the client reads it. The
-   * frame validator drops whatever still arrives meanwhile.
-   */
-  private void closeAfterWrite() {
-    if (channel instanceof DuplexChannel duplex && channel.isActive()) {
-      duplex.shutdownOutput();
-      channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
-    } else {
-      channel.close();
-    }
+    ConnectionEnd.protocolError(this, reason, detail);
   }
 
   /** The broker is stopping [MQTT-3.14]: 5.0 clients get DISCONNECT 0x8B. */
@@ -371,12 +330,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     if (channel != null) {
       channel.close();
     }
-  }
-
-  private void close(String why) {
-    LOG.debug("closing {}: {}", channel.remoteAddress(), why);
-    state = State.CLOSED;
-    channel.close();
   }
 
   @Override
@@ -395,11 +348,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     }
     if (evt == ConnectDeadline.Expired.INSTANCE) {
       if (state == State.AWAIT_CONNECT) {
-        close("no CONNECT in time");
+        ConnectionEnd.close(this, "no CONNECT in time");
       } else if (state == State.CONNECTING) {
         // An authentication exchange or authenticator that never finishes must not hold the
         // connection (and its maxConnections slot) forever.
-        close("no CONNACK in time");
+        ConnectionEnd.close(this, "no CONNACK in time");
       }
       return;
     }
@@ -423,13 +376,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   static String reasonText(ReasonCode reason) {
     return ConnectionEvents.reasonText(reason);
-  }
-
-  private static String shorten(String detail) {
-    if (detail == null) {
-      return null;
-    }
-    return detail.length() <= 100 ? detail : detail.substring(0, 100);
   }
 
   static int packetId(MqttMessage m) {

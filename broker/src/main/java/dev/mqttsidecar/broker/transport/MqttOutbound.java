@@ -4,102 +4,87 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.codec.PacketSize;
 import dev.mqttsidecar.broker.codec.PublishMapper;
 import dev.mqttsidecar.broker.codec.ReasonCode;
-import dev.mqttsidecar.broker.session.Counters;
 import dev.mqttsidecar.broker.session.InflightEntry;
 import dev.mqttsidecar.broker.session.Outbound;
 import dev.mqttsidecar.broker.session.QueuedMessage;
 import dev.mqttsidecar.broker.session.Session;
-import dev.mqttsidecar.broker.sys.TrafficStats;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import java.time.Clock;
 
 /**
  * The outbound side of an MQTT connection: writes PUBLISH/PUBREL packets to the channel, with the
  * client's limits applied (Maximum Packet Size, Topic Alias Maximum). Called on the session's
- * serial executor.
+ * serial executor. Reads what it needs from its connection rather than keeping copies: there is one
+ * per connected client.
  */
 final class MqttOutbound implements Outbound {
 
   /** What the client told the broker in CONNECT about the packets it accepts. */
   record ClientLimits(long maxPacketSize, int topicAliasMaximum, boolean problemInformation) {}
 
-  private final Channel channel;
-  private final CoalescingWriter writer;
-  private final boolean mqtt5;
-  private final Clock clock;
-  private final Counters counters;
-  private final TrafficStats stats;
-  private final Runnable onTakenOver;
-  private final long maxPacketSize;
-  private final OutboundAliases aliases;
-  private final boolean problemInformation;
+  private final MqttConnection conn;
+  private OutboundAliases aliases; // made by the first PUBLISH to a client that takes aliases
 
-  MqttOutbound(
-      Channel channel,
-      CoalescingWriter writer,
-      boolean mqtt5,
-      Clock clock,
-      Counters counters,
-      TrafficStats stats,
-      ClientLimits limits,
-      Runnable onTakenOver) {
-    this.channel = channel;
-    this.writer = writer;
-    this.mqtt5 = mqtt5;
-    this.clock = clock;
-    this.counters = counters;
-    this.stats = stats;
-    this.maxPacketSize = limits.maxPacketSize();
-    this.aliases = new OutboundAliases(limits.topicAliasMaximum());
-    this.problemInformation = limits.problemInformation();
-    this.onTakenOver = onTakenOver;
+  MqttOutbound(MqttConnection conn) {
+    this.conn = conn;
   }
 
   @Override
   public void publish(Session session, InflightEntry entry, QueuedMessage message, boolean dup) {
     Message m = message.delivered();
+    Channel channel = conn.channel;
     if (entry == null && !channel.isWritable()) {
-      counters.countQos0Dropped(); // QoS 0 may be dropped for a slow receiver [MQTT-4.3.1]
+      conn.services.counters().countQos0Dropped(); // QoS 0 may be dropped [MQTT-4.3.1]
       return;
     }
     int packetId = entry == null ? 0 : entry.packetId();
-    OutboundAliases.Choice alias = aliases.choose(m.topic());
+    ClientLimits limits = conn.clientLimits;
+    OutboundAliases.Choice alias = null;
+    if (limits.topicAliasMaximum() > 0) {
+      if (aliases == null) {
+        aliases = new OutboundAliases(limits.topicAliasMaximum());
+      }
+      alias = aliases.choose(m.topic());
+    }
+    boolean mqtt5 = conn.mqtt5;
     MqttPublishMessage packet =
         PublishMapper.toPacket(
             m,
             packetId,
             dup,
             mqtt5,
-            m.expiresAt() == null ? null : clock.instant(), // the time only matters for expiry
+            // the time only matters for expiry
+            m.expiresAt() == null ? null : conn.services.config().clock().instant(),
             mqtt5 ? message.subscriptionIds() : PublishMapper.NO_IDS,
-            alias.alias(),
-            alias.aliasOnly());
-    if (PacketSize.of(packet, mqtt5) > maxPacketSize) {
+            alias == null ? 0 : alias.alias(),
+            alias != null && alias.aliasOnly());
+    if (PacketSize.of(packet, mqtt5) > limits.maxPacketSize()) {
       // Too large for this client: discard it and behave as if it had been sent [MQTT-3.1.2-25].
       packet.release();
-      stats.countOversizedDropped();
+      conn.server.stats().countOversizedDropped();
       if (entry != null) {
         session.settle(entry.packetId(), entry);
       }
       return;
     }
-    aliases.commit(alias);
-    stats.sent(m.payloadSize());
-    writer.write(packet);
+    if (alias != null) {
+      aliases.commit(alias);
+    }
+    conn.server.stats().sent(m.payloadSize());
+    conn.send(packet);
   }
 
   @Override
   public boolean hasRoom() {
-    return channel.isWritable(); // under the write buffer's high-water mark (MqttServer)
+    return conn.channel.isWritable(); // under the write buffer's high-water mark (MqttServer)
   }
 
   @Override
   public void pubrel(int packetId, boolean found) {
     ReasonCode reason = found ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-    writer.write(Packets.pubReply(MqttMessageType.PUBREL, packetId, reason, mqtt5));
+    conn.send(Packets.pubReply(MqttMessageType.PUBREL, packetId, reason, conn.mqtt5));
   }
 
   @Override
@@ -109,14 +94,16 @@ final class MqttOutbound implements Outbound {
 
   @Override
   public void takenOver() {
-    onTakenOver.run();
-    if (mqtt5) {
+    conn.onEventLoop(conn::sessionTakenOver);
+    Channel channel = conn.channel;
+    if (conn.mqtt5) {
+      ClientLimits limits = conn.clientLimits;
       channel
           .writeAndFlush(
               Packets.disconnect(
                   ReasonCode.SESSION_TAKEN_OVER,
-                  problemInformation ? "another connection took the session over" : null,
-                  maxPacketSize)) // [MQTT-3.1.4-3]
+                  limits.problemInformation() ? "another connection took the session over" : null,
+                  limits.maxPacketSize())) // [MQTT-3.1.4-3]
           .addListener(ChannelFutureListener.CLOSE);
     } else {
       channel.close();

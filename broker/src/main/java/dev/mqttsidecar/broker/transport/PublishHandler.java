@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PublishHandler {
   private final MqttConnection conn;
-  private final Map<Integer, String> topicAliases = new HashMap<>();
+  private Map<Integer, String> topicAliases; // made by the first alias the client sets
   private int unacknowledged;
   private AckQueue acks;
 
@@ -59,12 +59,15 @@ final class PublishHandler {
           return;
         }
         if (topic.isEmpty()) {
-          topic = topicAliases.get(alias);
+          topic = topicAliases == null ? null : topicAliases.get(alias);
           if (topic == null) {
             conn.protocolError(ReasonCode.PROTOCOL_ERROR, "unknown topic alias " + alias);
             return;
           }
         } else {
+          if (topicAliases == null) {
+            topicAliases = new HashMap<>();
+          }
           topicAliases.put(alias, topic);
         }
       }
@@ -79,7 +82,7 @@ final class PublishHandler {
       conn.protocolError(ReasonCode.TOPIC_NAME_INVALID, problem);
       return;
     }
-    if (qos == 2 && conn.session.inboundQos2().contains(packetId)) {
+    if (qos == 2 && conn.session.stored().inboundQos2().contains(packetId)) {
       // A resend of a QoS 2 message already accepted: acknowledge, never deliver twice
       // [MQTT-4.3.3-10].
       enqueueAck(
@@ -95,7 +98,7 @@ final class PublishHandler {
       }
       unacknowledged++;
       if (qos == 2) {
-        conn.session.inboundQos2().add(packetId);
+        conn.session.stored().inboundQos2().add(packetId);
       }
     }
     if (conn.mqtt5 && !payloadFormatValid(p)) {
@@ -125,6 +128,7 @@ final class PublishHandler {
               r ->
                   r.isAccepted()
                       ? conn.session
+                          .stored()
                           .rememberInboundQos2(packetId)
                           .handle((v, e) -> e == null ? r : PublishService.storageFailure(e))
                       : CompletableFuture.completedFuture(r));
@@ -156,9 +160,12 @@ final class PublishHandler {
             () -> {
               unacknowledged = Math.max(0, unacknowledged - 1);
               if (qos == 2) {
-                conn.session.inboundQos2().remove(packetId); // an error PUBREC ends the flow
+                conn.session
+                    .stored()
+                    .inboundQos2()
+                    .remove(packetId); // an error PUBREC ends the flow
               }
-              conn.writer.write(
+              conn.send(
                   Packets.pubReply(
                       qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC,
                       packetId,
@@ -168,16 +175,16 @@ final class PublishHandler {
   }
 
   void onPubrel(int packetId) {
-    boolean known = conn.session.inboundQos2().remove(packetId);
+    boolean known = conn.session.stored().inboundQos2().remove(packetId);
     if (known) {
       unacknowledged = Math.max(0, unacknowledged - 1);
-      conn.session.releaseInboundQos2(packetId);
+      conn.session.stored().releaseInboundQos2(packetId);
     }
     // After queued PUBACK/PUBRECs, to keep acknowledgement order.
     acks()
         .add(
             () ->
-                conn.writer.write(
+                conn.send(
                     Packets.pubReply(
                         MqttMessageType.PUBCOMP,
                         packetId,
@@ -213,16 +220,16 @@ final class PublishHandler {
       if (counted) {
         unacknowledged = Math.max(0, unacknowledged - 1);
       }
-      conn.writer.write(Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
+      conn.send(Packets.pubReply(MqttMessageType.PUBACK, packetId, sent, conn.mqtt5));
     } else {
       if (reason.isError() && conn.mqtt5) {
         // A PUBREC with an error reason code ends the QoS 2 flow: forget the id.
-        conn.session.inboundQos2().remove(packetId);
+        conn.session.stored().inboundQos2().remove(packetId);
         if (counted) {
           unacknowledged = Math.max(0, unacknowledged - 1);
         }
       }
-      conn.writer.write(Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
+      conn.send(Packets.pubReply(MqttMessageType.PUBREC, packetId, sent, conn.mqtt5));
     }
   }
 

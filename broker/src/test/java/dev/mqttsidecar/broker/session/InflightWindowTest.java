@@ -23,7 +23,7 @@ class InflightWindowTest {
   private final SessionFixture f = new SessionFixture();
   private final Session owner = f.session("k");
   private final SessionQueue queue = new SessionQueue(owner, f.ctx);
-  private final DurableSession durable = new DurableSession("k", "k", f.store);
+  private final DurableSession durable = new DurableSession(owner, f.store);
   private final RecordingOutbound out = RecordingOutbound.mqtt();
   private Outbound attached = out;
   private int pumps;

@@ -134,7 +134,7 @@ class SessionQueueTest {
     SessionQueue q = new SessionQueue(session, ctx);
     QueuedMessage stored = direct("d1");
     q.admit(stored, true);
-    session.forgetStored();
+    session.stored().forget();
 
     QueuedMessage late = direct("d2");
     q.admit(late, true);

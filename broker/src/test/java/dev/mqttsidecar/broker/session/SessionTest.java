@@ -226,7 +226,7 @@ class SessionTest {
         Set.of(3),
         List.of(new StoredInflight(7, 2, true)),
         topic -> new int[0]);
-    assertThat(session.inboundQos2()).containsExactly(3);
+    assertThat(session.stored().inboundQos2()).containsExactly(3);
     assertThat(f.store.take()).containsExactly("save k");
     attach(out, 5);
     assertThat(out.take()).containsExactly("CONNACK", "PUBREL 7", "PUBLISH 1 qos1 a");
@@ -246,14 +246,14 @@ class SessionTest {
   @Test
   void recordsAndInboundQos2IdsAreStoredOnlyForAPersistentSession() {
     assertThat(session.storeRecord()).isDone();
-    session.rememberInboundQos2(4);
-    session.releaseInboundQos2(4);
+    session.stored().rememberInboundQos2(4);
+    session.stored().releaseInboundQos2(4);
     assertThat(f.store.take()).isEmpty();
 
     session.setExpiry(MINUTE);
     assertThat(session.storeRecord()).isDone();
-    assertThat(session.rememberInboundQos2(4)).isDone();
-    session.releaseInboundQos2(4);
+    assertThat(session.stored().rememberInboundQos2(4)).isDone();
+    session.stored().releaseInboundQos2(4);
     assertThat(f.store.take()).containsExactly("save k", "inbound k 4", "release inbound k 4");
     assertThat(f.store.lastSaved().expiry()).isEqualTo(MINUTE);
     assertThat(f.store.lastSaved().disconnectedAt()).isNull();

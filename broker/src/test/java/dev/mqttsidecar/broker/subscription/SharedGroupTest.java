@@ -56,7 +56,7 @@ class SharedGroupTest {
     Session s =
         new Session(id, id, new SessionContext(queueing, timers, x -> {}, SessionPersistence.NONE));
     s.setExpiry(expiry);
-    s.groups().put(RAW, group);
+    s.subscriptionRecord().added(RAW, SubscriptionOptions.of(granted), group);
     group.addMember(s, SubscriptionOptions.of(granted));
     return s;
   }

@@ -47,6 +47,42 @@ class SubscriptionIndexTest {
   }
 
   @Test
+  void filtersUnderAFirstLevelAreKnownWithoutMatching() {
+    Session a = session("a");
+    sub(a, "#", Qos.AT_MOST_ONCE);
+    sub(a, "+/clients/#", Qos.AT_MOST_ONCE);
+    // Wildcards at the first level never match a $-topic [MQTT-4.7.2-1].
+    assertThat(index.hasFiltersUnder("$events")).isFalse();
+    sub(a, "$share/g/$events/clients/+/connected", Qos.AT_LEAST_ONCE);
+    assertThat(index.hasFiltersUnder("$events")).isTrue();
+    index.unsubscribe(a, rules.parseFilter("$share/g/$events/clients/+/connected"));
+    assertThat(index.hasFiltersUnder("$events")).isFalse();
+    sub(a, "$events/#", Qos.AT_LEAST_ONCE);
+    assertThat(index.hasFiltersUnder("$events")).isTrue();
+  }
+
+  @Test
+  void aSessionThatNeverSubscribedCanBeUnsubscribedAndCleared() {
+    Session a = session("a");
+    assertThat(a.subscriptions()).isEmpty();
+    assertThat(index.unsubscribe(a, rules.parseFilter("x/y"))).isFalse();
+    index.removeAll(a, rules);
+    assertThat(a.subscriptions()).isEmpty();
+    assertThat(a.groups()).isEmpty();
+  }
+
+  @Test
+  void aSessionEndingWithoutSubscriptionsKeepsTheCachedMatches() {
+    Session a = session("a");
+    sub(a, "x/y", Qos.AT_MOST_ONCE);
+    var before = index.match("x/y");
+    index.removeAll(session("idle"), rules); // a client that never subscribed disconnects
+    assertThat(index.match("x/y")).isSameAs(before);
+    index.removeAll(a, rules);
+    assertThat(index.match("x/y").sessions()).isEmpty();
+  }
+
+  @Test
   void matchesExactAndWildcards() {
     Session a = session("a");
     Session b = session("b");

@@ -3,17 +3,19 @@ package dev.mqttsidecar.broker.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
 import java.util.List;
 
 /**
- * Splits the byte stream into whole MQTT packets and checks what {@code MqttDecoder} does not:
- * reserved packet types and fixed-header flags, the remaining-length encoding and limit, and the
- * UTF-8 well-formedness of topic names and filters ({@link StringChecks}). Complete packets go on
- * to {@code MqttDecoder}, each followed by {@link FrameEnd} so the decoder's reading is checked
- * against the frame; the first problem becomes a {@link ProtocolViolation} value and all later
- * input is discarded. No packet is buffered beyond the size limit.
+ * Splits the byte stream into whole MQTT packets, checks what Netty's {@code MqttDecoder} does not
+ * (reserved packet types and fixed-header flags, the remaining-length encoding and limit, and the
+ * UTF-8 well-formedness of topic names and filters, {@link StringChecks}), and decodes each whole
+ * packet with the thread's shared decoder ({@link SharedMqttDecoder}), which must read exactly the
+ * frame: one packet, no more, no less. The first problem becomes a {@link ProtocolViolation} value
+ * (a packet the decoder failed on goes on as it is) and all later input is discarded. No packet is
+ * buffered beyond the size limit, and nothing is kept while the connection is idle.
  */
-public final class MqttFrameValidator extends ByteToMessageDecoder {
+public final class MqttFrameDecoder extends ByteToMessageDecoder {
   /**
    * Largest first packet (the CONNECT): a client nobody has authenticated yet must not make the
    * broker buffer megabytes. A CONNECT with a will message, credentials and properties fits with
@@ -29,7 +31,7 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
   /**
    * @param maxPacketSize largest accepted packet in bytes, fixed header included
    */
-  public MqttFrameValidator(int maxPacketSize) {
+  public MqttFrameDecoder(int maxPacketSize) {
     this.maxPacketSize = maxPacketSize;
   }
 
@@ -91,8 +93,17 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
       return;
     }
     firstPacket = false;
-    out.add(in.readRetainedSlice((int) total));
-    out.add(FrameEnd.INSTANCE);
+    Object packet = SharedMqttDecoder.decode(ctx, in.readRetainedSlice((int) total));
+    if (packet == null) {
+      // The decoder wanted bytes past the declared remaining length, or left some over.
+      fail(in, out, ReasonCode.MALFORMED_PACKET, "the frame does not hold exactly one packet");
+      return;
+    }
+    if (((MqttMessage) packet).decoderResult().isFailure()) {
+      failed = true; // the connection answers the failed packet and closes
+      in.skipBytes(in.readableBytes());
+    }
+    out.add(packet);
   }
 
   /** Checks the routing strings of a complete frame; learns the protocol level from CONNECT. */
