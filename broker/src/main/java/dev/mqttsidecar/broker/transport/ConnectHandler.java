@@ -169,9 +169,6 @@ final class ConnectHandler {
       conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value());
       return;
     }
-    conn.will = pendingWill;
-    conn.credentialsExpireAt = auth.expiresAt();
-    conn.server.wills().cancel(conn.clientId);
     Duration max = config.maxSessionExpiry();
     Duration expiry;
     boolean capped = false;
@@ -185,12 +182,23 @@ final class ConnectHandler {
     } else {
       expiry = vh.isCleanSession() ? Duration.ZERO : max; // [MQTT-3.1.2-4], [MQTT-3.1.2-6]
     }
+    boolean persistent = !expiry.isZero();
+    if (persistent && conn.services.sessions().admitPersistent(conn.clientId) != null) {
+      // Before the will and the session are touched: a refused client changes nothing. 0x97 is a
+      // CONNACK reason code (section 3.2.2.2); 3.1.1 has only 0x03 Server unavailable.
+      conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value());
+      return;
+    }
+    conn.will = pendingWill;
+    conn.credentialsExpireAt = auth.expiresAt();
+    conn.server.wills().cancel(conn.clientId);
     SessionRegistry.Opened opened =
         conn.services
             .sessions()
-            .open(
+            .openClient(
                 conn.clientId,
                 vh.isCleanSession(),
+                persistent,
                 key -> new Session(key, conn.clientId, conn.services.sessionContext()));
     Session session = opened.session();
     if (opened.present()) {
@@ -219,7 +227,7 @@ final class ConnectHandler {
             : vh.keepAliveTimeSeconds();
     MqttProperties props =
         conn.mqtt5
-            ? connAckProperties(config, assigned, capped ? expiry : null)
+            ? ConnAckProperties.of(config, conn, assigned, capped ? expiry : null)
             : MqttProperties.NO_PROPERTIES;
     boolean present = opened.present(); // [MQTT-3.2.2-2], [MQTT-3.2.2-3]
     int window = Math.min(config.maxInflightOutbound(), clientReceiveMax);
@@ -267,58 +275,6 @@ final class ConnectHandler {
       // offline here and its expiry starts.
       session.detach(conn.outbound);
     }
-  }
-
-  private MqttProperties connAckProperties(
-      BrokerConfig config, String assigned, Duration cappedExpiry) {
-    MqttProperties p = new MqttProperties();
-    if (assigned != null) {
-      p.add(new MqttProperties.StringProperty(MqttProperties.ASSIGNED_CLIENT_IDENTIFIER, assigned));
-    }
-    if (cappedExpiry != null) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.SESSION_EXPIRY_INTERVAL, (int) cappedExpiry.getSeconds()));
-    }
-    p.add(
-        new MqttProperties.IntegerProperty(
-            MqttProperties.RECEIVE_MAXIMUM, config.receiveMaximum()));
-    p.add(
-        new MqttProperties.IntegerProperty(
-            MqttProperties.MAXIMUM_PACKET_SIZE, config.maxPacketSize()));
-    if (config.topicAliasMaximum() > 0) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
-    }
-    if (config.maximumQos() < 2) {
-      // Absent means QoS 2 is supported [MQTT-3.2.2-9].
-      p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, config.maximumQos()));
-    }
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 1));
-    p.add(new MqttProperties.IntegerProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 1));
-    if (conn.responseInformationRequested && config.responseInformation() != null) {
-      p.add(
-          new MqttProperties.StringProperty(
-              MqttProperties.RESPONSE_INFORMATION, config.responseInformation()));
-    }
-    if (conn.enhancedAuth != null) {
-      p.add(
-          new MqttProperties.StringProperty(
-              MqttProperties.AUTHENTICATION_METHOD, conn.enhancedAuth.method()));
-      byte[] data = conn.enhancedAuth.successData();
-      if (data != null) {
-        p.add(new MqttProperties.BinaryProperty(MqttProperties.AUTHENTICATION_DATA, data));
-      }
-    }
-    if (config.serverKeepAlive() != null) {
-      p.add(
-          new MqttProperties.IntegerProperty(
-              MqttProperties.SERVER_KEEP_ALIVE, (int) config.serverKeepAlive().getSeconds()));
-    }
-    return p;
   }
 
   private Wills.Will will(MqttConnectVariableHeader vh, MqttConnectPayload payload) {
