@@ -39,7 +39,9 @@ public interface Broker extends AutoCloseable {
 
   /**
    * The single entry point for every message, whatever its ingress. Completes when the message is
-   * accepted (durably, where the broker persists) and queued for every matching subscription.
+   * accepted (durably, where the broker persists) and queued for every matching subscription. A
+   * retained message that would pass a {@link Quotas retained quota} is refused as a whole ({@code
+   * QUOTA_EXCEEDED}): neither stored nor delivered.
    */
   CompletableFuture<PublishResult> publish(Message message);
 

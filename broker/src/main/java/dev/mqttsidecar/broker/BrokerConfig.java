@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param maxTopicLength longest topic name or filter in bytes
  * @param maxTopicLevels most levels in a topic name or filter
  * @param maxSubscriptionsPerClient subscriptions per session
+ * @param quotas bounds on retained messages and persistent sessions
  * @param maxSessionExpiry upper bound on a client's Session Expiry Interval
  * @param serverKeepAlive if set, overrides the client's keep alive (5.0 Server Keep Alive)
  * @param topicAliasMaximum inbound Topic Alias Maximum advertised to 5.0 clients (0 = none)
@@ -53,6 +54,7 @@ public record BrokerConfig(
     int maxTopicLength,
     int maxTopicLevels,
     int maxSubscriptionsPerClient,
+    Quotas quotas,
     Duration maxSessionExpiry,
     Duration serverKeepAlive,
     int topicAliasMaximum,
@@ -111,6 +113,7 @@ public record BrokerConfig(
     requireRange("maxTopicLength", maxTopicLength, 1, 65535);
     requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
     requireRange("maxSubscriptionsPerClient", maxSubscriptionsPerClient, 1, Integer.MAX_VALUE);
+    Objects.requireNonNull(quotas, "quotas");
     requireRange("topicAliasMaximum", topicAliasMaximum, 0, 65535);
     requireRange("maximumQos", maximumQos, 0, 2);
     Objects.requireNonNull(sysInterval, "sysInterval");
@@ -149,6 +152,7 @@ public record BrokerConfig(
     b.maxTopicLength = maxTopicLength;
     b.maxTopicLevels = maxTopicLevels;
     b.maxSubscriptionsPerClient = maxSubscriptionsPerClient;
+    b.quotas = quotas;
     b.maxSessionExpiry = maxSessionExpiry;
     b.serverKeepAlive = serverKeepAlive;
     b.topicAliasMaximum = topicAliasMaximum;
@@ -179,6 +183,7 @@ public record BrokerConfig(
     private int maxTopicLength = 65535;
     private int maxTopicLevels = 64;
     private int maxSubscriptionsPerClient = 1000;
+    private Quotas quotas = Quotas.DEFAULTS;
     private Duration maxSessionExpiry = Duration.ofDays(7);
     private Duration serverKeepAlive = null;
     private int topicAliasMaximum = 64;
@@ -268,6 +273,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder quotas(Quotas value) {
+      this.quotas = value;
+      return this;
+    }
+
     public Builder maxSessionExpiry(Duration value) {
       this.maxSessionExpiry = value;
       return this;
@@ -351,6 +361,7 @@ public record BrokerConfig(
           maxTopicLength,
           maxTopicLevels,
           maxSubscriptionsPerClient,
+          quotas,
           maxSessionExpiry,
           serverKeepAlive,
           topicAliasMaximum,

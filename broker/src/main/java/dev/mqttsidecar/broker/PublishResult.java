@@ -19,7 +19,10 @@ public record PublishResult(Status status, int matchedSubscribers, String reason
     NOT_AUTHORIZED,
     /** The message is larger than the broker accepts (0x95). */
     TOO_LARGE,
-    /** A queue or in-flight bound was hit (0x97). */
+    /**
+     * A queue or in-flight bound was hit, or storing a retained message would pass a retained quota
+     * (then it was neither stored nor delivered, and the reason names the quota) (0x97).
+     */
     QUOTA_EXCEEDED,
     /** The broker could not store the message durably (0x80); nothing was acknowledged. */
     STORAGE_FAILED,

@@ -24,9 +24,10 @@ public interface RetainedStore {
 
   /**
    * Applies all writes atomically and in order (a later write of the same topic sees the earlier
-   * one's result), or none if any condition fails. Applied writes are durable when the future
-   * completes, and live subscribers of the affected topics receive each topic's final value as a
-   * retained publish (an empty payload for a delete).
+   * one's result), or none if any condition fails or their net effect would pass a {@link Quotas
+   * retained quota}. Applied writes are durable when the future completes, and live subscribers of
+   * the affected topics receive each topic's final value as a retained publish (an empty payload
+   * for a delete).
    */
   CompletableFuture<RetainedWriteResult> write(List<RetainedWrite> writes);
 

@@ -23,7 +23,12 @@ public record RetainedWriteResult(
     /** Storage failed; nothing was acknowledged. */
     STORAGE_FAILED,
     /** More writes wait for the disk than the store accepts; nothing was written, retry later. */
-    STORAGE_BUSY
+    STORAGE_BUSY,
+    /**
+     * Together the writes would pass {@link Quotas#maxRetainedMessages} or {@link
+     * Quotas#maxRetainedBytes}; nothing was written. The reason names the quota.
+     */
+    QUOTA_EXCEEDED
   }
 
   public RetainedWriteResult {

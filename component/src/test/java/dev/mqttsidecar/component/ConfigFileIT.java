@@ -1,10 +1,13 @@
 package dev.mqttsidecar.component;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import dev.mqttsidecar.component.testing.FakeDaprd;
 import dev.mqttsidecar.component.testing.SidecarProcess;
 import java.net.InetAddress;
@@ -61,7 +64,7 @@ class ConfigFileIT {
   }
 
   @Test
-  void theFilesListenersSocketAndMqttLimitsAreServed() throws Exception {
+  void theFilesListenersSocketMqttSettingsAndLimitsAreServed() throws Exception {
     Path file =
         config(
             """
@@ -79,6 +82,8 @@ class ConfigFileIT {
               serverKeepAlive: 5
               receiveMaximum: 7
               topicAliasMaximum: 3
+            limits:
+              maxPersistentSessions: 0
             """);
     try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--config", file.toString()))) {
       int local = listenerPort(sidecar, "local");
@@ -90,6 +95,25 @@ class ConfigFileIT {
         assertThat(ack.getRestrictions().getReceiveMaximum()).isEqualTo(7);
         assertThat(ack.getRestrictions().getTopicAliasMaximum()).isEqualTo(3);
       }
+      Mqtt5ConnAckException refused =
+          catchThrowableOfType(
+              () ->
+                  Mqtt5Client.builder()
+                      .identifier("keeps-its-session")
+                      .serverHost("127.0.0.1")
+                      .serverPort(local)
+                      .buildBlocking()
+                      .connectWith()
+                      .sessionExpiryInterval(60)
+                      .send(),
+              Mqtt5ConnAckException.class);
+      assertThat(refused.getMqttMessage().getReasonCode())
+          .isEqualTo(Mqtt5ConnAckReasonCode.QUOTA_EXCEEDED);
+      sidecar.awaitLine(
+          Pattern.compile(
+              "WARN .* persistent session for client 'keeps-its-session' refused:"
+                  + " maxPersistentSessions \\(0\\) reached"),
+          START);
       Path socket = dir.resolve("sockets").resolve("configured.sock");
       sidecar.awaitLine(
           Pattern.compile("socket listening on " + Pattern.quote(socket.toString())), START);
@@ -151,7 +175,7 @@ class ConfigFileIT {
               "mqtt-sidecar: "
                   + file
                   + ": unknown key 'listners' (known keys: authentication, authorization,"
-                  + " listeners, log, mqtt, shutdownGrace, socket, storage, sys)");
+                  + " limits, listeners, log, mqtt, shutdownGrace, socket, storage, sys)");
     }
     config(
         """

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.security;
 
 import dev.mqttsidecar.broker.ClientIdentity;
+import dev.mqttsidecar.broker.Glob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -105,6 +105,9 @@ public final class RetainedStateStore {
       case STORAGE_BUSY ->
           new WriteOutcome.Failed(
               new StateError.Busy("the store is busy, retry later: " + result.reason()));
+      case QUOTA_EXCEEDED ->
+          new WriteOutcome.Failed(
+              new StateError.QuotaExceeded("over the broker's retained quota: " + result.reason()));
     };
   }
 

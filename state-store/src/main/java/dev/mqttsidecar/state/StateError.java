@@ -21,6 +21,12 @@ public sealed interface StateError {
   /** More writes wait for the disk than the store accepts; nothing was applied, retry later. */
   record Busy(String message) implements StateError {}
 
+  /**
+   * The change would pass the broker's bound on retained messages (count or bytes); nothing was
+   * applied. The message names the bound.
+   */
+  record QuotaExceeded(String message) implements StateError {}
+
   /** The broker could not store the change, or is stopping; nothing was applied. */
   record Unavailable(String message) implements StateError {}
 }

@@ -3,6 +3,7 @@ package dev.mqttsidecar.bench.jmh;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.persistence.InMemoryRetainedPersistence;
+import dev.mqttsidecar.broker.retained.RetainedOverQuota;
 import dev.mqttsidecar.broker.retained.RetainedService;
 import dev.mqttsidecar.broker.subscription.TopicRules;
 import java.time.Clock;
@@ -45,6 +46,7 @@ final class RetainedFleet {
           String topic = "site/" + site + "/device/" + device + "/" + metric;
           retained.publishRetained(
               Message.of(topic, payload, Qos.AT_MOST_ONCE, true),
+              RetainedOverQuota.REFUSE,
               () -> CompletableFuture.completedFuture(0));
         }
       }

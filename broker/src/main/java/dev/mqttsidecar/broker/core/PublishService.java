@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.core;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.persistence.StorageFailure;
+import dev.mqttsidecar.broker.retained.RetainedOverQuota;
 import dev.mqttsidecar.broker.retained.RetainedService;
 import dev.mqttsidecar.broker.subscription.TopicRules;
 import java.time.Clock;
@@ -37,11 +38,23 @@ public final class PublishService {
   }
 
   /**
-   * Publishes a message.
+   * Publishes a message from a publisher that cannot be told it was not retained: over a retained
+   * quota it is delivered without being stored.
    *
    * @param originClientId the publishing MQTT client (for No Local), or null
    */
   public CompletableFuture<PublishResult> publish(Message message, String originClientId) {
+    return publish(message, originClientId, RetainedOverQuota.DELIVER_WITHOUT_RETAINING);
+  }
+
+  /**
+   * Publishes a message.
+   *
+   * @param originClientId the publishing MQTT client (for No Local), or null
+   * @param overQuota what a retained message that would pass a retained quota does
+   */
+  public CompletableFuture<PublishResult> publish(
+      Message message, String originClientId, RetainedOverQuota overQuota) {
     if (!running.getAsBoolean()) {
       return done(
           PublishResult.rejected(PublishResult.Status.UNAVAILABLE, "broker is not running"));
@@ -61,7 +74,10 @@ public final class PublishService {
     CompletableFuture<FanOut> delivered;
     if (message.retain()) {
       RetainedService.PublishOutcome<FanOut> out =
-          retained.publishRetained(message, () -> router.route(message, originClientId));
+          retained.publishRetained(message, overQuota, () -> router.route(message, originClientId));
+      if (out.delivered() == null) {
+        return done(PublishResult.rejected(PublishResult.Status.QUOTA_EXCEEDED, out.refusal()));
+      }
       delivered = out.stored().thenCombine(out.delivered(), (v, f) -> f);
     } else {
       delivered = router.route(message, originClientId);

@@ -53,6 +53,9 @@ public final class SessionRestore {
       Session session = new Session(stored.key(), stored.clientId(), services.sessionContext());
       session.setExpiry(stored.expiry());
       services.sessions().open(stored.key(), false, k -> session);
+      if (!InProcessSubscriptions.owns(session)) {
+        services.sessions().restoredPersistent(stored.key());
+      }
       for (StoredSubscription sub : stored.subscriptions()) {
         resubscribe(session, sub);
       }

@@ -11,7 +11,8 @@ import java.util.List;
  * The headers of retained messages (payloads stay in the persistence), in a {@link
  * RetainedTopicTree}: an exact lookup walks the topic's levels, a filter visits only the branches
  * it can match, so a subscription costs what it receives whatever its wildcards. Reads are
- * lock-free; writes come only from {@link RetainedService} under its write lock.
+ * lock-free; writes come only from {@link RetainedService} under its write lock. It keeps the sum
+ * of the headers' sizes, which the retained bytes quota is checked against.
  */
 final class RetainedIndex {
   private static final Comparator<RetainedHeader> TOPIC_ORDER =
@@ -19,19 +20,24 @@ final class RetainedIndex {
 
   private final RetainedTopicTree tree = new RetainedTopicTree();
   private final ExpirySchedule expiries = new ExpirySchedule();
+  private volatile long bytes; // written under the write lock
 
   RetainedHeader get(String topic) {
     return tree.get(topic);
   }
 
   void put(RetainedHeader h) {
-    expiries.replace(tree.get(h.topic()), h);
+    RetainedHeader old = tree.get(h.topic());
+    expiries.replace(old, h);
     tree.put(h);
+    bytes += h.size() - (old == null ? 0 : old.size());
   }
 
   void remove(String topic) {
-    expiries.replace(tree.get(topic), null);
+    RetainedHeader old = tree.get(topic);
+    expiries.replace(old, null);
     tree.remove(topic);
+    bytes -= old == null ? 0 : old.size();
   }
 
   /** Up to {@code max} topics whose message has expired at {@code now}, the oldest first. */
@@ -41,6 +47,11 @@ final class RetainedIndex {
 
   int size() {
     return tree.size();
+  }
+
+  /** The sum of the sizes of the headers held, expired or not. */
+  long bytes() {
+    return bytes;
   }
 
   /** Unexpired headers whose topic starts with {@code prefix}, in topic order. */

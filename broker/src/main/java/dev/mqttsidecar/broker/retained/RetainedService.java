@@ -37,6 +37,7 @@ import java.util.function.Supplier;
  * back: the index returns to what is stored, unless a later write of the topic is on its way.
  */
 public final class RetainedService implements RetainedStore {
+  private static final int EXPIRED_REMOVED_AT_A_BOUND = 1_000;
 
   private final RetainedIndex index = new RetainedIndex();
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -45,20 +46,34 @@ public final class RetainedService implements RetainedStore {
   private final int maxPayload;
   private final Clock clock;
   private final Function<Message, CompletableFuture<?>> fanOut;
+  private final RetainedQuota quota;
   private long lastVersion;
   // Topic -> version of its latest write not yet durable; guarded by writeLock.
   private final Map<String, Long> pendingVersions = new HashMap<>();
   private volatile long expiredRemoved; // written under writeLock
 
-  /**
-   * @param fanOut delivers a message to live subscribers; completes once it is queued
-   */
+  /** A service without bounds on the number or bytes of retained messages. */
   public RetainedService(
       RetainedPersistence persistence,
       TopicRules rules,
       int maxPayload,
       Clock clock,
       Function<Message, CompletableFuture<?>> fanOut) {
+    this(persistence, rules, maxPayload, clock, fanOut, RetainedQuota.unlimited());
+  }
+
+  /**
+   * @param fanOut delivers a message to live subscribers; completes once it is queued
+   * @param quota the bounds writes must fit
+   */
+  public RetainedService(
+      RetainedPersistence persistence,
+      TopicRules rules,
+      int maxPayload,
+      Clock clock,
+      Function<Message, CompletableFuture<?>> fanOut,
+      RetainedQuota quota) {
+    this.quota = quota;
     this.persistence = persistence;
     this.rules = rules;
     this.maxPayload = maxPayload;
@@ -87,31 +102,47 @@ public final class RetainedService implements RetainedStore {
   /**
    * The outcome of a publish with the RETAIN flag: the fan-out's result and storage completion.
    *
+   * @param delivered the fan-out's result, or null when the message was refused as a whole
+   * @param stored completes when the message is durable (at once when it was not stored)
+   * @param refusal why the message was not stored (a retained quota), or null
    * @param <T> what the fan-out reports
    */
-  public record PublishOutcome<T>(CompletableFuture<T> delivered, CompletableFuture<Void> stored) {}
+  public record PublishOutcome<T>(
+      CompletableFuture<T> delivered, CompletableFuture<Void> stored, String refusal) {}
 
   /**
    * Stores (or, with an empty payload, clears [MQTT-3.3.1-10]) a retained message published through
    * {@code Broker.publish} and runs its {@code fanOut}, atomically with respect to other retained
-   * writes.
+   * writes. A message that would pass a retained quota is not stored; {@code overQuota} says
+   * whether it is still delivered.
    */
   public <T> PublishOutcome<T> publishRetained(
-      Message message, Supplier<CompletableFuture<T>> fanOut) {
+      Message message, RetainedOverQuota overQuota, Supplier<CompletableFuture<T>> fanOut) {
     writeLock.lock();
     try {
+      RetainedWrite write =
+          message.payloadSize() == 0
+              ? RetainedWrite.delete(message.topic(), RetainedWrite.ANY_VERSION)
+              : RetainedWrite.set(message, RetainedWrite.ANY_VERSION);
+      String refusal = quotaProblem(List.of(write));
+      if (refusal != null) {
+        quota.refused(message.topic(), refusal);
+        CompletableFuture<T> delivered =
+            overQuota == RetainedOverQuota.REFUSE ? null : fanOut.get();
+        return new PublishOutcome<>(delivered, CompletableFuture.completedFuture(null), refusal);
+      }
       long version = ++lastVersion;
       RetainedPersistence.Change change;
-      if (message.payloadSize() == 0) {
+      if (write.replacement() == null) {
         index.remove(message.topic());
         change = new RetainedPersistence.Change(message.topic(), null);
       } else {
-        RetainedMessage stored = new RetainedMessage(message.withRetain(true), version);
+        RetainedMessage stored = new RetainedMessage(write.replacement(), version);
         index.put(RetainedHeader.of(stored));
         change = new RetainedPersistence.Change(message.topic(), stored);
       }
       CompletableFuture<Void> durable = persist(List.of(change), new long[] {version});
-      return new PublishOutcome<>(fanOut.get(), durable);
+      return new PublishOutcome<>(fanOut.get(), durable, null);
     } finally {
       writeLock.unlock();
     }
@@ -167,6 +198,16 @@ public final class RetainedService implements RetainedStore {
     return index.size();
   }
 
+  /** The sum of the retained messages' sizes, as the retained bytes quota counts them. */
+  public long bytes() {
+    return index.bytes();
+  }
+
+  /** The retained quota, which counts the writes it refused. */
+  public RetainedQuota quota() {
+    return quota;
+  }
+
   /**
    * Removes up to {@code max} expired messages from the index and the store [MQTT-3.3.2-5]: nobody
    * can read them any more, and they should not hold memory and disk until overwritten. Nothing is
@@ -219,6 +260,9 @@ public final class RetainedService implements RetainedStore {
     }
     writeLock.lock();
     try {
+      // Before the version checks: the expired messages it may remove take versions, and the
+      // checks count an expired message as absent anyway. A conflict is still reported first.
+      String refusal = quotaProblem(writes);
       Instant now = clock.instant();
       // Overlay of this batch's effects, so a later write sees an earlier one [in order].
       Map<String, Long> current = new HashMap<>();
@@ -235,6 +279,12 @@ public final class RetainedService implements RetainedStore {
                   "version of " + w.topic() + " is " + have));
         }
         current.put(w.topic(), w.replacement() == null ? 0L : lastVersion + i + 1);
+      }
+      if (refusal != null) {
+        quota.refused(writes.get(0).topic(), refusal);
+        return CompletableFuture.completedFuture(
+            new RetainedWriteResult(
+                RetainedWriteResult.Status.QUOTA_EXCEEDED, -1, List.of(), refusal));
       }
       List<Long> versions = new ArrayList<>(writes.size());
       long[] used = new long[writes.size()];
@@ -271,6 +321,19 @@ public final class RetainedService implements RetainedStore {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Why {@code writes} would pass a retained quota, or null. Expired messages count until they are
+   * removed; at a bound they are removed first, so they never stand in a live write's way. Call
+   * under the write lock.
+   */
+  private String quotaProblem(List<RetainedWrite> writes) {
+    String why = quota.check(index, writes);
+    if (why != null && removeExpired(EXPIRED_REMOVED_AT_A_BOUND) > 0) {
+      why = quota.check(index, writes);
+    }
+    return why;
   }
 
   private static RetainedWriteResult storageFailure(Throwable err) {

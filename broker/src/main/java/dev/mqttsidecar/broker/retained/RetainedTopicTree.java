@@ -54,7 +54,7 @@ final class RetainedTopicTree {
     // A node made for this very topic already holds its name: keep one copy of the string.
     node.header =
         node.topic != topic && node.end == node.topic.length()
-            ? new RetainedHeader(node.topic, h.version(), h.qos(), h.expiresAt())
+            ? new RetainedHeader(node.topic, h.version(), h.qos(), h.expiresAt(), h.size())
             : h;
   }
 

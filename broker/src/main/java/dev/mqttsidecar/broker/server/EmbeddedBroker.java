@@ -20,8 +20,11 @@ import dev.mqttsidecar.broker.persistence.MemoryStorage;
 import dev.mqttsidecar.broker.persistence.Storage;
 import dev.mqttsidecar.broker.persistence.rocksdb.RocksStorage;
 import dev.mqttsidecar.broker.persistence.rocksdb.StoreConfig;
+import dev.mqttsidecar.broker.retained.RetainedOverQuota;
+import dev.mqttsidecar.broker.retained.RetainedQuota;
 import dev.mqttsidecar.broker.retained.RetainedService;
 import dev.mqttsidecar.broker.session.Counters;
+import dev.mqttsidecar.broker.session.PersistentSessionQuota;
 import dev.mqttsidecar.broker.session.QueueContext;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.session.SessionContext;
@@ -106,7 +109,9 @@ public final class EmbeddedBroker implements Broker {
             rules,
             config.maxPacketSize(),
             config.clock(),
-            m -> router.route(m, null));
+            m -> router.route(m, null),
+            new RetainedQuota(
+                config.quotas().maxRetainedMessages(), config.quotas().maxRetainedBytes()));
     PublishService publisher =
         new PublishService(
             router,
@@ -116,7 +121,11 @@ public final class EmbeddedBroker implements Broker {
             config.clock(),
             () -> state == State.RUNNING);
     SubscriptionService subscriptions = new SubscriptionService(index, retained);
-    SessionRegistry registry = new SessionRegistry();
+    SessionRegistry registry =
+        new SessionRegistry(
+            new PersistentSessionQuota(
+                config.quotas().maxPersistentSessions(),
+                config.quotas().persistentSessionLimits()));
     SessionContext sessionContext =
         new SessionContext(
             queueing,
@@ -237,7 +246,8 @@ public final class EmbeddedBroker implements Broker {
 
   @Override
   public CompletableFuture<PublishResult> publish(Message message) {
-    return services.publisher().publish(message, null);
+    // The caller learns of a refusal, so a message over a retained quota is refused as a whole.
+    return services.publisher().publish(message, null, RetainedOverQuota.REFUSE);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.mqttsidecar.broker.subscription;
 
+import dev.mqttsidecar.broker.text.Utf8;
+
 /**
  * Validates topic names and topic filters against the spec and the configured limits.
  *

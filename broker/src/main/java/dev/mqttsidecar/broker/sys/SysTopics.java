@@ -98,12 +98,20 @@ public final class SysTopics {
                 + c.qos0Dropped()
                 + c.expired()
                 + stats.oversizedDropped()
-                + stats.publishesNotAuthorized()));
+                + stats.publishesNotAuthorized()
+                + stats.publishesInvalidTopic()));
     v.put(
         "publish/messages/dropped/not-authorized", String.valueOf(stats.publishesNotAuthorized()));
+    v.put("publish/messages/dropped/invalid-topic", String.valueOf(stats.publishesInvalidTopic()));
     v.put("retained messages/count", String.valueOf(services.retained().size()));
+    v.put("retained messages/bytes", String.valueOf(services.retained().bytes()));
+    v.put("retained messages/refused", String.valueOf(services.retained().quota().refused()));
+    v.put("persistent sessions/count", String.valueOf(services.sessions().quota().count()));
+    v.put("persistent sessions/refused", String.valueOf(services.sessions().quota().refused()));
     v.put("subscriptions/count", String.valueOf(subscriptions));
     v.put("subscriptions/not-authorized", String.valueOf(stats.subscriptionsNotAuthorized()));
+    v.put("subscriptions/quota-exceeded", String.valueOf(stats.subscriptionsOverQuota()));
+    v.put("subscriptions/invalid", String.valueOf(stats.subscriptionsInvalid()));
     v.put("heap/current", String.valueOf(rt.totalMemory() - rt.freeMemory()));
     return v;
   }

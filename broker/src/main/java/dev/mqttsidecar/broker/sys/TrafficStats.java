@@ -12,6 +12,9 @@ public final class TrafficStats {
   private final LongAdder oversizedDropped = new LongAdder();
   private final LongAdder publishesNotAuthorized = new LongAdder();
   private final LongAdder subscriptionsNotAuthorized = new LongAdder();
+  private final LongAdder subscriptionsOverQuota = new LongAdder();
+  private final LongAdder subscriptionsInvalid = new LongAdder();
+  private final LongAdder publishesInvalidTopic = new LongAdder();
   private final LongAdder clientsTotal = new LongAdder();
   private final LongAdder connectionsRefused = new LongAdder();
   private final AtomicInteger clientsConnected = new AtomicInteger();
@@ -42,6 +45,21 @@ public final class TrafficStats {
   /** A topic filter of a client's SUBSCRIBE refused as not authorized. */
   public void countSubscriptionNotAuthorized() {
     subscriptionsNotAuthorized.increment();
+  }
+
+  /** A topic filter of a client's SUBSCRIBE refused: the session has maxSubscriptionsPerClient. */
+  public void countSubscriptionOverQuota() {
+    subscriptionsOverQuota.increment();
+  }
+
+  /** A topic filter of a client's SUBSCRIBE refused as invalid (syntax, length, levels). */
+  public void countSubscriptionInvalid() {
+    subscriptionsInvalid.increment();
+  }
+
+  /** A client's PUBLISH refused for its topic name (syntax, length, levels). */
+  public void countPublishInvalidTopic() {
+    publishesInvalidTopic.increment();
   }
 
   /** A connection closed at accept: {@code maxConnections} were open. */
@@ -91,6 +109,18 @@ public final class TrafficStats {
 
   public long subscriptionsNotAuthorized() {
     return subscriptionsNotAuthorized.sum();
+  }
+
+  public long subscriptionsOverQuota() {
+    return subscriptionsOverQuota.sum();
+  }
+
+  public long subscriptionsInvalid() {
+    return subscriptionsInvalid.sum();
+  }
+
+  public long publishesInvalidTopic() {
+    return publishesInvalidTopic.sum();
   }
 
   /** Clients connected now. */

@@ -173,9 +173,6 @@ final class ConnectHandler {
       conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value());
       return;
     }
-    conn.will = pendingWill;
-    conn.credentialsExpireAt = auth.expiresAt();
-    conn.server.wills().cancel(conn.clientId);
     Duration max = config.maxSessionExpiry();
     Duration expiry;
     boolean capped = false;
@@ -189,12 +186,23 @@ final class ConnectHandler {
     } else {
       expiry = vh.isCleanSession() ? Duration.ZERO : max; // [MQTT-3.1.2-4], [MQTT-3.1.2-6]
     }
+    boolean persistent = !expiry.isZero();
+    if (persistent && conn.services.sessions().admitPersistent(conn.clientId) != null) {
+      // Before the will and the session are touched: a refused client changes nothing. 0x97 is a
+      // CONNACK reason code (section 3.2.2.2); 3.1.1 has only 0x03 Server unavailable.
+      conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value());
+      return;
+    }
+    conn.will = pendingWill;
+    conn.credentialsExpireAt = auth.expiresAt();
+    conn.server.wills().cancel(conn.clientId);
     SessionRegistry.Opened opened =
         conn.services
             .sessions()
-            .open(
+            .openClient(
                 conn.clientId,
                 vh.isCleanSession(),
+                persistent,
                 key -> new Session(key, conn.clientId, conn.services.sessionContext()));
     Session session = opened.session();
     if (opened.present()) {

@@ -44,6 +44,7 @@ public final class MqttServer {
   private final BrokerServices services;
   private final Wills wills;
   private final TrafficStats stats = new TrafficStats();
+  private final ClientRefusals refusals = new ClientRefusals(stats);
   private final ClientEvents events;
   private final ConnAckProperties connAckProperties;
   private final SysTopics sys;
@@ -194,6 +195,11 @@ public final class MqttServer {
   /** Traffic counters of this listener. */
   TrafficStats stats() {
     return stats;
+  }
+
+  /** Refusals of clients' topics and filters, broker-wide. */
+  ClientRefusals refusals() {
+    return refusals;
   }
 
   ClientEvents events() {

@@ -7,6 +7,7 @@ import dev.mqttsidecar.broker.codec.PublishMapper;
 import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.codec.StringChecks;
 import dev.mqttsidecar.broker.core.PublishService;
+import dev.mqttsidecar.broker.retained.RetainedOverQuota;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
@@ -79,6 +80,7 @@ final class PublishHandler {
     }
     String problem = conn.services.rules().nameProblem(topic);
     if (problem != null) {
+      conn.server.refusals().invalidTopic(conn.clientId, topic, problem);
       conn.protocolError(ReasonCode.TOPIC_NAME_INVALID, problem);
       return;
     }
@@ -118,8 +120,13 @@ final class PublishHandler {
       return;
     }
     Message message = PublishMapper.toMessage(p, topic, config.clock());
+    // Only an MQTT 5 acknowledgement can say a message was refused for a retained quota.
+    RetainedOverQuota overQuota =
+        conn.mqtt5 && qos > 0
+            ? RetainedOverQuota.REFUSE
+            : RetainedOverQuota.DELIVER_WITHOUT_RETAINING;
     CompletableFuture<PublishResult> result =
-        conn.services.publisher().publish(message, conn.clientId);
+        conn.services.publisher().publish(message, conn.clientId, overQuota);
     if (qos == 2) {
       // PUBREC only once the packet id is durable too: a resend after a restart is then
       // recognised and not delivered twice [MQTT-4.3.3-10].

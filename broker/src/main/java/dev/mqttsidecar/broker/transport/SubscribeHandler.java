@@ -61,6 +61,7 @@ final class SubscribeHandler {
       try {
         filter = conn.services.rules().parseFilter(sub.topicFilter());
       } catch (IllegalArgumentException e) {
+        conn.server.refusals().invalidFilter(conn.clientId, sub.topicFilter(), e.getMessage());
         codes.add(conn.mqtt5 ? ReasonCode.TOPIC_FILTER_INVALID.value() & 0xFF : FAILURE_311);
         continue;
       }
@@ -77,6 +78,10 @@ final class SubscribeHandler {
       }
       if (!session.subscriptions().containsKey(filter.raw())
           && session.subscriptions().size() >= config.maxSubscriptionsPerClient()) {
+        conn.server
+            .refusals()
+            .subscriptionOverQuota(conn.clientId, filter.raw(), config.maxSubscriptionsPerClient());
+        // 0x97 is a SUBACK reason code (section 3.9.3); 3.1.1 has only 0x80 Failure.
         codes.add(conn.mqtt5 ? ReasonCode.QUOTA_EXCEEDED.value() & 0xFF : FAILURE_311);
         continue;
       }

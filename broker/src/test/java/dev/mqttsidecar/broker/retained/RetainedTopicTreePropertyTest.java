@@ -65,7 +65,7 @@ class RetainedTopicTreePropertyTest {
     Set<String> live = new HashSet<>();
     for (Operation op : operations) {
       if (op.put()) {
-        tree.put(new RetainedHeader(op.topic(), 1, Qos.AT_MOST_ONCE, null));
+        tree.put(new RetainedHeader(op.topic(), 1, Qos.AT_MOST_ONCE, null, 1));
         live.add(op.topic());
       } else {
         tree.remove(op.topic());

@@ -214,6 +214,6 @@ class RetainedTopicTreeTest {
   }
 
   private static RetainedHeader header(String topic, long version) {
-    return new RetainedHeader(topic, version, Qos.AT_LEAST_ONCE, null);
+    return new RetainedHeader(topic, version, Qos.AT_LEAST_ONCE, null, 1);
   }
 }

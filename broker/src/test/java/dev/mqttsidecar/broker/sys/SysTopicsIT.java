@@ -38,9 +38,16 @@ class SysTopicsIT {
           "bytes/sent",
           "publish/messages/dropped",
           "publish/messages/dropped/not-authorized",
+          "publish/messages/dropped/invalid-topic",
           "retained messages/count",
+          "retained messages/bytes",
+          "retained messages/refused",
+          "persistent sessions/count",
+          "persistent sessions/refused",
           "subscriptions/count",
           "subscriptions/not-authorized",
+          "subscriptions/quota-exceeded",
+          "subscriptions/invalid",
           "heap/current");
 
   /** Reads $SYS publications until every topic was seen after {@code marker} was. */
@@ -76,6 +83,8 @@ class SysTopicsIT {
         assertThat(v.get("messages/received")).isEqualTo("1");
         assertThat(v.get("bytes/received")).isEqualTo("10");
         assertThat(v.get("retained messages/count")).isEqualTo("1");
+        assertThat(v.get("retained messages/bytes")).isEqualTo("5"); // "keep" and one byte
+        assertThat(v.get("persistent sessions/count")).isEqualTo("0");
         assertThat(v.get("subscriptions/count")).isEqualTo("1");
         assertThat(v.get("publish/messages/dropped/not-authorized")).isEqualTo("0");
         assertThat(v.get("subscriptions/not-authorized")).isEqualTo("0");

@@ -10,14 +10,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects what one logger reports at ERROR, with stack traces, while open: for tests that a path
- * runs quietly.
+ * Collects what one logger reports at ERROR (or, from {@link #warningsOf}, at WARN and above), with
+ * stack traces, while open: for tests that a path runs quietly, or reports as much as it should.
  */
 public final class ErrorLogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Logger logger;
+  private final Level minimum;
   private final List<String> errors = new CopyOnWriteArrayList<>();
 
-  private ErrorLogCapture(Class<?> source) {
+  private ErrorLogCapture(Class<?> source, Level minimum) {
+    this.minimum = minimum;
     logger = (Logger) LoggerFactory.getLogger(source);
     setContext(logger.getLoggerContext());
     start();
@@ -26,7 +28,12 @@ public final class ErrorLogCapture extends AppenderBase<ILoggingEvent> implement
 
   /** Starts collecting the ERROR reports of {@code source}'s logger. */
   public static ErrorLogCapture of(Class<?> source) {
-    return new ErrorLogCapture(source);
+    return new ErrorLogCapture(source, Level.ERROR);
+  }
+
+  /** Starts collecting the WARN and ERROR reports of {@code source}'s logger. */
+  public static ErrorLogCapture warningsOf(Class<?> source) {
+    return new ErrorLogCapture(source, Level.WARN);
   }
 
   /** The messages reported so far, each with its exception's stack trace. */
@@ -36,7 +43,7 @@ public final class ErrorLogCapture extends AppenderBase<ILoggingEvent> implement
 
   @Override
   protected void append(ILoggingEvent e) {
-    if (e.getLevel().isGreaterOrEqual(Level.ERROR)) {
+    if (e.getLevel().isGreaterOrEqual(minimum)) {
       String trace =
           e.getThrowableProxy() == null
               ? ""

@@ -21,9 +21,11 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
+import dev.mqttsidecar.broker.testing.ErrorLogCapture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
 import dev.mqttsidecar.broker.testing.RawMqttClient;
 import dev.mqttsidecar.broker.testing.RawMqttClient.Packet;
+import dev.mqttsidecar.broker.testing.SysValues;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -113,6 +115,81 @@ class LimitsIT {
         ack = e.getMqttMessage();
       }
       assertThat(ack.getReasonCodes()).containsExactly(Mqtt5SubAckReasonCode.QUOTA_EXCEEDED);
+    }
+  }
+
+  @Test
+  void filtersOverTheTopicLimitsAreInvalidCountedAndLoggedOnce() throws Exception {
+    try (BrokerFixture f =
+            BrokerFixture.start(
+                // Room for the $SYS topics the test reads
+                BrokerConfig.builder()
+                    .maxTopicLength(60)
+                    .maxTopicLevels(6)
+                    .sysInterval(Duration.ofMillis(100)));
+        ErrorLogCapture log = ErrorLogCapture.warningsOf(ClientRefusals.class);
+        RawMqttClient c5 = f.raw();
+        RawMqttClient c3 = f.raw()) {
+      c5.send(RawMqttClient.connect5("filters5", true, 30));
+      c5.read();
+      c5.send(RawMqttClient.subscribe5(1, "a/b/c/d/e/f/g", 1)); // seven levels
+      assertThat(c5.readType(RawMqttClient.SUBACK).bytes())
+          .containsExactly(0x90, 0x04, 0x00, 0x01, 0x00, 0x8F);
+      c5.send(RawMqttClient.subscribe5(2, "x".repeat(61), 1)); // 61 bytes
+      assertThat(c5.readType(RawMqttClient.SUBACK).bytes())
+          .containsExactly(0x90, 0x04, 0x00, 0x02, 0x00, 0x8F);
+      c3.send(RawMqttClient.connect311("filters311", true, 30));
+      c3.read();
+      c3.send(RawMqttClient.subscribe311(3, "a/b/c/d/e/f/g", 1));
+      assertThat(c3.readType(RawMqttClient.SUBACK).bytes())
+          .containsExactly(0x90, 0x03, 0x00, 0x03, 0x80); // 3.1.1's only failure code
+      try (SysValues sys = SysValues.of(f)) {
+        sys.await("subscriptions/invalid", "3");
+      }
+      assertThat(log.errors()).singleElement().asString().contains("filters5", "a/b/c/d/e/f/g");
+    }
+  }
+
+  @Test
+  void aPublishTopicOverTheLimitsClosesTheConnectionAndIsCounted() throws Exception {
+    try (BrokerFixture f =
+        BrokerFixture.start(
+            BrokerConfig.builder().maxTopicLength(60).sysInterval(Duration.ofMillis(100)))) {
+      try (RawMqttClient c = f.raw()) {
+        c.send(RawMqttClient.connect5("long5", true, 30));
+        c.read();
+        c.send(RawMqttClient.publish5("t".repeat(61), 1, false, false, 1, bytes(1)));
+        assertThat(c.readType(RawMqttClient.DISCONNECT).body()[0] & 0xFF).isEqualTo(0x90);
+      }
+      try (RawMqttClient c = f.raw()) {
+        c.send(RawMqttClient.connect311("long311", true, 30));
+        c.read();
+        c.send(RawMqttClient.publish311("t".repeat(61), 1, false, false, 1, bytes(1)));
+        assertThat(c.closedWithin(WAIT)).isTrue(); // 3.1.1 has no way to say why
+      }
+      try (SysValues sys = SysValues.of(f)) {
+        sys.await("publish/messages/dropped/invalid-topic", "2");
+      }
+    }
+  }
+
+  @Test
+  void subscriptionsOverTheLimitAreRefusedIn311TooAndCounted() throws Exception {
+    try (BrokerFixture f =
+            BrokerFixture.start(
+                BrokerConfig.builder()
+                    .maxSubscriptionsPerClient(1)
+                    .sysInterval(Duration.ofMillis(100)));
+        RawMqttClient c = f.raw()) {
+      c.send(RawMqttClient.connect311("subs311", true, 30));
+      c.read();
+      c.send(RawMqttClient.subscribe311(1, "a", 1));
+      assertThat(c.readType(RawMqttClient.SUBACK).bytes()).containsExactly(0x90, 0x03, 0, 1, 1);
+      c.send(RawMqttClient.subscribe311(2, "b", 1));
+      assertThat(c.readType(RawMqttClient.SUBACK).bytes()).containsExactly(0x90, 0x03, 0, 2, 0x80);
+      try (SysValues sys = SysValues.of(f)) {
+        sys.await("subscriptions/quota-exceeded", "1");
+      }
     }
   }
 

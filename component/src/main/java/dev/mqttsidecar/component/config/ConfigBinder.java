@@ -21,12 +21,14 @@ public final class ConfigBinder {
   private final String source;
   private final ListenersBinder listeners;
   private final SecurityBinder security;
+  private final LimitsBinder limits;
 
   private ConfigBinder(String source, Path baseDir) {
     this.source = source;
     this.checks = new Checks(source, baseDir);
     this.listeners = new ListenersBinder(checks);
     this.security = new SecurityBinder(checks);
+    this.limits = new LimitsBinder(checks);
   }
 
   /**
@@ -54,6 +56,7 @@ public final class ConfigBinder {
         security.authentication(document.authentication()),
         security.rules(document.authorization(), boundListeners),
         mqtt(document.mqtt(), defaults.mqtt()),
+        limits.bind(document.limits(), defaults.limits()),
         sys(document.sys(), defaults.sys()),
         storage(document.storage(), defaults.storage()),
         seconds("shutdownGrace", document.shutdownGrace(), defaults.shutdownGrace()),

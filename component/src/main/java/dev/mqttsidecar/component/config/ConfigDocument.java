@@ -19,6 +19,7 @@ record ConfigDocument(
     Authentication authentication,
     Authorization authorization,
     Mqtt mqtt,
+    Limits limits,
     Sys sys,
     Storage storage,
     Integer shutdownGrace,
@@ -26,7 +27,7 @@ record ConfigDocument(
 
   /** The document of an empty file: every default. */
   static final ConfigDocument EMPTY =
-      new ConfigDocument(null, null, null, null, null, null, null, null, null);
+      new ConfigDocument(null, null, null, null, null, null, null, null, null, null);
 
   record Socket(
       String folder,
@@ -56,6 +57,17 @@ record ConfigDocument(
       Integer receiveMaximum,
       Integer topicAliasMaximum,
       Integer maximumQos) {}
+
+  record Limits(
+      Integer maxTopicLength,
+      Integer maxTopicLevels,
+      Integer maxSubscriptionsPerClient,
+      Integer maxRetainedMessages,
+      Long maxRetainedBytes,
+      Integer maxPersistentSessions,
+      List<PersistentSessions> persistentSessionsByClientId) {}
+
+  record PersistentSessions(String clientId, Integer max) {}
 
   record Sys(Integer interval, Boolean lifecycleEvents) {}
 

@@ -3,6 +3,7 @@ package dev.mqttsidecar.component.config;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.broker.Quotas;
 import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public record Configuration(
     Authentication authentication,
     List<AuthorizationRule> authorizationRules,
     Mqtt mqtt,
+    Limits limits,
     Sys sys,
     Storage storage,
     Duration shutdownGrace,
@@ -48,6 +50,7 @@ public record Configuration(
     Objects.requireNonNull(authentication, "authentication");
     authorizationRules = authorizationRules == null ? null : List.copyOf(authorizationRules);
     Objects.requireNonNull(mqtt, "mqtt");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(sys, "sys");
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
@@ -109,6 +112,29 @@ public record Configuration(
   }
 
   /**
+   * @param maxTopicLength longest topic name or filter, in UTF-8 bytes
+   * @param maxTopicLevels most levels of a topic name or filter
+   * @param maxSubscriptionsPerClient topic filters one session may hold
+   * @param quotas bounds on retained messages and persistent sessions
+   */
+  public record Limits(
+      int maxTopicLength, int maxTopicLevels, int maxSubscriptionsPerClient, Quotas quotas) {
+    public Limits {
+      Objects.requireNonNull(quotas, "quotas");
+    }
+
+    /** The broker's own defaults, so the file and the embedding API agree. */
+    static Limits defaults() {
+      BrokerConfig broker = BrokerConfig.defaults();
+      return new Limits(
+          broker.maxTopicLength(),
+          broker.maxTopicLevels(),
+          broker.maxSubscriptionsPerClient(),
+          broker.quotas());
+    }
+  }
+
+  /**
    * @param interval how often {@code $SYS} statistics are published; zero: never
    */
   public record Sys(Duration interval, boolean lifecycleEvents) {
@@ -134,6 +160,7 @@ public record Configuration(
         Authentication.NONE,
         null,
         Mqtt.defaults(),
+        Limits.defaults(),
         Sys.defaults(),
         Storage.defaults(),
         DEFAULT_SHUTDOWN_GRACE,
@@ -148,6 +175,7 @@ public record Configuration(
         authentication,
         authorizationRules,
         mqtt,
+        limits,
         sys,
         storage,
         shutdownGrace,
@@ -162,6 +190,7 @@ public record Configuration(
         authentication,
         authorizationRules,
         mqtt,
+        limits,
         sys,
         storage,
         shutdownGrace,
@@ -176,6 +205,7 @@ public record Configuration(
         authentication,
         authorizationRules,
         value,
+        limits,
         sys,
         storage,
         shutdownGrace,
@@ -190,6 +220,7 @@ public record Configuration(
         authentication,
         authorizationRules,
         mqtt,
+        limits,
         value,
         storage,
         shutdownGrace,
@@ -204,6 +235,7 @@ public record Configuration(
         authentication,
         authorizationRules,
         mqtt,
+        limits,
         sys,
         value,
         shutdownGrace,
@@ -218,6 +250,7 @@ public record Configuration(
         authentication,
         authorizationRules,
         mqtt,
+        limits,
         sys,
         storage,
         value,
@@ -232,6 +265,7 @@ public record Configuration(
         authentication,
         authorizationRules,
         mqtt,
+        limits,
         sys,
         storage,
         shutdownGrace,

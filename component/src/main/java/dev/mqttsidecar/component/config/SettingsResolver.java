@@ -104,6 +104,7 @@ public final class SettingsResolver {
 
   private static BrokerConfig.Builder brokerConfig(Configuration configuration) {
     Configuration.Mqtt mqtt = configuration.mqtt();
+    Configuration.Limits limits = configuration.limits();
     Integer keepAlive = mqtt.serverKeepAlive();
     return BrokerConfig.builder()
         .listeners(configuration.listeners())
@@ -113,6 +114,10 @@ public final class SettingsResolver {
         .serverKeepAlive(keepAlive == null ? null : Duration.ofSeconds(keepAlive))
         .receiveMaximum(mqtt.receiveMaximum())
         .topicAliasMaximum(mqtt.topicAliasMaximum())
+        .maxTopicLength(limits.maxTopicLength())
+        .maxTopicLevels(limits.maxTopicLevels())
+        .maxSubscriptionsPerClient(limits.maxSubscriptionsPerClient())
+        .quotas(limits.quotas())
         .sysInterval(configuration.sys().interval())
         .lifecycleEvents(configuration.sys().lifecycleEvents())
         .dataDirectory(configuration.storage().dataDir())

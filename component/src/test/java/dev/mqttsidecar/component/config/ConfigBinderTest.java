@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.Listener.Protocol;
+import dev.mqttsidecar.broker.PersistentSessionLimit;
+import dev.mqttsidecar.broker.Quotas;
 import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
 import java.nio.file.Files;
@@ -78,6 +80,16 @@ class ConfigBinderTest {
               receiveMaximum: 16
               topicAliasMaximum: 4
               maximumQos: 1
+            limits:
+              maxTopicLength: 256
+              maxTopicLevels: 8
+              maxSubscriptionsPerClient: 20
+              maxRetainedMessages: 5000
+              maxRetainedBytes: 10000000000
+              maxPersistentSessions: 0
+              persistentSessionsByClientId:
+                - { clientId: "sensor-*", max: 10 }
+                - { clientId: "gateway", max: 0 }
             sys:
               interval: 0
               lifecycleEvents: false
@@ -129,6 +141,19 @@ class ConfigBinderTest {
                 List.of("devices/${client.certCommonName}/#"),
                 List.of("commands/${client.id}/#")));
     assertThat(c.mqtt()).isEqualTo(new Configuration.Mqtt(50, 1024, 7, 60, 16, 4, 1));
+    assertThat(c.limits())
+        .isEqualTo(
+            new Configuration.Limits(
+                256,
+                8,
+                20,
+                new Quotas(
+                    5000,
+                    10_000_000_000L,
+                    0,
+                    List.of(
+                        new PersistentSessionLimit("sensor-*", 10),
+                        new PersistentSessionLimit("gateway", 0)))));
     assertThat(c.sys()).isEqualTo(new Configuration.Sys(Duration.ZERO, false));
     assertThat(c.storage())
         .isEqualTo(
@@ -141,13 +166,14 @@ class ConfigBinderTest {
   @Test
   void anEmptyFileOrOneWithOnlyCommentsIsEveryDefault() throws Exception {
     Configuration defaults = Configuration.defaults();
-    for (String yaml : List.of("", "# nothing here\n", "socket:\nmqtt:\n")) {
+    for (String yaml : List.of("", "# nothing here\n", "socket:\nmqtt:\nlimits:\n")) {
       Configuration c = bind(yaml);
       assertThat(c.socket()).isEqualTo(defaults.socket());
       assertThat(c.listeners()).isEqualTo(defaults.listeners());
       assertThat(c.authentication()).isEqualTo(defaults.authentication());
       assertThat(c.authorizationRules()).isNull();
       assertThat(c.mqtt()).isEqualTo(defaults.mqtt());
+      assertThat(c.limits()).isEqualTo(defaults.limits());
       assertThat(c.sys()).isEqualTo(defaults.sys());
       assertThat(c.storage()).isEqualTo(defaults.storage());
       assertThat(c.shutdownGrace()).isEqualTo(defaults.shutdownGrace());
@@ -164,6 +190,10 @@ class ConfigBinderTest {
     assertThat(c.listeners()).containsExactly(Listener.plain("127.0.0.1", 1883));
     assertThat(c.mqtt())
         .isEqualTo(new Configuration.Mqtt(100_000, 5_242_880, 10_000, null, 1024, 64, 2));
+    assertThat(c.limits())
+        .isEqualTo(
+            new Configuration.Limits(
+                65_535, 64, 1000, new Quotas(2_000_000, 4L << 30, 100_000, List.of())));
     assertThat(c.sys()).isEqualTo(new Configuration.Sys(Duration.ofSeconds(10), true));
     assertThat(c.storage())
         .isEqualTo(

@@ -31,7 +31,7 @@ class ConfigErrorsTest {
         mistake(
             "listners: []",
             "config.yaml: unknown key 'listners' (known keys: authentication, authorization,"
-                + " listeners, log, mqtt, shutdownGrace, socket, storage, sys)"),
+                + " limits, listeners, log, mqtt, shutdownGrace, socket, storage, sys)"),
         mistake(
             "listeners:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n    tls: { crt: x }",
             "config.yaml: listeners[1].tls: unknown key 'crt' (known keys: cert, clientCa, key,"
@@ -41,6 +41,34 @@ class ConfigErrorsTest {
             "config.yaml: mqtt: unknown key 'maxQos' (known keys: maxConnections, maxPacketSize,"
                 + " maxQueuedMessages, maximumQos, receiveMaximum, serverKeepAlive,"
                 + " topicAliasMaximum)"),
+        mistake(
+            "limits: { persistentSessionsByClientId: [{ clientId: a*, maximum: 1 }] }",
+            "config.yaml: limits.persistentSessionsByClientId[0]: unknown key 'maximum' (known"
+                + " keys: clientId, max)"),
+        // limits
+        mistake(
+            "limits: { maxRetainedMessages: 0 }",
+            "config.yaml: limits.maxRetainedMessages: must be in [1, 2147483647], was 0"),
+        mistake(
+            "limits: { maxRetainedBytes: -1 }",
+            "config.yaml: limits.maxRetainedBytes: must be in [1, 9223372036854775807], was -1"),
+        mistake(
+            "limits: { maxRetainedBytes: 4GiB }",
+            "config.yaml: limits.maxRetainedBytes: expected an integer, got \"4GiB\""),
+        mistake(
+            "limits: { maxTopicLength: 65536 }",
+            "config.yaml: limits.maxTopicLength: must be in [1, 65535], was 65536"),
+        mistake(
+            "limits: { persistentSessionsByClientId: [{ clientId: a* }] }",
+            "config.yaml: limits.persistentSessionsByClientId[0].max: missing; this key is"
+                + " required"),
+        mistake(
+            "limits: { persistentSessionsByClientId: [{ clientId: \"\", max: 1 }] }",
+            "config.yaml: limits.persistentSessionsByClientId[0].clientId: must not be empty"),
+        mistake(
+            "limits: { persistentSessionsByClientId: [{ clientId: a*, max: 1 },"
+                + " { clientId: a*, max: 2 }] }",
+            "config.yaml: limits.persistentSessionsByClientId[1].clientId: 'a*' is listed twice"),
         // wrong types: nothing is coerced
         mistake(
             "listeners: [{ name: a, port: abc }]",

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.PersistentSessionLimit;
+import dev.mqttsidecar.broker.Quotas;
 import dev.mqttsidecar.security.AuthenticationSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +167,30 @@ class SettingsResolverTest {
     assertThat(settings.broker().maximumQos()).isEqualTo(1);
     assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(4));
     assertThat(resolve("").broker().serverKeepAlive()).isNull(); // the client's own keep alive
+  }
+
+  @Test
+  void theLimitsSectionReachesTheBroker() throws Exception {
+    BrokerConfig broker =
+        resolve(
+                """
+                limits:
+                  maxTopicLength: 256
+                  maxTopicLevels: 8
+                  maxSubscriptionsPerClient: 20
+                  maxRetainedMessages: 5000
+                  maxRetainedBytes: 1000000
+                  maxPersistentSessions: 10
+                  persistentSessionsByClientId: [{ clientId: "sensor-*", max: 2 }]
+                """)
+            .broker();
+    assertThat(broker.maxTopicLength()).isEqualTo(256);
+    assertThat(broker.maxTopicLevels()).isEqualTo(8);
+    assertThat(broker.maxSubscriptionsPerClient()).isEqualTo(20);
+    assertThat(broker.quotas())
+        .isEqualTo(
+            new Quotas(5000, 1_000_000, 10, List.of(new PersistentSessionLimit("sensor-*", 2))));
+    assertThat(resolve("").broker().quotas()).isEqualTo(Quotas.DEFAULTS);
   }
 
   @Test

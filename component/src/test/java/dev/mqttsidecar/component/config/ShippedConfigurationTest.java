@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mqttsidecar.broker.PersistentSessionLimit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +60,17 @@ class ShippedConfigurationTest {
                 defaults.mqtt().receiveMaximum(),
                 defaults.mqtt().topicAliasMaximum(),
                 defaults.mqtt().maximumQos()));
+    assertThat(c.limits())
+        .isEqualTo(
+            new Configuration.Limits(
+                defaults.limits().maxTopicLength(),
+                defaults.limits().maxTopicLevels(),
+                defaults.limits().maxSubscriptionsPerClient(),
+                defaults
+                    .limits()
+                    .quotas()
+                    .withPersistentSessionLimits(
+                        List.of(new PersistentSessionLimit("sensor-*", 100_000)))));
     assertThat(c.sys()).isEqualTo(defaults.sys());
     assertThat(c.storage().durability()).isEqualTo(defaults.storage().durability());
     assertThat(c.storage().syncInterval()).isEqualTo(defaults.storage().syncInterval());

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import com.google.rpc.BadRequest;
 import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.StateStoreGrpc;
+import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.component.testing.ComponentYaml;
 import dev.mqttsidecar.component.testing.InProcessSidecar;
 import io.grpc.Status;
@@ -30,9 +31,14 @@ abstract class StateSocketTestBase {
   InProcessSidecar sidecar;
   StateStoreGrpc.StateStoreBlockingStub state;
 
+  /** The broker the sidecar runs: default settings on a free port, unless a test class says. */
+  BrokerConfig brokerConfig() {
+    return BrokerConfig.builder().port(0).build();
+  }
+
   @BeforeEach
   void start() throws Exception {
-    sidecar = InProcessSidecar.start(folder);
+    sidecar = InProcessSidecar.start(folder, brokerConfig());
     ComponentYaml yaml = ComponentYaml.read(ComponentYaml.FOLDER.resolve("statestore.yaml"));
     assertThat(yaml.name()).isEqualTo(STORE);
     assertThat(sidecar.daprd().initState(yaml))

@@ -36,11 +36,10 @@ final class GrpcErrors {
     if (error instanceof StateError.InvalidArgument e) {
       return Status.INVALID_ARGUMENT.withDescription(e.message()).asRuntimeException();
     }
-    if (error instanceof StateError.TooLarge e) {
-      return Status.RESOURCE_EXHAUSTED.withDescription(e.message()).asRuntimeException();
-    }
-    if (error instanceof StateError.Busy e) {
-      return Status.RESOURCE_EXHAUSTED.withDescription(e.message()).asRuntimeException();
+    if (error instanceof StateError.TooLarge
+        || error instanceof StateError.Busy
+        || error instanceof StateError.QuotaExceeded) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(error.message()).asRuntimeException();
     }
     return Status.UNAVAILABLE.withDescription(error.message()).asRuntimeException();
   }

@@ -49,6 +49,13 @@ final class ByteReader {
     return out;
   }
 
+  /** Skips what {@link ByteWriter#writeBytes} or {@code writeString} wrote; returns its length. */
+  int skipBytes() {
+    int n = readLength();
+    pos += n;
+    return n;
+  }
+
   String readString() {
     int n = readLength();
     String s = new String(buf, pos, n, StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import dev.mqttsidecar.broker.RetainedMessage;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import dev.mqttsidecar.broker.persistence.StorageException;
+import dev.mqttsidecar.broker.text.Utf8;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,8 @@ public final class MessageCodec {
 
   /**
    * Decodes only what an in-memory index needs from {@link #encodeRetained}'s output, without
-   * copying the payload or properties.
+   * copying the payload or properties; their lengths give the size {@link RetainedHeader#sizeOf}
+   * counts.
    */
   public static RetainedHeader decodeRetainedHeader(String topic, byte[] record) {
     try {
@@ -72,7 +74,19 @@ public final class MessageCodec {
       long version = r.readVarLong();
       int flags = r.readByte();
       Instant expiresAt = (flags & EXPIRY) != 0 ? readExpiry(r) : null;
-      return new RetainedHeader(topic, version, Qos.of(flags & 3), expiresAt);
+      long size = Utf8.length(topic);
+      for (int field : new int[] {CONTENT_TYPE, RESPONSE_TOPIC, CORRELATION}) {
+        size += (flags & field) != 0 ? r.skipBytes() : 0;
+      }
+      int users = r.readLength();
+      for (int i = 0; i < users * 2; i++) {
+        size += r.skipBytes();
+      }
+      size += r.skipBytes(); // the payload
+      if (!r.atEnd()) {
+        throw new IllegalArgumentException("trailing bytes after the payload");
+      }
+      return new RetainedHeader(topic, version, Qos.of(flags & 3), expiresAt, size);
     } catch (IllegalArgumentException e) {
       throw new StorageException(
           "unreadable retained message for topic '" + topic + "': " + e.getMessage(), e);

@@ -1,16 +1,20 @@
-package dev.mqttsidecar.security;
+package dev.mqttsidecar.broker;
 
-/** A pattern in which {@code *} stands for any run of characters, possibly empty. */
-final class Glob {
+/**
+ * A pattern in which {@code *} stands for any run of characters, possibly empty, as authorization
+ * rules and per client id limits write client ids, user names and listener names.
+ */
+public final class Glob {
   private final String pattern;
   private final String[] parts; // the literal text between the stars
 
-  Glob(String pattern) {
+  public Glob(String pattern) {
     this.pattern = pattern;
     this.parts = pattern.split("\\*", -1);
   }
 
-  boolean matches(String value) {
+  /** Whether {@code value} matches the pattern as a whole. */
+  public boolean matches(String value) {
     if (parts.length == 1) {
       return pattern.equals(value);
     }

@@ -1,11 +1,11 @@
-package dev.mqttsidecar.broker.subscription;
+package dev.mqttsidecar.broker.text;
 
 /** UTF-8 helpers. */
-final class Utf8 {
+public final class Utf8 {
   private Utf8() {}
 
   /** Encoded length in bytes without encoding. */
-  static int length(String s) {
+  public static int length(String s) {
     int n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -1,0 +1,2 @@
+/** Text helpers the broker's layers share. */
+package dev.mqttsidecar.broker.text;
