@@ -4,6 +4,7 @@ import dev.mqttsidecar.bench.conn.ConnectionsCommand;
 import dev.mqttsidecar.bench.durable.DurabilityCommand;
 import dev.mqttsidecar.bench.load.LoadCommand;
 import dev.mqttsidecar.bench.report.ReportCommand;
+import dev.mqttsidecar.bench.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,10 +16,12 @@ import picocli.CommandLine.Command;
       LoadCommand.class,
       ConnectionsCommand.class,
       ReportCommand.class,
-      DurabilityCommand.class
+      DurabilityCommand.class,
+      ServeCommand.class
     },
     description =
-        "MQTT load generator, connection-scale scenario, results report and durability benchmark.")
+        "MQTT load generator, connection-scale scenario, results report, durability benchmark and"
+            + " a standalone broker to measure against.")
 public final class BenchMain implements Runnable {
 
   public static void main(String[] args) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * Immutable broker configuration. Start from {@link #builder()} or {@link #defaults()}.
  *
  * @param listeners the MQTT listeners, at least one, with distinct names
- * @param maxConnections concurrent connections before CONNACK 0x97 (5.0) / 0x03 (3.1.1)
+ * @param maxConnections concurrent connections; one more is closed as soon as it is accepted
+ * @param connectTimeout how long after accept a connection may take to complete CONNECT
  * @param maxPacketSize largest packet accepted (and advertised as Maximum Packet Size)
  * @param receiveMaximum inbound QoS 1/2 PUBLISHes a client may have unacknowledged (0x93 past it)
  * @param maxInflightOutbound outbound QoS 1/2 messages unacknowledged per session (further capped
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param maxSessionExpiry upper bound on a client's Session Expiry Interval
  * @param serverKeepAlive if set, overrides the client's keep alive (5.0 Server Keep Alive)
  * @param topicAliasMaximum inbound Topic Alias Maximum advertised to 5.0 clients (0 = none)
+ * @param maximumQos the highest QoS clients may publish with (and leave a will with); subscriptions
+ *     are granted at most this QoS; announced to 5.0 clients when below 2
  * @param responseInformation sent as Response Information to 5.0 clients that request it, or null
  * @param sysInterval how often {@code $SYS/broker/...} statistics are published; zero disables them
  * @param lifecycleEvents whether client connect/disconnect events are published on {@code
@@ -41,6 +44,7 @@ import java.util.Objects;
 public record BrokerConfig(
     List<Listener> listeners,
     int maxConnections,
+    Duration connectTimeout,
     int maxPacketSize,
     int receiveMaximum,
     int maxInflightOutbound,
@@ -52,6 +56,7 @@ public record BrokerConfig(
     Duration maxSessionExpiry,
     Duration serverKeepAlive,
     int topicAliasMaximum,
+    int maximumQos,
     String responseInformation,
     Duration sysInterval,
     boolean lifecycleEvents,
@@ -90,6 +95,11 @@ public record BrokerConfig(
     Objects.requireNonNull(dataDirectory, "dataDirectory");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(syncInterval, "syncInterval");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    if (connectTimeout.toMillis() < 100) {
+      throw new IllegalArgumentException(
+          "connectTimeout must be at least 100 ms, was " + connectTimeout);
+    }
     if (syncInterval.isNegative() || syncInterval.isZero()) {
       throw new IllegalArgumentException("syncInterval must be positive, was " + syncInterval);
     }
@@ -102,6 +112,7 @@ public record BrokerConfig(
     requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
     requireRange("maxSubscriptionsPerClient", maxSubscriptionsPerClient, 1, Integer.MAX_VALUE);
     requireRange("topicAliasMaximum", topicAliasMaximum, 0, 65535);
+    requireRange("maximumQos", maximumQos, 0, 2);
     Objects.requireNonNull(sysInterval, "sysInterval");
     if (sysInterval.isNegative() || (!sysInterval.isZero() && sysInterval.toMillis() < 100)) {
       throw new IllegalArgumentException("sysInterval must be zero or at least 100 ms");
@@ -129,6 +140,7 @@ public record BrokerConfig(
     Builder b = new Builder();
     b.listeners = listeners;
     b.maxConnections = maxConnections;
+    b.connectTimeout = connectTimeout;
     b.maxPacketSize = maxPacketSize;
     b.receiveMaximum = receiveMaximum;
     b.maxInflightOutbound = maxInflightOutbound;
@@ -140,6 +152,7 @@ public record BrokerConfig(
     b.maxSessionExpiry = maxSessionExpiry;
     b.serverKeepAlive = serverKeepAlive;
     b.topicAliasMaximum = topicAliasMaximum;
+    b.maximumQos = maximumQos;
     b.responseInformation = responseInformation;
     b.sysInterval = sysInterval;
     b.lifecycleEvents = lifecycleEvents;
@@ -157,6 +170,7 @@ public record BrokerConfig(
   public static final class Builder {
     private List<Listener> listeners = List.of(Listener.plain("127.0.0.1", 1883));
     private int maxConnections = 100_000;
+    private Duration connectTimeout = Duration.ofSeconds(10);
     private int maxPacketSize = 5 * 1024 * 1024; // room for a 4 MiB state value plus headers
     private int receiveMaximum = 1024;
     private int maxInflightOutbound = 100;
@@ -168,6 +182,7 @@ public record BrokerConfig(
     private Duration maxSessionExpiry = Duration.ofDays(7);
     private Duration serverKeepAlive = null;
     private int topicAliasMaximum = 64;
+    private int maximumQos = 2;
     private String responseInformation = null;
     private Duration sysInterval = Duration.ofSeconds(10);
     private boolean lifecycleEvents = true;
@@ -205,6 +220,11 @@ public record BrokerConfig(
 
     public Builder maxConnections(int value) {
       this.maxConnections = value;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration value) {
+      this.connectTimeout = value;
       return this;
     }
 
@@ -263,6 +283,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder maximumQos(int value) {
+      this.maximumQos = value;
+      return this;
+    }
+
     public Builder responseInformation(String value) {
       this.responseInformation = value;
       return this;
@@ -317,6 +342,7 @@ public record BrokerConfig(
       return new BrokerConfig(
           listeners,
           maxConnections,
+          connectTimeout,
           maxPacketSize,
           receiveMaximum,
           maxInflightOutbound,
@@ -328,6 +354,7 @@ public record BrokerConfig(
           maxSessionExpiry,
           serverKeepAlive,
           topicAliasMaximum,
+          maximumQos,
           responseInformation,
           sysInterval,
           lifecycleEvents,

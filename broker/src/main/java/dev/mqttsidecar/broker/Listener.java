@@ -27,7 +27,8 @@ public record Listener(String name, String host, int port, Protocol protocol, Tl
    * TLS for a listener. The files are re-read when they change.
    *
    * @param cert PEM certificate chain, the server's certificate first
-   * @param key PEM private key (PKCS#8 or PKCS#1)
+   * @param key PEM private key: PKCS#8, PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE
+   *     KEY}), without passphrase
    * @param clientCa PEM CA bundle that client certificates are verified against, or null: no client
    *     certificates are asked for
    * @param requireClientCert whether a client without a valid certificate is refused during the

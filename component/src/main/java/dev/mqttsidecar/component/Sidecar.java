@@ -2,6 +2,11 @@ package dev.mqttsidecar.component;
 
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.component.config.SidecarSettings;
+import dev.mqttsidecar.component.fs.OwnedFolder;
+import dev.mqttsidecar.component.fs.UnsafePathException;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
 import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
@@ -9,9 +14,11 @@ import dev.mqttsidecar.component.socket.SocketGuard;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.state.grpc.StateStoreComponent;
 import io.grpc.BindableService;
-import java.time.Duration;
+import java.net.InetSocketAddress;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class Sidecar implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
 
+  /** The store is the broker's alone. */
+  private static final OwnedFolder.Rule DATA_DIRECTORY =
+      new OwnedFolder.Rule(
+          "data directory", PosixFilePermissions.fromString("rwx------"), false, false, "");
+
+  private final SidecarSettings settings;
   private final SocketPath socketPath;
   private final BrokerConfig brokerConfig;
-  private final Duration shutdownGrace;
 
   private SocketGuard guard;
   private Broker broker;
@@ -33,27 +45,44 @@ public final class Sidecar implements AutoCloseable {
   private StateStoreComponent stateStore;
   private ComponentServer server;
 
-  public Sidecar(SocketPath socketPath, BrokerConfig brokerConfig, Duration shutdownGrace) {
-    this.socketPath = socketPath;
-    this.brokerConfig = brokerConfig;
-    this.shutdownGrace = shutdownGrace;
+  public Sidecar(SidecarSettings settings) {
+    this.settings = settings;
+    this.socketPath = settings.socketPath();
+    this.brokerConfig = settings.broker();
   }
 
-  /** Takes the socket path, starts the broker, then opens the socket. Cleans up on failure. */
+  /**
+   * Checks the folders, takes the socket path, starts the broker, then opens the socket. Cleans up
+   * on failure.
+   *
+   * @throws UnsafePathException when another user could tamper with the sockets folder, the lock or
+   *     the data directory
+   */
   public void start() throws Exception {
     try {
+      OwnedFolder.prepare(socketPath.folder(), socketFolderRule());
+      if (brokerConfig.durability() != Durability.MEMORY) {
+        OwnedFolder.prepare(brokerConfig.dataDirectory().toAbsolutePath(), DATA_DIRECTORY);
+      }
       guard = SocketGuard.acquire(socketPath);
       broker = Broker.create(brokerConfig);
       broker.start();
-      log.info(
-          "MQTT broker listening on {}:{}",
-          broker.mqttAddress().getHostString(),
-          broker.mqttAddress().getPort());
+      for (Listener listener : brokerConfig.listeners()) {
+        InetSocketAddress bound = broker.mqttAddress(listener.name());
+        log.info(
+            "MQTT broker listening on {}:{} (listener {}, {}{})",
+            bound.getHostString(),
+            bound.getPort(),
+            listener.name(),
+            listener.protocol().name().toLowerCase(Locale.ROOT),
+            listener.tls() == null ? "" : ", tls");
+      }
       pubSub = new PubSubComponent(broker, InstanceHeader::current, brokerConfig.clock());
       stateStore = new StateStoreComponent(broker, InstanceHeader::current, brokerConfig.clock());
       List<BindableService> services = new ArrayList<>(pubSub.services());
       services.addAll(stateStore.services());
-      server = new ComponentServer(socketPath, services, this::connectionClosed);
+      server =
+          new ComponentServer(socketPath, settings.socketMode(), services, this::connectionClosed);
       server.start();
     } catch (Exception | Error e) {
       close();
@@ -61,9 +90,28 @@ public final class Sidecar implements AutoCloseable {
     }
   }
 
+  /**
+   * daprd must be able to list the folder, so a folder created here lets the group in (as the
+   * socket's default mode does), and nobody else.
+   */
+  private OwnedFolder.Rule socketFolderRule() {
+    return new OwnedFolder.Rule(
+        "socket folder",
+        PosixFilePermissions.fromString("rwxr-x---"),
+        true,
+        settings.allowWorldWritableSocketFolder(),
+        ", or set socket.allowWorldWritableFolder: true in the configuration file for a folder"
+            + " shared on purpose (a Kubernetes emptyDir)");
+  }
+
   private void connectionClosed(String connection) {
     pubSub.connectionClosed(connection);
     stateStore.connectionClosed(connection);
+  }
+
+  /** What the sidecar runs with. */
+  public SidecarSettings settings() {
+    return settings;
   }
 
   /** The broker, once started. */
@@ -79,7 +127,7 @@ public final class Sidecar implements AutoCloseable {
   public synchronized void close() {
     if (server != null) {
       pubSub.endStreams();
-      server.stop(shutdownGrace);
+      server.stop(settings.shutdownGrace());
       server = null;
     }
     if (pubSub != null) {

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * Decides each CONNECT from the configuration file's {@code authentication} section:
  *
  * <ol>
+ *   <li>neither {@code passwordFile} nor {@code jwt} configured and {@code anonymous} on: everyone
+ *       is accepted, under the user name they sent (nothing could verify it);
  *   <li>a password that is a JSON Web Token, with {@code jwt} configured: a valid token is accepted
  *       under its subject (not the CONNECT's user name, which nothing vouches for) until it
  *       expires;
@@ -83,6 +85,11 @@ public final class ClientAuthenticator implements Authenticator {
   }
 
   private Authentication decide(ClientIdentity client, byte[] password) {
+    if (passwords == null && tokens == null && anonymous) {
+      // Nothing to check credentials against and anyone may connect: the user name is a label the
+      // client chose, as with Mosquitto's allow_anonymous without a password file.
+      return Authentication.accepted(client.username());
+    }
     if (password != null) {
       String token = tokens == null ? null : TokenShape.asToken(password);
       if (token != null) {

@@ -111,7 +111,8 @@ class ClientAuthenticatorTest {
     assertThat(
             authenticator(true, true, false).authenticate(client("alice"), bytes(token)).outcome())
         .isEqualTo(Outcome.BAD_CREDENTIALS);
-    assertThat(authenticator(true, false, false).authenticate(client(null), bytes(token)).outcome())
+    assertThat(
+            authenticator(false, false, false).authenticate(client(null), bytes(token)).outcome())
         .isEqualTo(Outcome.BAD_CREDENTIALS);
   }
 
@@ -147,9 +148,18 @@ class ClientAuthenticatorTest {
     assertThat(authenticator(true, false, true).authenticate(client("alice"), bytes("secret")))
         .extracting(Authentication::outcome)
         .isEqualTo(Outcome.BAD_CREDENTIALS);
-    assertThat(authenticator(true, false, false).authenticate(client("alice"), bytes("secret")))
+    assertThat(authenticator(false, false, false).authenticate(client("alice"), bytes("secret")))
         .extracting(Authentication::outcome)
         .isEqualTo(Outcome.BAD_CREDENTIALS);
+  }
+
+  @Test
+  void withNothingToCheckAndAnonymousOnEveryoneIsAcceptedUnderTheNameTheySent() {
+    ClientAuthenticator open = authenticator(true, false, false);
+    assertThat(open.authenticate(client("alice"), bytes("anything")))
+        .isEqualTo(Authentication.accepted("alice"));
+    assertThat(open.authenticate(client("bob"), null)).isEqualTo(Authentication.accepted("bob"));
+    assertThat(open.authenticate(client(null), null)).isEqualTo(Authentication.accepted(null));
   }
 
   @Test

@@ -127,7 +127,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
     InetSocketAddress remote = broker.address();
     Duration limit = Duration.ofMillis((long) (timeout * 1000));
     ConnectionsResult result;
-    try (Transport transport = Transport.create(threads)) {
+    try (Transport transport = Transport.create(threads, broker.tls())) {
       Bootstrap bootstrap = transport.bootstrapWithSourceAddresses();
       // Unmeasured round first: the generator's own connect path is compiled before it is timed.
       if (warmupConnections > 0) {

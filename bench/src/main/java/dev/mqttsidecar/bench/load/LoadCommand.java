@@ -149,7 +149,7 @@ public final class LoadCommand implements Callable<Integer> {
     String runName = name != null ? name : defaultName(spec);
     LoadResult result;
     try {
-      result = new LoadRun(spec, label, runName, brokerPid).run();
+      result = new LoadRun(spec, broker.tls(), label, runName, brokerPid).run();
     } catch (IllegalStateException e) {
       System.err.println("mqtt-bench load: " + e.getMessage());
       return 1;

@@ -10,6 +10,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +33,18 @@ public final class LoadRun {
   private static final long QUIET_NANOS = 1_500_000_000L;
 
   private final LoadSpec spec;
+  private final SslContext tls;
   private final String label;
   private final String name;
   private final long brokerPid;
 
   /**
+   * @param tls the client TLS context, or null for plain TCP
    * @param brokerPid the broker's process id, to report its CPU use (0 if unknown or in this JVM)
    */
-  public LoadRun(LoadSpec spec, String label, String name, long brokerPid) {
+  public LoadRun(LoadSpec spec, SslContext tls, String label, String name, long brokerPid) {
     this.spec = spec;
+    this.tls = tls;
     this.label = label;
     this.name = name;
     this.brokerPid = brokerPid;
@@ -56,7 +60,7 @@ public final class LoadRun {
     List<Channel> channels = java.util.Collections.synchronizedList(new ArrayList<>());
     Timeline timeline;
     CpuSample.Usage cpu;
-    try (Transport transport = Transport.create(spec.threads())) {
+    try (Transport transport = Transport.create(spec.threads(), tls)) {
       Bootstrap bootstrap = transport.bootstrap();
       EndToEndWindow endToEnd = spec.maxOutstanding() > 0 ? endToEndWindow() : null;
       for (int i = 0; i < spec.subscribers(); i++) {

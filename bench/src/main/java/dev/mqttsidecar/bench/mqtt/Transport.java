@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,29 +22,45 @@ import java.util.concurrent.TimeUnit;
 public final class Transport implements AutoCloseable {
   private final EventLoopGroup group;
   private final Class<? extends Channel> channelClass;
+  private final SslContext tls;
 
-  private Transport(EventLoopGroup group, Class<? extends Channel> channelClass) {
+  private Transport(EventLoopGroup group, Class<? extends Channel> channelClass, SslContext tls) {
     this.group = group;
     this.channelClass = channelClass;
+    this.tls = tls;
   }
 
-  /** Event loops with {@code threads} threads (0 = one per available processor). */
+  /** Event loops with {@code threads} threads (0 = one per available processor), plain TCP. */
   public static Transport create(int threads) {
+    return create(threads, null);
+  }
+
+  /**
+   * Event loops with {@code threads} threads (0 = one per available processor); connections use TLS
+   * with {@code tls}, or plain TCP when null.
+   */
+  public static Transport create(int threads, SslContext tls) {
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     if (Epoll.isAvailable()) {
       return new Transport(
           new MultiThreadIoEventLoopGroup(n, EpollIoHandler.newFactory()),
-          EpollSocketChannel.class);
+          EpollSocketChannel.class,
+          tls);
     }
     return new Transport(
-        new MultiThreadIoEventLoopGroup(n, NioIoHandler.newFactory()), NioSocketChannel.class);
+        new MultiThreadIoEventLoopGroup(n, NioIoHandler.newFactory()), NioSocketChannel.class, tls);
   }
 
-  /** A bootstrap for MQTT client connections on these event loops. */
+  /**
+   * A bootstrap for MQTT client connections on these event loops. The TLS context travels with it
+   * as a channel attribute ({@link MqttPipeline#TLS}), so every connection made from it, by
+   * whichever scenario, is encrypted alike.
+   */
   public Bootstrap bootstrap() {
     return new Bootstrap()
         .group(group)
         .channel(channelClass)
+        .attr(MqttPipeline.TLS, tls)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
         .option(

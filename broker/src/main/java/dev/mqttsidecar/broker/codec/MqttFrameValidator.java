@@ -14,7 +14,15 @@ import java.util.List;
  * input is discarded. No packet is buffered beyond the size limit.
  */
 public final class MqttFrameValidator extends ByteToMessageDecoder {
+  /**
+   * Largest first packet (the CONNECT): a client nobody has authenticated yet must not make the
+   * broker buffer megabytes. A CONNECT with a will message, credentials and properties fits with
+   * room to spare; its strings and will payload are each limited to 64 KiB by the protocol anyway.
+   */
+  public static final int MAX_FIRST_PACKET = 64 * 1024;
+
   private final int maxPacketSize;
+  private boolean firstPacket = true;
   private boolean failed;
   private boolean mqtt5; // from the CONNECT frame; SUBSCRIBE's layout depends on it
 
@@ -65,6 +73,10 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
       return;
     }
     long total = (long) headerLength + remaining;
+    if (firstPacket && total > Math.min(maxPacketSize, MAX_FIRST_PACKET)) {
+      fail(in, out, ReasonCode.PACKET_TOO_LARGE, "first packet of " + total + " bytes");
+      return;
+    }
     if (total > maxPacketSize) {
       fail(
           in, out, ReasonCode.PACKET_TOO_LARGE, "packet of " + total + " bytes"); // [MQTT-3.2.2-15]
@@ -78,6 +90,7 @@ public final class MqttFrameValidator extends ByteToMessageDecoder {
       fail(in, out, ReasonCode.MALFORMED_PACKET, stringProblem);
       return;
     }
+    firstPacket = false;
     out.add(in.readRetainedSlice((int) total));
     out.add(FrameEnd.INSTANCE);
   }

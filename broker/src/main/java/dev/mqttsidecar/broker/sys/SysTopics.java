@@ -86,6 +86,7 @@ public final class SysTopics {
     v.put("clients/connected", String.valueOf(stats.clientsConnected()));
     v.put("clients/total", String.valueOf(stats.clientsTotal()));
     v.put("clients/maximum", String.valueOf(stats.clientsMaximum()));
+    v.put("clients/refused", String.valueOf(stats.connectionsRefused()));
     v.put("messages/received", String.valueOf(stats.messagesReceived()));
     v.put("messages/sent", String.valueOf(stats.messagesSent()));
     v.put("bytes/received", String.valueOf(stats.bytesReceived()));
@@ -93,9 +94,16 @@ public final class SysTopics {
     v.put(
         "publish/messages/dropped",
         String.valueOf(
-            c.queueOverflow() + c.qos0Dropped() + c.expired() + stats.oversizedDropped()));
+            c.queueOverflow()
+                + c.qos0Dropped()
+                + c.expired()
+                + stats.oversizedDropped()
+                + stats.publishesNotAuthorized()));
+    v.put(
+        "publish/messages/dropped/not-authorized", String.valueOf(stats.publishesNotAuthorized()));
     v.put("retained messages/count", String.valueOf(services.retained().size()));
     v.put("subscriptions/count", String.valueOf(subscriptions));
+    v.put("subscriptions/not-authorized", String.valueOf(stats.subscriptionsNotAuthorized()));
     v.put("heap/current", String.valueOf(rt.totalMemory() - rt.freeMemory()));
     return v;
   }

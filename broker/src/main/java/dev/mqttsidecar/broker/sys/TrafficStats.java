@@ -10,7 +10,10 @@ public final class TrafficStats {
   private final LongAdder bytesReceived = new LongAdder();
   private final LongAdder bytesSent = new LongAdder();
   private final LongAdder oversizedDropped = new LongAdder();
+  private final LongAdder publishesNotAuthorized = new LongAdder();
+  private final LongAdder subscriptionsNotAuthorized = new LongAdder();
   private final LongAdder clientsTotal = new LongAdder();
+  private final LongAdder connectionsRefused = new LongAdder();
   private final AtomicInteger clientsConnected = new AtomicInteger();
   private final AtomicInteger clientsMaximum = new AtomicInteger();
 
@@ -29,6 +32,25 @@ public final class TrafficStats {
   /** A PUBLISH not sent because it exceeded the client's Maximum Packet Size [MQTT-3.1.2-25]. */
   public void countOversizedDropped() {
     oversizedDropped.increment();
+  }
+
+  /** A client's PUBLISH refused: not authorized, or to a topic only the broker publishes on. */
+  public void countPublishNotAuthorized() {
+    publishesNotAuthorized.increment();
+  }
+
+  /** A topic filter of a client's SUBSCRIBE refused as not authorized. */
+  public void countSubscriptionNotAuthorized() {
+    subscriptionsNotAuthorized.increment();
+  }
+
+  /** A connection closed at accept: {@code maxConnections} were open. */
+  public void countConnectionRefused() {
+    connectionsRefused.increment();
+  }
+
+  public long connectionsRefused() {
+    return connectionsRefused.sum();
   }
 
   /** A client completed CONNECT. */
@@ -61,6 +83,14 @@ public final class TrafficStats {
 
   public long oversizedDropped() {
     return oversizedDropped.sum();
+  }
+
+  public long publishesNotAuthorized() {
+    return publishesNotAuthorized.sum();
+  }
+
+  public long subscriptionsNotAuthorized() {
+    return subscriptionsNotAuthorized.sum();
   }
 
   /** Clients connected now. */

@@ -43,10 +43,6 @@ final class ConnectHandler {
       conn.refuseConnect((byte) 0x02, ReasonCode.MALFORMED_PACKET.value());
       return;
     }
-    if (conn.server.connectionCount() > config.maxConnections()) {
-      conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value()); // server unavailable
-      return;
-    }
     String authMethod =
         conn.mqtt5
             ? PublishMapper.stringProperty(props, MqttProperties.AUTHENTICATION_METHOD)
@@ -84,6 +80,11 @@ final class ConnectHandler {
       String problem = conn.services.rules().nameProblem(payload.willTopic());
       if (problem != null) {
         conn.refuseConnect((byte) 0x02, ReasonCode.TOPIC_NAME_INVALID.value());
+        return;
+      }
+      if (vh.willQos() > config.maximumQos()) {
+        // [MQTT-3.2.2-12]; 3.1.1 has no code for it, so: not authorized.
+        conn.refuseConnect((byte) 0x05, ReasonCode.QOS_NOT_SUPPORTED.value());
         return;
       }
       will = will(vh, payload);
@@ -164,7 +165,7 @@ final class ConnectHandler {
     BrokerConfig config = conn.services.config();
     // The will is authorized as the authenticated client [MQTT-3.1.2-9 permits refusing it].
     if (pendingWill != null
-        && !config.authorizer().mayPublish(conn.identity, pendingWill.message().topic())) {
+        && !PublishPermission.mayPublish(config, conn.identity, pendingWill.message().topic())) {
       conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value());
       return;
     }
@@ -192,6 +193,9 @@ final class ConnectHandler {
                 vh.isCleanSession(),
                 key -> new Session(key, conn.clientId, conn.services.sessionContext()));
     Session session = opened.session();
+    if (opened.present()) {
+      ResumedSubscriptions.revokeUnauthorized(conn.services, session, conn.identity);
+    }
     session.setExpiry(expiry);
     conn.session = session;
     conn.outbound =
@@ -209,8 +213,8 @@ final class ConnectHandler {
                       conn.takenOver = true;
                       conn.closeReason = MqttConnection.reasonText(ReasonCode.SESSION_TAKEN_OVER);
                     }));
-    int keepAlive =
-        config.serverKeepAlive() != null
+    int keepAlive = // a 3.1.1 client cannot be told of another keep alive: it keeps its own
+        conn.mqtt5 && config.serverKeepAlive() != null
             ? (int) config.serverKeepAlive().getSeconds()
             : vh.keepAliveTimeSeconds();
     MqttProperties props =
@@ -287,7 +291,10 @@ final class ConnectHandler {
           new MqttProperties.IntegerProperty(
               MqttProperties.TOPIC_ALIAS_MAXIMUM, config.topicAliasMaximum()));
     }
-    // Maximum QoS is left out: absent means QoS 2 is supported [MQTT-3.2.2-9].
+    if (config.maximumQos() < 2) {
+      // Absent means QoS 2 is supported [MQTT-3.2.2-9].
+      p.add(new MqttProperties.IntegerProperty(MqttProperties.MAXIMUM_QOS, config.maximumQos()));
+    }
     p.add(new MqttProperties.IntegerProperty(MqttProperties.RETAIN_AVAILABLE, 1));
     p.add(new MqttProperties.IntegerProperty(MqttProperties.WILDCARD_SUBSCRIPTION_AVAILABLE, 1));
     p.add(new MqttProperties.IntegerProperty(MqttProperties.SHARED_SUBSCRIPTION_AVAILABLE, 1));

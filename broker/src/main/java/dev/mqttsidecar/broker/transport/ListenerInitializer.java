@@ -3,38 +3,54 @@ package dev.mqttsidecar.broker.transport;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.codec.MqttFrameValidator;
 import dev.mqttsidecar.broker.core.BrokerServices;
+import dev.mqttsidecar.broker.tls.ReloadingSslContext;
+import dev.mqttsidecar.broker.transport.websocket.WebSocketTransport;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
-/** Builds the pipeline of a connection accepted on one listener. */
+/**
+ * Builds the pipeline of a connection accepted on one listener: TLS if configured, the WebSocket
+ * upgrade and frames if configured, then the MQTT stages, which see the same byte stream either
+ * way.
+ */
 final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
   private final Listener listener;
+  private final ReloadingSslContext tls;
   private final BrokerServices services;
   private final MqttServer server;
 
-  ListenerInitializer(Listener listener, BrokerServices services, MqttServer server) {
-    if (listener.tls() != null || listener.protocol() != Listener.Protocol.MQTT) {
-      throw new IllegalArgumentException(
-          "listener " + listener.name() + ": only plain MQTT over TCP is implemented");
-    }
+  /**
+   * @param tls the listener's TLS context, or null for a plain listener
+   */
+  ListenerInitializer(
+      Listener listener, ReloadingSslContext tls, BrokerServices services, MqttServer server) {
     this.listener = listener;
+    this.tls = tls;
     this.services = services;
     this.server = server;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    server.track(ch);
+    if (!server.admit(ch)) {
+      ch.close(); // over maxConnections: nothing is read, nothing is allocated
+      return;
+    }
     int maxPacket = services.config().maxPacketSize();
-    ch.pipeline()
-        .addLast(
-            "connectTimeout",
-            new IdleStateHandler(MqttServer.CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
-        .addLast("frames", new MqttFrameValidator(maxPacket))
+    ChannelPipeline p = ch.pipeline();
+    // First, so it also ends a TLS or WebSocket handshake that stalls before CONNECT.
+    p.addLast(
+        ConnectDeadline.NAME, new ConnectDeadline(services.config().connectTimeout().toMillis()));
+    if (tls != null) {
+      p.addLast("tls", tls.current().newHandler(ch.alloc()));
+    }
+    if (listener.protocol() == Listener.Protocol.WEBSOCKET) {
+      WebSocketTransport.addTo(p, maxPacket);
+    }
+    p.addLast("frames", new MqttFrameValidator(maxPacket))
         .addLast("decoder", new MqttDecoder(maxPacket, 65535))
         .addLast("encoder", MqttEncoder.INSTANCE)
         .addLast("mqtt", new MqttConnection(services, server, listener.name()));

@@ -8,6 +8,7 @@ import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.sys.ClientEvent;
+import dev.mqttsidecar.broker.tls.PeerCertificateName;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -106,7 +108,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     channel = ctx.channel();
     writer = new CoalescingWriter(channel);
-    server.connectionOpened();
     super.channelActive(ctx);
   }
 
@@ -128,7 +129,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       server.stats().clientDisconnected();
       server.events().disconnected(event(closeReason == null ? "connection lost" : closeReason));
     }
-    server.connectionClosed();
     super.channelInactive(ctx);
   }
 
@@ -255,8 +255,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     wasConnected = true;
     server.stats().clientConnected();
     server.events().connected(event(null));
-    if (channel.pipeline().get("connectTimeout") != null) {
-      channel.pipeline().remove("connectTimeout");
+    if (channel.pipeline().get(ConnectDeadline.NAME) != null) {
+      channel.pipeline().remove(ConnectDeadline.NAME);
     }
     if (credentialsExpireAt != null) {
       long left =
@@ -293,7 +293,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
    * connection without one.
    */
   String certificateName() {
-    return null;
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    return tls == null ? null : PeerCertificateName.of(tls.engine().getSession());
   }
 
   private void onDisconnect(MqttMessage m) {
@@ -388,10 +389,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent) {
-      if (state == State.CONNECTED) {
-        protocolError(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive expired"); // [MQTT-3.1.2-24]
-      } else if (state == State.AWAIT_CONNECT) {
+    if (evt instanceof IdleStateEvent && state == State.CONNECTED) {
+      protocolError(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive expired"); // [MQTT-3.1.2-24]
+      return;
+    }
+    if (evt == ConnectDeadline.Expired.INSTANCE) {
+      if (state == State.AWAIT_CONNECT) {
         close("no CONNECT in time");
       } else if (state == State.CONNECTING) {
         // An authentication exchange or authenticator that never finishes must not hold the

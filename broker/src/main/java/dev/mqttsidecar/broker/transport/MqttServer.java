@@ -1,10 +1,14 @@
 package dev.mqttsidecar.broker.transport;
 
 import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.sys.ClientEvents;
 import dev.mqttsidecar.broker.sys.SysTopics;
 import dev.mqttsidecar.broker.sys.TrafficStats;
+import dev.mqttsidecar.broker.tls.ReloadingSslContext;
+import dev.mqttsidecar.broker.tls.TlsFileException;
+import dev.mqttsidecar.broker.tls.TlsReloader;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -21,6 +25,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class MqttServer {
   private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
 
-  /** A connection must send CONNECT within this many seconds. */
-  static final int CONNECT_TIMEOUT_SECONDS = 10;
-
   private final BrokerServices services;
   private final Wills wills;
   private final TrafficStats stats = new TrafficStats();
@@ -45,6 +47,7 @@ public final class MqttServer {
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private final Map<String, Channel> serverChannels = new ConcurrentHashMap<>();
+  private TlsReloader tlsReloader;
 
   public MqttServer(BrokerServices services) {
     this.services = services;
@@ -58,8 +61,13 @@ public final class MqttServer {
     this.sys = new SysTopics(services, stats);
   }
 
-  /** Binds the listener; returns once it accepts connections. */
+  /**
+   * Binds the listeners; returns once they accept connections.
+   *
+   * @throws ListenerStartException when a listener's TLS files cannot be used (nothing is bound)
+   */
   public void start() throws InterruptedException {
+    Map<String, ReloadingSslContext> tls = loadTls();
     boolean epoll = Epoll.isAvailable();
     bossGroup =
         new MultiThreadIoEventLoopGroup(
@@ -79,26 +87,62 @@ public final class MqttServer {
               .channel(channelType)
               .option(ChannelOption.SO_BACKLOG, 1024)
               .childOption(ChannelOption.TCP_NODELAY, true)
+              // The kernel finds peers that vanished without a FIN (a device that lost power)
+              // even on connections whose MQTT keep alive is 0.
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
               // QoS 0 deliveries are dropped while a channel is unwritable (MqttOutbound). Netty's
               // default 64 KiB high-water mark turned short bursts into drops; 1 MiB per
               // connection absorbs them and still bounds what a slow receiver can hold.
               .childOption(
                   ChannelOption.WRITE_BUFFER_WATER_MARK,
                   new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-              .childHandler(new ListenerInitializer(listener, services, this));
+              .childHandler(
+                  new ListenerInitializer(listener, tls.get(listener.name()), services, this));
       Channel bound = b.bind(listener.host(), listener.port()).sync().channel();
       serverChannels.put(listener.name(), bound);
-      LOG.info(
-          "MQTT listener {} on {} ({})",
+      LOG.debug( // the sidecar logs each listener once it is started, with its bound port
+          "MQTT listener {} on {} ({}, {})",
           listener.name(),
           bound.localAddress(),
+          describe(listener),
           epoll ? "epoll" : "nio");
     }
     sys.start(services.config().sysInterval());
   }
 
+  /**
+   * Reads the TLS files of every TLS listener before anything binds, and watches them from then on.
+   */
+  private Map<String, ReloadingSslContext> loadTls() {
+    Map<String, ReloadingSslContext> contexts = new LinkedHashMap<>();
+    for (Listener listener : services.config().listeners()) {
+      if (listener.tls() != null) {
+        try {
+          contexts.put(listener.name(), ReloadingSslContext.load(listener));
+        } catch (TlsFileException e) {
+          throw new ListenerStartException(
+              "listener " + listener.name() + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    if (!contexts.isEmpty()) {
+      tlsReloader = new TlsReloader(TlsReloader.DEFAULT_PERIOD);
+      contexts.values().forEach(tlsReloader::watch);
+    }
+    return contexts;
+  }
+
+  private static String describe(Listener listener) {
+    String protocol =
+        listener.protocol() == Listener.Protocol.WEBSOCKET ? "mqtt over websocket" : "mqtt";
+    return listener.tls() == null ? protocol : protocol + " over tls";
+  }
+
   /** Disconnects every client (5.0: DISCONNECT 0x8B), closes the listener and the event loops. */
   public void stop() {
+    if (tlsReloader != null) {
+      tlsReloader.close();
+    }
     sys.stop();
     for (Channel listener : serverChannels.values()) {
       listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -135,11 +179,6 @@ public final class MqttServer {
     return (InetSocketAddress) channel.localAddress();
   }
 
-  /** Remembers an accepted connection, to disconnect it on {@link #stop()}. */
-  void track(Channel connection) {
-    channels.add(connection);
-  }
-
   /** Traffic counters of this listener. */
   TrafficStats stats() {
     return stats;
@@ -153,15 +192,18 @@ public final class MqttServer {
     return wills;
   }
 
-  int connectionOpened() {
-    return connections.incrementAndGet();
-  }
-
-  void connectionClosed() {
-    connections.decrementAndGet();
-  }
-
-  int connectionCount() {
-    return connections.get();
+  /**
+   * Counts a connection just accepted, or refuses it when {@code maxConnections} are open; a
+   * counted connection is uncounted when it closes, and disconnected on {@link #stop()}.
+   */
+  boolean admit(Channel connection) {
+    if (connections.incrementAndGet() > services.config().maxConnections()) {
+      connections.decrementAndGet();
+      stats.countConnectionRefused();
+      return false;
+    }
+    channels.add(connection);
+    connection.closeFuture().addListener(f -> connections.decrementAndGet());
+    return true;
   }
 }

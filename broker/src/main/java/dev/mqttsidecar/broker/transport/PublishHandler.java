@@ -42,6 +42,12 @@ final class PublishHandler {
     int qos = p.fixedHeader().qosLevel().value();
     int packetId = p.variableHeader().packetId();
     String topic = p.variableHeader().topicName();
+    if (qos > config.maximumQos()) {
+      // Announced to 5.0 clients in CONNACK [MQTT-3.2.2-11]; a 3.1.1 client is closed.
+      conn.protocolError(
+          ReasonCode.QOS_NOT_SUPPORTED, "QoS " + qos + " above the maximum " + config.maximumQos());
+      return;
+    }
     if (conn.mqtt5) {
       Integer alias =
           PublishMapper.intProperty(p.variableHeader().properties(), MqttProperties.TOPIC_ALIAS);
@@ -97,7 +103,9 @@ final class PublishHandler {
       return;
     }
     conn.server.stats().received(p.content().readableBytes());
-    if (!config.authorizer().mayPublish(conn.identity, topic)) {
+    // After alias resolution: an alias never stands for a topic the client may not publish to.
+    if (!PublishPermission.mayPublish(config, conn.identity, topic)) {
+      conn.server.stats().countPublishNotAuthorized();
       enqueueAck(
           CompletableFuture.completedFuture(
               PublishResult.rejected(PublishResult.Status.NOT_AUTHORIZED, topic)),

@@ -69,7 +69,9 @@ final class SubscribeHandler {
             ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription"); // [MQTT-3.8.3-4]
         return;
       }
+      // The raw filter: a shared subscription is judged with its group [MQTT-4.8.2].
       if (!config.authorizer().maySubscribe(conn.identity, filter.raw())) {
+        conn.server.stats().countSubscriptionNotAuthorized();
         codes.add(conn.mqtt5 ? ReasonCode.NOT_AUTHORIZED.value() & 0xFF : FAILURE_311);
         continue;
       }
@@ -78,7 +80,8 @@ final class SubscribeHandler {
         codes.add(conn.mqtt5 ? ReasonCode.QUOTA_EXCEEDED.value() & 0xFF : FAILURE_311);
         continue;
       }
-      Qos qos = Qos.of(o.qos().value());
+      // Granted at most the configured maximum QoS [MQTT-3.2.2-10], section 3.9.3.
+      Qos qos = Qos.of(Math.min(o.qos().value(), config.maximumQos()));
       SubscriptionOptions options =
           conn.mqtt5
               ? new SubscriptionOptions(

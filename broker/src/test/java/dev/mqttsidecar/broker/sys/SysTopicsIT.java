@@ -31,13 +31,16 @@ class SysTopicsIT {
           "clients/connected",
           "clients/total",
           "clients/maximum",
+          "clients/refused",
           "messages/received",
           "messages/sent",
           "bytes/received",
           "bytes/sent",
           "publish/messages/dropped",
+          "publish/messages/dropped/not-authorized",
           "retained messages/count",
           "subscriptions/count",
+          "subscriptions/not-authorized",
           "heap/current");
 
   /** Reads $SYS publications until every topic was seen after {@code marker} was. */
@@ -74,6 +77,8 @@ class SysTopicsIT {
         assertThat(v.get("bytes/received")).isEqualTo("10");
         assertThat(v.get("retained messages/count")).isEqualTo("1");
         assertThat(v.get("subscriptions/count")).isEqualTo("1");
+        assertThat(v.get("publish/messages/dropped/not-authorized")).isEqualTo("0");
+        assertThat(v.get("subscriptions/not-authorized")).isEqualTo("0");
         assertThat(Long.parseLong(v.get("heap/current"))).isPositive();
         // Values move: our own $SYS deliveries count as sent messages.
         long sent = Long.parseLong(v.get("messages/sent"));

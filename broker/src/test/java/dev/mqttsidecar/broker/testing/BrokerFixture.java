@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.server.EmbeddedBroker;
 import java.time.Duration;
@@ -35,12 +36,19 @@ public final class BrokerFixture implements AutoCloseable {
   }
 
   /**
-   * Starts a broker with {@code config}, host and port overridden to 127.0.0.1:0. Unless the test
-   * chose a data directory the broker keeps everything in memory, so no test writes into the
-   * working directory.
+   * Starts a broker with {@code config}. A configuration with the one default listener gets it on
+   * 127.0.0.1:0; listeners a test chose are kept as they are (they should bind 127.0.0.1, port 0).
+   * Unless the test chose a data directory the broker keeps everything in memory, so no test writes
+   * into the working directory.
    */
   public static BrokerFixture start(BrokerConfig.Builder config) throws Exception {
-    BrokerConfig built = config.host("127.0.0.1").port(0).build();
+    BrokerConfig built = config.build();
+    if (built.listeners().size() == 1
+        && built.listeners().get(0).name().equals(Listener.DEFAULT_NAME)
+        && built.listeners().get(0).tls() == null
+        && built.listeners().get(0).protocol() == Listener.Protocol.MQTT) {
+      built = config.host("127.0.0.1").port(0).build();
+    }
     if (built.dataDirectory().equals(BrokerConfig.DEFAULT_DATA_DIRECTORY)) {
       built = built.toBuilder().durability(Durability.MEMORY).build();
     }
@@ -58,8 +66,14 @@ public final class BrokerFixture implements AutoCloseable {
     return broker.services();
   }
 
+  /** The port of the first listener. */
   public int port() {
     return broker.mqttAddress().getPort();
+  }
+
+  /** The port of the listener named {@code listener}. */
+  public int port(String listener) {
+    return broker.mqttAddress(listener).getPort();
   }
 
   /** Waits until exactly {@code count} connected subscribers match {@code topic}. */

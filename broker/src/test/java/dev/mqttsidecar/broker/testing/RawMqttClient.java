@@ -76,6 +76,13 @@ public final class RawMqttClient implements AutoCloseable {
     return new RawMqttClient(s);
   }
 
+  /** A raw client over an already connected socket (a TLS socket, for instance). */
+  public static RawMqttClient over(Socket connected) throws IOException {
+    connected.setTcpNoDelay(true);
+    connected.setSoTimeout(5000);
+    return new RawMqttClient(connected);
+  }
+
   public RawMqttClient send(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();

@@ -7,7 +7,9 @@ import static dev.mqttsidecar.broker.testing.RawMqttClient.str;
 import static dev.mqttsidecar.broker.testing.RawMqttClient.u16;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.exceptions.ConnectionClosedException;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -193,20 +195,20 @@ class ConnectIT {
   }
 
   @Test
-  void maxConnectionsIsEnforced() throws Exception {
+  void maxConnectionsIsEnforcedAtAccept() throws Exception {
     try (BrokerFixture f = BrokerFixture.start(BrokerConfig.builder().maxConnections(1))) {
-      f.connect5("first");
+      Mqtt5BlockingClient first = f.connect5("first");
       Mqtt5BlockingClient second = f.mqtt5("second").buildBlocking();
-      assertThatThrownBy(second::connect)
-          .isInstanceOfSatisfying(
-              Mqtt5ConnAckException.class,
-              e ->
-                  assertThat(e.getMqttMessage().getReasonCode())
-                      .isEqualTo(Mqtt5ConnAckReasonCode.QUOTA_EXCEEDED));
-      try (RawMqttClient c = f.raw()) {
-        c.send(RawMqttClient.connect311("third", true, 30));
-        assertThat(c.read().bytes()).containsExactly(0x20, 0x02, 0x00, 0x03);
-      }
+      // Closed before any CONNACK: the broker reads nothing from a connection over the limit.
+      assertThatThrownBy(second::connect).isInstanceOf(ConnectionClosedException.class);
+      first.disconnect();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(second.connect().getReasonCode())
+                      .isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS));
+      second.disconnect();
     }
   }
 
@@ -248,6 +250,25 @@ class ConnectIT {
       Mqtt5ConnAck ack = c.connectWith().keepAlive(60).send();
       assertThat(ack.getServerKeepAlive()).hasValue(7);
       c.disconnect();
+    }
+  }
+
+  @Test
+  void serverKeepAliveReplacesA5ClientsButNotA311ClientsKeepAlive() throws Exception {
+    try (BrokerFixture f =
+            BrokerFixture.start(BrokerConfig.builder().serverKeepAlive(Duration.ofSeconds(1)));
+        RawMqttClient c5 = f.raw();
+        RawMqttClient c3 = f.raw()) {
+      // The 3.1.1 client first: were the server's value applied to it, it would be closed first.
+      c3.send(RawMqttClient.connect311("ka311", true, 60));
+      c3.read();
+      c5.send(RawMqttClient.connect5("ka5", true, 60));
+      c5.read();
+      // Silent for 1.5 x the server's keep alive [MQTT-3.1.2-22]: DISCONNECT 0x8D.
+      assertThat(c5.readType(RawMqttClient.DISCONNECT).body()[0] & 0xFF).isEqualTo(0x8D);
+      // A 3.1.1 client was never told of the server's value, so its own 60 s still hold.
+      c3.send(RawMqttClient.PINGREQ);
+      assertThat(c3.read().type()).isEqualTo(RawMqttClient.PINGRESP);
     }
   }
 }

@@ -114,7 +114,7 @@ class PublishSubscribeIT {
       sub.subscribeWith().topicFilter("#").qos(MqttQos.AT_LEAST_ONCE).send();
       sub.subscribeWith().topicFilter("+/status").qos(MqttQos.AT_LEAST_ONCE).send();
       Mqtt5BlockingClient pub = fixture.connect5("pub");
-      pub.publishWith().topic("$SYS/status").qos(MqttQos.AT_LEAST_ONCE).send(); // [MQTT-4.7.2-1]
+      pub.publishWith().topic("$app/status").qos(MqttQos.AT_LEAST_ONCE).send(); // [MQTT-4.7.2-1]
       pub.publishWith()
           .topic("dev/status")
           .qos(MqttQos.AT_LEAST_ONCE)

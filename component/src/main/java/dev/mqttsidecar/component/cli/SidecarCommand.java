@@ -2,17 +2,22 @@ package dev.mqttsidecar.component.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.BrokerStorageException;
-import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.component.Sidecar;
+import dev.mqttsidecar.component.config.ConfigBinder;
+import dev.mqttsidecar.component.config.ConfigException;
+import dev.mqttsidecar.component.config.Configuration;
+import dev.mqttsidecar.component.config.SettingsResolver;
+import dev.mqttsidecar.component.config.SidecarSettings;
+import dev.mqttsidecar.component.fs.UnsafePathException;
 import dev.mqttsidecar.component.socket.SocketGuard.SocketInUseException;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,6 +40,13 @@ public final class SidecarCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "YAML configuration file; the options below, when given, override its keys. Relative paths in it resolve against its folder.")
+  Path config;
+
+  @Option(
       names = "--socket-folder",
       paramLabel = "DIR",
       description =
@@ -52,18 +64,27 @@ public final class SidecarCommand implements Callable<Integer> {
   String name;
 
   @Option(
+      names = "--socket-mode",
+      paramLabel = "MODE",
+      defaultValue = "0660",
+      description =
+          "Permissions of the socket file, in octal; connecting needs write permission (default: ${DEFAULT-VALUE}: the user and its group).")
+  String socketMode;
+
+  @Option(
       names = "--mqtt-host",
       paramLabel = "ADDR",
       defaultValue = "127.0.0.1",
       description =
-          "MQTT listener address (default: ${DEFAULT-VALUE}; 0.0.0.0 for all interfaces).")
+          "Address of the first MQTT listener (default: ${DEFAULT-VALUE}). Any other address needs authentication, or a --config file that allows anonymous clients.")
   String mqttHost;
 
   @Option(
       names = "--mqtt-port",
       paramLabel = "PORT",
       defaultValue = "1883",
-      description = "MQTT listener port; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+      description =
+          "Port of the first MQTT listener; 0 picks a free port (default: ${DEFAULT-VALUE}).")
   int mqttPort;
 
   @Option(
@@ -144,15 +165,28 @@ public final class SidecarCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    setLogLevel();
-    SocketPath socketPath = socketPath();
-    BrokerConfig brokerConfig = brokerConfig();
-    Sidecar sidecar =
-        new Sidecar(socketPath, brokerConfig, Duration.ofSeconds(shutdownGraceSeconds));
+    SidecarSettings settings;
+    try {
+      Configuration configuration =
+          CommandLineOverrides.apply(fileOrDefaults(), this, spec.commandLine().getParseResult());
+      setLogLevel(configuration.logLevel());
+      settings = SettingsResolver.resolve(configuration, System.getenv(SocketPath.FOLDER_ENV));
+    } catch (ConfigException e) {
+      // One line naming the file and the key; exit code 2 as for any other bad usage.
+      spec.commandLine().getErr().println("mqtt-sidecar: " + e.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Sidecar sidecar = new Sidecar(settings);
     try {
       sidecar.start();
-    } catch (SocketInUseException | BrokerStorageException e) {
-      // One line naming the problem (for storage: the data directory), no stack trace.
+    } catch (SocketInUseException
+        | BrokerStorageException
+        | UnsafePathException
+        | ListenerStartException e) {
+      // One line naming the problem (the socket, the data directory, a folder, a listener's TLS
+      // file), no stack trace.
       spec.commandLine().getErr().println("mqtt-sidecar: " + e.getMessage());
       return 1;
     }
@@ -169,40 +203,15 @@ public final class SidecarCommand implements Callable<Integer> {
     return 0;
   }
 
-  private SocketPath socketPath() {
-    Path folder = SocketPath.resolveFolder(socketFolder, System.getenv(SocketPath.FOLDER_ENV));
-    try {
-      return new SocketPath(folder, name);
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
+  private Configuration fileOrDefaults() throws ConfigException {
+    return config == null ? Configuration.defaults() : ConfigBinder.load(config, config.toString());
   }
 
-  private BrokerConfig brokerConfig() {
-    try {
-      return BrokerConfig.builder()
-          .host(mqttHost)
-          .port(mqttPort)
-          .maxConnections(maxConnections)
-          .maxPacketSize(maxPacketSize)
-          .maxQueuedMessages(maxQueuedMessages)
-          .sysInterval(Duration.ofSeconds(sysIntervalSeconds))
-          .lifecycleEvents(lifecycleEvents)
-          .dataDirectory(dataDir)
-          .durability(Durability.parse(durability))
-          .syncInterval(Duration.ofMillis(syncIntervalMs))
-          .build();
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
-  }
-
-  private void setLogLevel() {
-    Level level = Level.toLevel(logLevel, null);
+  private void setLogLevel(String name) {
+    Level level = Level.toLevel(name, null);
     if (level == null) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(),
-          "--log-level must be TRACE, DEBUG, INFO, WARN or ERROR, was '" + logLevel + "'");
+      throw new IllegalArgumentException(
+          "--log-level must be TRACE, DEBUG, INFO, WARN or ERROR, was '" + name + "'");
     }
     ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
   }

@@ -16,8 +16,12 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,7 @@ public final class ComponentServer {
       Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
   private final SocketPath path;
+  private final Set<PosixFilePermission> socketMode;
   private final List<BindableService> services;
   private final Consumer<String> connectionClosed;
   private EventLoopGroup boss;
@@ -51,12 +56,18 @@ public final class ComponentServer {
   private HealthStatusManager health;
 
   /**
+   * @param socketMode the socket file's permissions: who may connect (connecting needs write
+   *     permission on the socket file)
    * @param services the component services; each call carries its {@link InstanceHeader} key
    * @param connectionClosed told the id of every daprd connection that closes
    */
   public ComponentServer(
-      SocketPath path, List<BindableService> services, Consumer<String> connectionClosed) {
+      SocketPath path,
+      Set<PosixFilePermission> socketMode,
+      List<BindableService> services,
+      Consumer<String> connectionClosed) {
     this.path = path;
+    this.socketMode = Set.copyOf(socketMode);
     this.services = List.copyOf(services);
     this.connectionClosed = connectionClosed;
   }
@@ -98,7 +109,18 @@ public final class ComponentServer {
       calls.shutdownNow();
       throw e;
     }
-    log.info("Dapr pluggable component socket listening on {}", path.socket());
+    // bind(2) creates the file with the process umask; set the configured mode at once. The
+    // folder check keeps other users out of the folder meanwhile.
+    try {
+      Files.setPosixFilePermissions(path.socket(), socketMode);
+    } catch (IOException | RuntimeException e) {
+      stop(Duration.ZERO);
+      throw e;
+    }
+    log.info(
+        "Dapr pluggable component socket listening on {} (mode {})",
+        path.socket(),
+        PosixFilePermissions.toString(socketMode));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.mqttsidecar.component.socket;
 
+import dev.mqttsidecar.component.fs.OwnedFolder;
+import dev.mqttsidecar.component.fs.UnsafePathException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -8,9 +10,13 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketGuard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SocketGuard.class);
+
+  /** Only this user reads or writes the locks. */
+  private static final OwnedFolder.Rule LOCK_FOLDER =
+      new OwnedFolder.Rule(
+          "lock folder", PosixFilePermissions.fromString("rwx------"), false, false, "");
 
   private final SocketPath path;
   private final FileChannel channel;
@@ -39,13 +50,10 @@ public final class SocketGuard implements AutoCloseable {
    * @throws SocketInUseException if another live process serves the path
    */
   public static SocketGuard acquire(SocketPath path) throws IOException {
-    Files.createDirectories(path.lockFile().getParent());
-    FileChannel channel =
-        FileChannel.open(
-            path.lockFile(),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+    Path locks = path.lockFile().getParent();
+    refuseLink(locks, "lock folder");
+    OwnedFolder.prepare(locks, LOCK_FOLDER);
+    FileChannel channel = openLockFile(path.lockFile());
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -76,6 +84,37 @@ public final class SocketGuard implements AutoCloseable {
       throw e;
     }
     return new SocketGuard(path, channel, lock);
+  }
+
+  /**
+   * Opens the lock file without following a link: the guard truncates and writes the file, and a
+   * link planted there would make it overwrite whatever the link points at.
+   */
+  private static FileChannel openLockFile(Path lockFile) throws IOException {
+    refuseLink(lockFile, "lock file");
+    try {
+      return FileChannel.open(
+          lockFile,
+          Set.of(
+              StandardOpenOption.CREATE,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileSystemException e) {
+      refuseLink(lockFile, "lock file"); // a link that appeared after the first look (ELOOP)
+      throw e;
+    }
+  }
+
+  private static void refuseLink(Path path, String what) throws UnsafePathException {
+    if (Files.isSymbolicLink(path)) {
+      throw new UnsafePathException(
+          what
+              + " "
+              + path
+              + " is a symbolic link; the sidecar never follows a link there: remove it");
+    }
   }
 
   private static String readOwner(FileChannel channel) {

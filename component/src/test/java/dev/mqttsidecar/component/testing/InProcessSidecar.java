@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.component.Sidecar;
+import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class InProcessSidecar implements AutoCloseable {
       brokerConfig = brokerConfig.toBuilder().durability(Durability.MEMORY).build();
     }
     SocketPath path = new SocketPath(folder, "mqtt-sidecar");
-    Sidecar sidecar = new Sidecar(path, brokerConfig, Duration.ofSeconds(2));
+    Sidecar sidecar = new Sidecar(SidecarSettings.of(path, brokerConfig, Duration.ofSeconds(2)));
     sidecar.start();
     return new InProcessSidecar(sidecar, path.socket());
   }
