@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param maxTopicLevels most levels in a topic name or filter
  * @param maxSubscriptionsPerClient subscriptions per session
  * @param maxSessionExpiry upper bound on a client's Session Expiry Interval
+ * @param maxPendingWills wills held at once, of live connections and waiting for their Will Delay
+ *     Interval; a CONNECT with a will beyond it is refused (0x97 Quota exceeded, 3.1.1: 0x03)
  * @param serverKeepAlive if set, overrides the client's keep alive (5.0 Server Keep Alive)
  * @param topicAliasMaximum inbound Topic Alias Maximum advertised to 5.0 clients (0 = none)
  * @param maximumQos the highest QoS clients may publish with (and leave a will with); subscriptions
@@ -54,6 +56,7 @@ public record BrokerConfig(
     int maxTopicLevels,
     int maxSubscriptionsPerClient,
     Duration maxSessionExpiry,
+    int maxPendingWills,
     Duration serverKeepAlive,
     int topicAliasMaximum,
     int maximumQos,
@@ -111,6 +114,7 @@ public record BrokerConfig(
     requireRange("maxTopicLength", maxTopicLength, 1, 65535);
     requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
     requireRange("maxSubscriptionsPerClient", maxSubscriptionsPerClient, 1, Integer.MAX_VALUE);
+    requireRange("maxPendingWills", maxPendingWills, 0, Integer.MAX_VALUE);
     requireRange("topicAliasMaximum", topicAliasMaximum, 0, 65535);
     requireRange("maximumQos", maximumQos, 0, 2);
     Objects.requireNonNull(sysInterval, "sysInterval");
@@ -150,6 +154,7 @@ public record BrokerConfig(
     b.maxTopicLevels = maxTopicLevels;
     b.maxSubscriptionsPerClient = maxSubscriptionsPerClient;
     b.maxSessionExpiry = maxSessionExpiry;
+    b.maxPendingWills = maxPendingWills;
     b.serverKeepAlive = serverKeepAlive;
     b.topicAliasMaximum = topicAliasMaximum;
     b.maximumQos = maximumQos;
@@ -180,6 +185,7 @@ public record BrokerConfig(
     private int maxTopicLevels = 64;
     private int maxSubscriptionsPerClient = 1000;
     private Duration maxSessionExpiry = Duration.ofDays(7);
+    private int maxPendingWills = 100_000;
     private Duration serverKeepAlive = null;
     private int topicAliasMaximum = 64;
     private int maximumQos = 2;
@@ -273,6 +279,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder maxPendingWills(int value) {
+      this.maxPendingWills = value;
+      return this;
+    }
+
     public Builder serverKeepAlive(Duration value) {
       this.serverKeepAlive = value;
       return this;
@@ -352,6 +363,7 @@ public record BrokerConfig(
           maxTopicLevels,
           maxSubscriptionsPerClient,
           maxSessionExpiry,
+          maxPendingWills,
           serverKeepAlive,
           topicAliasMaximum,
           maximumQos,

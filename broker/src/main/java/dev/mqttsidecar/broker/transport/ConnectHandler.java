@@ -4,9 +4,6 @@ import dev.mqttsidecar.broker.Authentication;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.EnhancedAuthenticator;
-import dev.mqttsidecar.broker.Message;
-import dev.mqttsidecar.broker.MessageProperties;
-import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.codec.PublishMapper;
 import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.session.Session;
@@ -87,7 +84,7 @@ final class ConnectHandler {
         conn.refuseConnect((byte) 0x05, ReasonCode.QOS_NOT_SUPPORTED.value());
         return;
       }
-      will = will(vh, payload);
+      will = Wills.Will.fromConnect(vh, payload);
     }
     conn.clientId = clientId;
     conn.identity =
@@ -169,9 +166,6 @@ final class ConnectHandler {
       conn.refuseConnect((byte) 0x05, ReasonCode.NOT_AUTHORIZED.value());
       return;
     }
-    conn.will = pendingWill;
-    conn.credentialsExpireAt = auth.expiresAt();
-    conn.server.wills().cancel(conn.clientId);
     Duration max = config.maxSessionExpiry();
     Duration expiry;
     boolean capped = false;
@@ -185,6 +179,16 @@ final class ConnectHandler {
     } else {
       expiry = vh.isCleanSession() ? Duration.ZERO : max; // [MQTT-3.1.2-4], [MQTT-3.1.2-6]
     }
+    // Held (and stored) before the session opens, so a CONNECT over the cap changes nothing.
+    CompletableFuture<Void> willStored = holdWill(pendingWill, expiry);
+    if (willStored == null) {
+      // MQTT 5.0 §3.2.2.2: 0x97 Quota exceeded; 3.1.1 has no such code, so: server unavailable.
+      conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value());
+      return;
+    }
+    conn.will = pendingWill;
+    conn.credentialsExpireAt = auth.expiresAt();
+    conn.server.wills().cancel(conn.clientId);
     SessionRegistry.Opened opened =
         conn.services
             .sessions()
@@ -246,27 +250,21 @@ final class ConnectHandler {
                     conn.onEventLoop(connAck); // queued before the session's writes
                   }
                 });
-    if (expiry.isZero()) {
-      attach.run();
-    } else {
-      // A session that outlives its connection is durable before CONNACK reports it: a crash right
-      // after must not forget it.
-      session
-          .storeRecord()
-          .whenComplete((v, e) -> conn.onEventLoop(() -> attachStored(session, attach, e)));
-    }
+    DurableAttach.afterWrites(conn, session, expiry, willStored, attach);
   }
 
-  private void attachStored(Session session, Runnable attach, Throwable storeFailure) {
-    if (storeFailure != null) {
-      LOG.error("{}: session record not stored", conn.clientId, storeFailure);
+  /**
+   * Holds the accepted CONNECT's will (stored on a durable store), or forgets the client's held
+   * one, which can no longer fire once a connection without a will is accepted. Returns when the
+   * write is durable (at once when nothing is written), or null: the cap on held wills is reached.
+   */
+  private CompletableFuture<Void> holdWill(Wills.Will will, Duration sessionExpiry) {
+    PendingWills held = conn.server.wills().held();
+    if (will == null) {
+      return held.clear(conn.clientId);
     }
-    attach.run();
-    if (!conn.channel.isActive()) {
-      // Closed while the record was stored: its detach found nothing attached, so the session goes
-      // offline here and its expiry starts.
-      session.detach(conn.outbound);
-    }
+    conn.willRecord = held.add(conn.clientId, will, sessionExpiry);
+    return conn.willRecord == null ? null : conn.willRecord.written();
   }
 
   private MqttProperties connAckProperties(
@@ -319,30 +317,6 @@ final class ConnectHandler {
               MqttProperties.SERVER_KEEP_ALIVE, (int) config.serverKeepAlive().getSeconds()));
     }
     return p;
-  }
-
-  private Wills.Will will(MqttConnectVariableHeader vh, MqttConnectPayload payload) {
-    MqttProperties wp = payload.willProperties();
-    MessageProperties mp =
-        conn.mqtt5 && wp != null ? PublishMapper.toProperties(wp) : MessageProperties.NONE;
-    Message message =
-        new Message(
-            payload.willTopic(),
-            payload.willMessageInBytes(),
-            Qos.of(vh.willQos()),
-            vh.isWillRetain(),
-            mp,
-            null);
-    Integer expiry =
-        conn.mqtt5
-            ? PublishMapper.intProperty(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL)
-            : null;
-    Integer delay =
-        conn.mqtt5 ? PublishMapper.intProperty(wp, MqttProperties.WILL_DELAY_INTERVAL) : null;
-    return new Wills.Will(
-        message,
-        expiry == null ? null : Duration.ofSeconds(Integer.toUnsignedLong(expiry)),
-        delay == null ? Duration.ZERO : Duration.ofSeconds(Integer.toUnsignedLong(delay)));
   }
 
   /** The client's own limits and requests [MQTT-3.1.2.11]; false if one has a forbidden value. */

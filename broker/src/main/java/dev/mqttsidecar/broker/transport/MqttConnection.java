@@ -80,6 +80,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   Session session;
   MqttOutbound outbound;
   Wills.Will will;
+  PendingWills.Entry willRecord; // this connection's will among those held, or null
   boolean sessionExpiryWasZero;
   boolean takenOver;
   MqttOutbound.ClientLimits clientLimits = DEFAULT_LIMITS;
@@ -118,10 +119,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(held.poll());
     }
     if (session != null) {
-      if (will != null) {
-        server.wills().connectionLost(clientId, will, session.expiry()); // [MQTT-3.1.2-8]
-        will = null;
-      }
+      server.wills().connectionEnded(clientId, will, willRecord, session.expiry());
+      will = null;
+      willRecord = null;
       session.detach(outbound);
       session.executor().moveHome(channel.eventLoop());
     }

@@ -41,7 +41,9 @@ class SysTopicsIT {
           "retained messages/count",
           "subscriptions/count",
           "subscriptions/not-authorized",
-          "heap/current");
+          "heap/current",
+          "wills/pending",
+          "wills/refused");
 
   /** Reads $SYS publications until every topic was seen after {@code marker} was. */
   private static Map<String, String> collect(Mqtt5BlockingClient.Mqtt5Publishes in)
