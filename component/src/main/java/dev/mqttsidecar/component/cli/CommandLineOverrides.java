@@ -51,7 +51,8 @@ final class CommandLineOverrides {
                 mqtt.serverKeepAlive(),
                 mqtt.receiveMaximum(),
                 mqtt.topicAliasMaximum(),
-                mqtt.maximumQos()))
+                mqtt.maximumQos(),
+                mqtt.maxPendingWills()))
         .withSys(
             new Configuration.Sys(
                 given("--sys-interval")

@@ -121,7 +121,13 @@ public final class ConfigBinder {
             0,
             65535,
             absent.topicAliasMaximum()),
-        checks.range("mqtt.maximumQos", section.maximumQos(), 0, 2, absent.maximumQos()));
+        checks.range("mqtt.maximumQos", section.maximumQos(), 0, 2, absent.maximumQos()),
+        checks.range(
+            "mqtt.maxPendingWills",
+            section.maxPendingWills(),
+            0,
+            Integer.MAX_VALUE,
+            absent.maxPendingWills()));
   }
 
   private Configuration.Sys sys(ConfigDocument.Sys section, Configuration.Sys absent)

@@ -55,7 +55,8 @@ record ConfigDocument(
       Integer serverKeepAlive,
       Integer receiveMaximum,
       Integer topicAliasMaximum,
-      Integer maximumQos) {}
+      Integer maximumQos,
+      Integer maxPendingWills) {}
 
   record Sys(Integer interval, Boolean lifecycleEvents) {}
 

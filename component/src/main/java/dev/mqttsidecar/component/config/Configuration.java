@@ -85,6 +85,7 @@ public record Configuration(
   /**
    * @param serverKeepAlive seconds, or null: the client's own keep alive
    * @param maximumQos the highest QoS the broker grants (0..2)
+   * @param maxPendingWills wills held at once, of live connections and waiting for their delay
    */
   public record Mqtt(
       int maxConnections,
@@ -93,7 +94,8 @@ public record Configuration(
       Integer serverKeepAlive,
       int receiveMaximum,
       int topicAliasMaximum,
-      int maximumQos) {
+      int maximumQos,
+      int maxPendingWills) {
     /** The broker's own defaults, so the file and the embedding API agree. */
     static Mqtt defaults() {
       BrokerConfig broker = BrokerConfig.defaults();
@@ -104,7 +106,8 @@ public record Configuration(
           null,
           broker.receiveMaximum(),
           broker.topicAliasMaximum(),
-          2);
+          2,
+          broker.maxPendingWills());
     }
   }
 

@@ -113,6 +113,7 @@ public final class SettingsResolver {
         .serverKeepAlive(keepAlive == null ? null : Duration.ofSeconds(keepAlive))
         .receiveMaximum(mqtt.receiveMaximum())
         .topicAliasMaximum(mqtt.topicAliasMaximum())
+        .maxPendingWills(mqtt.maxPendingWills())
         .sysInterval(configuration.sys().interval())
         .lifecycleEvents(configuration.sys().lifecycleEvents())
         .dataDirectory(configuration.storage().dataDir())

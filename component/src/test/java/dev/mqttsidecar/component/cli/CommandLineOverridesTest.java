@@ -35,7 +35,7 @@ class CommandLineOverridesTest {
               List.of(
                   new Listener("first", "::1", 1884, Listener.Protocol.MQTT, null),
                   new Listener("second", "127.0.0.2", 1885, Listener.Protocol.WEBSOCKET, null)))
-          .withMqtt(new Configuration.Mqtt(11, 2048, 12, 30, 13, 14, 1))
+          .withMqtt(new Configuration.Mqtt(11, 2048, 12, 30, 13, 14, 1, 15))
           .withSys(new Configuration.Sys(Duration.ofSeconds(5), false))
           .withStorage(
               new Configuration.Storage(
@@ -125,7 +125,8 @@ class CommandLineOverridesTest {
         m.serverKeepAlive(),
         m.receiveMaximum(),
         m.topicAliasMaximum(),
-        m.maximumQos());
+        m.maximumQos(),
+        m.maxPendingWills());
   }
 
   @Test

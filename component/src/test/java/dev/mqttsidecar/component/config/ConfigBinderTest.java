@@ -78,6 +78,7 @@ class ConfigBinderTest {
               receiveMaximum: 16
               topicAliasMaximum: 4
               maximumQos: 1
+              maxPendingWills: 500
             sys:
               interval: 0
               lifecycleEvents: false
@@ -128,7 +129,7 @@ class ConfigBinderTest {
                 new AuthorizationRule.Match("dev-*", null, "*", null),
                 List.of("devices/${client.certCommonName}/#"),
                 List.of("commands/${client.id}/#")));
-    assertThat(c.mqtt()).isEqualTo(new Configuration.Mqtt(50, 1024, 7, 60, 16, 4, 1));
+    assertThat(c.mqtt()).isEqualTo(new Configuration.Mqtt(50, 1024, 7, 60, 16, 4, 1, 500));
     assertThat(c.sys()).isEqualTo(new Configuration.Sys(Duration.ZERO, false));
     assertThat(c.storage())
         .isEqualTo(
@@ -163,7 +164,7 @@ class ConfigBinderTest {
     assertThat(FileMode.format(c.socket().mode())).isEqualTo("0660");
     assertThat(c.listeners()).containsExactly(Listener.plain("127.0.0.1", 1883));
     assertThat(c.mqtt())
-        .isEqualTo(new Configuration.Mqtt(100_000, 5_242_880, 10_000, null, 1024, 64, 2));
+        .isEqualTo(new Configuration.Mqtt(100_000, 5_242_880, 10_000, null, 1024, 64, 2, 100_000));
     assertThat(c.sys()).isEqualTo(new Configuration.Sys(Duration.ofSeconds(10), true));
     assertThat(c.storage())
         .isEqualTo(

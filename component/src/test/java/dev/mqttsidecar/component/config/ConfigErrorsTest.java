@@ -39,8 +39,8 @@ class ConfigErrorsTest {
         mistake(
             "mqtt: { maxQos: 1 }",
             "config.yaml: mqtt: unknown key 'maxQos' (known keys: maxConnections, maxPacketSize,"
-                + " maxQueuedMessages, maximumQos, receiveMaximum, serverKeepAlive,"
-                + " topicAliasMaximum)"),
+                + " maxPendingWills, maxQueuedMessages, maximumQos, receiveMaximum,"
+                + " serverKeepAlive, topicAliasMaximum)"),
         // wrong types: nothing is coerced
         mistake(
             "listeners: [{ name: a, port: abc }]",

@@ -58,7 +58,8 @@ class ShippedConfigurationTest {
                 60,
                 defaults.mqtt().receiveMaximum(),
                 defaults.mqtt().topicAliasMaximum(),
-                defaults.mqtt().maximumQos()));
+                defaults.mqtt().maximumQos(),
+                defaults.mqtt().maxPendingWills()));
     assertThat(c.sys()).isEqualTo(defaults.sys());
     assertThat(c.storage().durability()).isEqualTo(defaults.storage().durability());
     assertThat(c.storage().syncInterval()).isEqualTo(defaults.storage().syncInterval());
