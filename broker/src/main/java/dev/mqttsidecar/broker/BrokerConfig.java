@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param maxSubscriptionsPerClient subscriptions per session
  * @param quotas bounds on retained messages and persistent sessions
  * @param maxSessionExpiry upper bound on a client's Session Expiry Interval
+ * @param maxPendingWills wills held at once, of live connections and waiting for their Will Delay
+ *     Interval; a CONNECT with a will beyond it is refused (0x97 Quota exceeded, 3.1.1: 0x03)
  * @param serverKeepAlive if set, overrides the client's keep alive (5.0 Server Keep Alive)
  * @param topicAliasMaximum inbound Topic Alias Maximum advertised to 5.0 clients (0 = none)
  * @param maximumQos the highest QoS clients may publish with (and leave a will with); subscriptions
@@ -56,6 +58,7 @@ public record BrokerConfig(
     int maxSubscriptionsPerClient,
     Quotas quotas,
     Duration maxSessionExpiry,
+    int maxPendingWills,
     Duration serverKeepAlive,
     int topicAliasMaximum,
     int maximumQos,
@@ -114,6 +117,7 @@ public record BrokerConfig(
     requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
     requireRange("maxSubscriptionsPerClient", maxSubscriptionsPerClient, 1, Integer.MAX_VALUE);
     Objects.requireNonNull(quotas, "quotas");
+    requireRange("maxPendingWills", maxPendingWills, 0, Integer.MAX_VALUE);
     requireRange("topicAliasMaximum", topicAliasMaximum, 0, 65535);
     requireRange("maximumQos", maximumQos, 0, 2);
     Objects.requireNonNull(sysInterval, "sysInterval");
@@ -154,6 +158,7 @@ public record BrokerConfig(
     b.maxSubscriptionsPerClient = maxSubscriptionsPerClient;
     b.quotas = quotas;
     b.maxSessionExpiry = maxSessionExpiry;
+    b.maxPendingWills = maxPendingWills;
     b.serverKeepAlive = serverKeepAlive;
     b.topicAliasMaximum = topicAliasMaximum;
     b.maximumQos = maximumQos;
@@ -185,6 +190,7 @@ public record BrokerConfig(
     private int maxSubscriptionsPerClient = 1000;
     private Quotas quotas = Quotas.DEFAULTS;
     private Duration maxSessionExpiry = Duration.ofDays(7);
+    private int maxPendingWills = 100_000;
     private Duration serverKeepAlive = null;
     private int topicAliasMaximum = 64;
     private int maximumQos = 2;
@@ -283,6 +289,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder maxPendingWills(int value) {
+      this.maxPendingWills = value;
+      return this;
+    }
+
     public Builder serverKeepAlive(Duration value) {
       this.serverKeepAlive = value;
       return this;
@@ -363,6 +374,7 @@ public record BrokerConfig(
           maxSubscriptionsPerClient,
           quotas,
           maxSessionExpiry,
+          maxPendingWills,
           serverKeepAlive,
           topicAliasMaximum,
           maximumQos,

@@ -59,6 +59,13 @@ public final class ConnectionsCommand implements Callable<Integer> {
   String mqtt;
 
   @Option(
+      names = "--will",
+      description =
+          "Each CONNECT carries a will (QoS 1, 7 bytes, on bench/will/<client id>); closing the"
+              + " connections at the end publishes them.")
+  boolean will;
+
+  @Option(
       names = "--broker-pid",
       defaultValue = "0",
       description = "Broker process id, to read its resident memory.")
@@ -132,7 +139,8 @@ public final class ConnectionsCommand implements Callable<Integer> {
                 sourceAddresses,
                 warmupConnections,
                 concurrency,
-                limit)) {
+                limit,
+                will)) {
           warm.established();
         }
         TimeUnit.MILLISECONDS.sleep(500);
@@ -141,7 +149,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
       long start = System.nanoTime();
       try (IdleConnections idle =
           IdleConnections.open(
-              bootstrap, remote, version, sourceAddresses, connections, concurrency, limit)) {
+              bootstrap, remote, version, sourceAddresses, connections, concurrency, limit, will)) {
         long elapsedNanos = System.nanoTime() - start;
         int established = idle.established();
         if (established < connections) {

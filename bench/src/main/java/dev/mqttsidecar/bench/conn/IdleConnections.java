@@ -31,7 +31,8 @@ final class IdleConnections implements AutoCloseable {
   }
 
   /**
-   * Opens {@code count} connections, at most {@code concurrency} handshakes at a time, and waits.
+   * Opens {@code count} connections, at most {@code concurrency} handshakes at a time, and waits;
+   * with {@code will} each CONNECT carries a will.
    */
   static IdleConnections open(
       Bootstrap bootstrap,
@@ -40,7 +41,8 @@ final class IdleConnections implements AutoCloseable {
       int sourceAddresses,
       int count,
       int concurrency,
-      Duration timeout)
+      Duration timeout,
+      boolean will)
       throws InterruptedException {
     String runId = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
     List<Channel> channels = Collections.synchronizedList(new ArrayList<>(count));
@@ -56,7 +58,8 @@ final class IdleConnections implements AutoCloseable {
             timeout,
             i -> {
               IdleClientHandler h =
-                  new IdleClientHandler(new ClientSettings("c" + runId + "-" + i, version, 0, 0));
+                  new IdleClientHandler(
+                      new ClientSettings("c" + runId + "-" + i, version, 0, 0, will));
               handlers.add(h);
               InetSocketAddress local =
                   new InetSocketAddress("127.0.0." + (1 + i % sourceAddresses), 0);

@@ -25,19 +25,31 @@ public final class Packets {
 
   private Packets() {}
 
-  /** CONNECT with a clean session, no will, no credentials [MQTT-3.1]. */
+  /** What a connection's will says; the topic is {@code bench/will/<client id>}. */
+  public static final byte[] WILL_PAYLOAD = "offline".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * CONNECT with a clean session and no credentials [MQTT-3.1]; with {@link ClientSettings#will()}
+   * a QoS 1 will, not retained, on {@code bench/will/<client id>} [MQTT-3.1.2-9].
+   */
   public static ByteBuf connect(ByteBufAllocator alloc, ClientSettings s) {
     byte[] clientId = s.clientId().getBytes(StandardCharsets.UTF_8);
+    byte[] willTopic =
+        s.will() ? ("bench/will/" + s.clientId()).getBytes(StandardCharsets.UTF_8) : null;
     boolean v5 = s.isV5();
     int props = v5 && s.receiveMaximum() > 0 ? 3 : 0;
     int remaining =
         2 + MQTT.length + 1 + 1 + 2 + (v5 ? varIntSize(props) + props : 0) + 2 + clientId.length;
+    if (willTopic != null) {
+      remaining += (v5 ? 1 : 0) + 2 + willTopic.length + 2 + WILL_PAYLOAD.length;
+    }
     ByteBuf buf = alloc.buffer(1 + varIntSize(remaining) + remaining);
     buf.writeByte(0x10);
     writeVarInt(buf, remaining);
     buf.writeShort(MQTT.length).writeBytes(MQTT);
     buf.writeByte(v5 ? 5 : 4);
-    buf.writeByte(0x02); // clean session / clean start
+    // clean session / clean start; will flag and will QoS 1
+    buf.writeByte(0x02 | (willTopic != null ? 0x04 | 0x08 : 0));
     buf.writeShort(s.keepAliveSeconds());
     if (v5) {
       writeVarInt(buf, props);
@@ -46,6 +58,13 @@ public final class Packets {
       }
     }
     buf.writeShort(clientId.length).writeBytes(clientId);
+    if (willTopic != null) {
+      if (v5) {
+        buf.writeByte(0); // no will properties
+      }
+      buf.writeShort(willTopic.length).writeBytes(willTopic);
+      buf.writeShort(WILL_PAYLOAD.length).writeBytes(WILL_PAYLOAD);
+    }
     return buf;
   }
 

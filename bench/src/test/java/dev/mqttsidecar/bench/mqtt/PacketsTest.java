@@ -99,6 +99,26 @@ class PacketsTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
+  void connectWithAWillDecodesWithNettysDecoder(boolean v5) {
+    EmbeddedChannel broker = new EmbeddedChannel(new MqttDecoder());
+    ClientSettings settings =
+        new ClientSettings(
+            "dev-7", v5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1, 0, v5 ? 100 : 0, true);
+
+    broker.writeInbound(Packets.connect(ByteBufAllocator.DEFAULT, settings));
+    MqttConnectMessage connect = broker.readInbound();
+    assertThat(connect.decoderResult().isSuccess()).isTrue();
+    assertThat(connect.variableHeader().isWillFlag()).isTrue();
+    assertThat(connect.variableHeader().willQos()).isEqualTo(1);
+    assertThat(connect.variableHeader().isWillRetain()).isFalse();
+    assertThat(connect.payload().clientIdentifier()).isEqualTo("dev-7");
+    assertThat(connect.payload().willTopic()).isEqualTo("bench/will/dev-7");
+    assertThat(connect.payload().willMessageInBytes()).isEqualTo(Packets.WILL_PAYLOAD);
+    assertThat(broker.finishAndReleaseAll()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   void handlerFramesWhatNettysEncoderWrites(boolean v5) {
     MqttVersion version = v5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1;
     Recorder recorder = new Recorder(new ClientSettings("c", version, 0, 0));

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link Durability#MEMORY}: retained messages in memory, no session records, nothing on disk.
- * Tests may plug in their own retained or queue persistence.
+ * {@link Durability#MEMORY}: retained messages in memory, no session or will records, nothing on
+ * disk. Tests may plug in their own retained or queue persistence.
  */
 public final class MemoryStorage implements Storage {
   private final RetainedPersistence retained;
@@ -44,6 +44,16 @@ public final class MemoryStorage implements Storage {
   @Override
   public SessionPersistence sessions() {
     return SessionPersistence.NONE;
+  }
+
+  @Override
+  public WillPersistence wills() {
+    return WillPersistence.NONE;
+  }
+
+  @Override
+  public Map<String, StoredWill> loadWills() {
+    return Map.of();
   }
 
   @Override

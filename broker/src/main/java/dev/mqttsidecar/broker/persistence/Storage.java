@@ -21,11 +21,16 @@ public interface Storage extends AutoCloseable {
 
   SessionPersistence sessions();
 
+  WillPersistence wills();
+
   /** Stored sessions by key, for the broker's start. */
   Map<String, RestoredSession> loadSessions();
 
   /** Stored queues by id, for the broker's start; message contents stay in the store. */
   Map<String, List<StoredQueueEntry>> loadQueues();
+
+  /** Stored wills by client id: the wills of connections the previous process lost. */
+  Map<String, StoredWill> loadWills();
 
   /** Call after the broker stopped. */
   @Override

@@ -18,6 +18,7 @@ import dev.mqttsidecar.broker.core.SessionRestore;
 import dev.mqttsidecar.broker.core.SubscriptionService;
 import dev.mqttsidecar.broker.persistence.MemoryStorage;
 import dev.mqttsidecar.broker.persistence.Storage;
+import dev.mqttsidecar.broker.persistence.StoredWill;
 import dev.mqttsidecar.broker.persistence.rocksdb.RocksStorage;
 import dev.mqttsidecar.broker.persistence.rocksdb.StoreConfig;
 import dev.mqttsidecar.broker.retained.RetainedOverQuota;
@@ -35,6 +36,7 @@ import dev.mqttsidecar.broker.transport.MqttServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -148,7 +150,7 @@ public final class EmbeddedBroker implements Broker {
             scheduler,
             counters);
     this.inProcess = new InProcessSubscriptions(services);
-    this.server = new MqttServer(services);
+    this.server = new MqttServer(services, storage.wills());
   }
 
   private static Storage openStorage(BrokerConfig config) {
@@ -184,13 +186,25 @@ public final class EmbeddedBroker implements Broker {
           services.sessions().all().size(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restoreStart));
     }
+    // Publishing opens here, before the listener binds: the wills of connections the previous
+    // process lost go out through the normal path, to the sessions just restored.
+    state = State.RUNNING;
+    Map<String, StoredWill> wills = storage.loadWills();
+    if (!wills.isEmpty()) {
+      int now = server.restoreWills(wills.values());
+      log.info(
+          "{} wills of connections lost by the previous process: {} published now, {} after"
+              + " their delay unless their client connects first",
+          wills.size(),
+          now,
+          wills.size() - now);
+    }
     server.start();
     scheduler.scheduleWithFixedDelay(
         this::removeExpiredRetained,
         EXPIRY_SWEEP.toMillis(),
         EXPIRY_SWEEP.toMillis(),
         TimeUnit.MILLISECONDS);
-    state = State.RUNNING;
   }
 
   /**

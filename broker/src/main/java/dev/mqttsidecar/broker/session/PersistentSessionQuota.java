@@ -78,6 +78,10 @@ public final class PersistentSessionQuota {
     return null;
   }
 
+  synchronized boolean holds(String clientId) {
+    return holders.contains(clientId);
+  }
+
   /** A restored session takes its slot whatever the limits say now. */
   synchronized void restored(String clientId) {
     if (!holders.contains(clientId)) {

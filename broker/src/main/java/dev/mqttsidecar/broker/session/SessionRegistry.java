@@ -77,6 +77,16 @@ public final class SessionRegistry {
     return quota.admit(clientId);
   }
 
+  /** Whether {@code clientId} holds a persistent session's slot now. */
+  public boolean holdsPersistentSlot(String clientId) {
+    return quota.holds(clientId);
+  }
+
+  /** Gives back a slot {@link #admitPersistent} took for a CONNECT that was refused after it. */
+  public void releasePersistentSlot(String clientId) {
+    quota.release(clientId);
+  }
+
   /** A persistent MQTT client session brought back from the store holds its slot. */
   public void restoredPersistent(String clientId) {
     quota.restored(clientId);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +29,21 @@ public final class SysTopics {
   private final BrokerServices services;
   private final TrafficStats stats;
   private final Instant started;
+  private final Map<String, LongSupplier> more = new LinkedHashMap<>();
   private ScheduledFuture<?> timer;
 
   public SysTopics(BrokerServices services, TrafficStats stats) {
     this.services = services;
     this.stats = stats;
     this.started = services.config().clock().instant();
+  }
+
+  /**
+   * Adds a statistic a part of the broker keeps itself, published after the others; call before
+   * {@link #start}.
+   */
+  public void add(String topic, LongSupplier value) {
+    more.put(topic, value);
   }
 
   /** Starts publishing every {@code interval}; zero disables $SYS. */
@@ -113,6 +123,7 @@ public final class SysTopics {
     v.put("subscriptions/quota-exceeded", String.valueOf(stats.subscriptionsOverQuota()));
     v.put("subscriptions/invalid", String.valueOf(stats.subscriptionsInvalid()));
     v.put("heap/current", String.valueOf(rt.totalMemory() - rt.freeMemory()));
+    more.forEach((topic, value) -> v.put(topic, String.valueOf(value.getAsLong())));
     return v;
   }
 

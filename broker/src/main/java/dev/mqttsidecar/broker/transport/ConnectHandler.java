@@ -5,9 +5,6 @@ import dev.mqttsidecar.broker.Authenticator;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.EnhancedAuthenticator;
-import dev.mqttsidecar.broker.Message;
-import dev.mqttsidecar.broker.MessageProperties;
-import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.codec.PublishMapper;
 import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.session.Session;
@@ -89,7 +86,7 @@ final class ConnectHandler {
         conn.refuseConnect((byte) 0x05, ReasonCode.QOS_NOT_SUPPORTED.value());
         return;
       }
-      will = will(vh, payload);
+      will = Wills.Will.fromConnect(vh, payload);
     }
     conn.clientId = clientId;
     conn.identity =
@@ -187,9 +184,20 @@ final class ConnectHandler {
       expiry = vh.isCleanSession() ? Duration.ZERO : max; // [MQTT-3.1.2-4], [MQTT-3.1.2-6]
     }
     boolean persistent = !expiry.isZero();
-    if (persistent && conn.services.sessions().admitPersistent(conn.clientId) != null) {
+    SessionRegistry sessions = conn.services.sessions();
+    boolean heldSlot = persistent && sessions.holdsPersistentSlot(conn.clientId);
+    if (persistent && sessions.admitPersistent(conn.clientId) != null) {
       // Before the will and the session are touched: a refused client changes nothing. 0x97 is a
       // CONNACK reason code (section 3.2.2.2); 3.1.1 has only 0x03 Server unavailable.
+      conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value());
+      return;
+    }
+    // Held (and stored) before the session opens, so a CONNECT over the cap changes nothing.
+    CompletableFuture<Void> willStored = holdWill(pendingWill, expiry);
+    if (willStored == null) {
+      if (persistent && !heldSlot) {
+        sessions.releasePersistentSlot(conn.clientId); // the slot admitPersistent just took
+      }
       conn.refuseConnect((byte) 0x03, ReasonCode.QUOTA_EXCEEDED.value());
       return;
     }
@@ -197,13 +205,11 @@ final class ConnectHandler {
     conn.credentialsExpireAt = auth.expiresAt();
     conn.server.wills().cancel(conn.clientId);
     SessionRegistry.Opened opened =
-        conn.services
-            .sessions()
-            .openClient(
-                conn.clientId,
-                vh.isCleanSession(),
-                persistent,
-                key -> new Session(key, conn.clientId, conn.services.sessionContext()));
+        sessions.openClient(
+            conn.clientId,
+            vh.isCleanSession(),
+            persistent,
+            key -> new Session(key, conn.clientId, conn.services.sessionContext()));
     Session session = opened.session();
     if (opened.present()) {
       ResumedSubscriptions.revokeUnauthorized(conn.services, session, conn.identity);
@@ -250,51 +256,21 @@ final class ConnectHandler {
                     conn.onEventLoop(connAck); // queued before the session's writes
                   }
                 });
-    if (expiry.isZero()) {
-      attach.run();
-    } else {
-      // A session that outlives its connection is durable before CONNACK reports it: a crash right
-      // after must not forget it.
-      session
-          .storeRecord()
-          .whenComplete((v, e) -> conn.onEventLoop(() -> attachStored(session, attach, e)));
-    }
+    DurableAttach.afterWrites(conn, session, expiry, willStored, attach);
   }
 
-  private void attachStored(Session session, Runnable attach, Throwable storeFailure) {
-    if (storeFailure != null) {
-      LOG.error("{}: session record not stored", conn.clientId, storeFailure);
+  /**
+   * Holds the accepted CONNECT's will (stored on a durable store), or forgets the client's held
+   * one, which can no longer fire once a connection without a will is accepted. Returns when the
+   * write is durable (at once when nothing is written), or null: the cap on held wills is reached.
+   */
+  private CompletableFuture<Void> holdWill(Wills.Will will, Duration sessionExpiry) {
+    PendingWills held = conn.server.wills().held();
+    if (will == null) {
+      return held.clear(conn.clientId);
     }
-    attach.run();
-    if (!conn.channel.isActive()) {
-      // Closed while the record was stored: its detach found nothing attached, so the session goes
-      // offline here and its expiry starts.
-      session.detach(conn.outbound);
-    }
-  }
-
-  private Wills.Will will(MqttConnectVariableHeader vh, MqttConnectPayload payload) {
-    MqttProperties wp = payload.willProperties();
-    MessageProperties mp =
-        conn.mqtt5 && wp != null ? PublishMapper.toProperties(wp) : MessageProperties.NONE;
-    Message message =
-        new Message(
-            payload.willTopic(),
-            payload.willMessageInBytes(),
-            Qos.of(vh.willQos()),
-            vh.isWillRetain(),
-            mp,
-            null);
-    Integer expiry =
-        conn.mqtt5
-            ? PublishMapper.intProperty(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL)
-            : null;
-    Integer delay =
-        conn.mqtt5 ? PublishMapper.intProperty(wp, MqttProperties.WILL_DELAY_INTERVAL) : null;
-    return new Wills.Will(
-        message,
-        expiry == null ? null : Duration.ofSeconds(Integer.toUnsignedLong(expiry)),
-        delay == null ? Duration.ZERO : Duration.ofSeconds(Integer.toUnsignedLong(delay)));
+    conn.willRecord = held.add(conn.clientId, will, sessionExpiry);
+    return conn.willRecord == null ? null : conn.willRecord.written();
   }
 
   /** The client's own limits and requests [MQTT-3.1.2.11]; false if one has a forbidden value. */

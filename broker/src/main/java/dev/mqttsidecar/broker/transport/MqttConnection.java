@@ -73,6 +73,7 @@ final class MqttConnection extends ChannelDuplexHandler {
   Session session;
   MqttOutbound outbound;
   Wills.Will will;
+  PendingWills.Entry willRecord; // this connection's will among those held, or null
   boolean sessionExpiryWasZero;
   MqttOutbound.ClientLimits clientLimits = DEFAULT_LIMITS;
   boolean responseInformationRequested;
@@ -137,10 +138,9 @@ final class MqttConnection extends ChannelDuplexHandler {
     state = State.CLOSED;
     releaseHeld();
     if (session != null) {
-      if (will != null) {
-        server.wills().connectionLost(clientId, will, session.expiry()); // [MQTT-3.1.2-8]
-        will = null;
-      }
+      server.wills().connectionEnded(clientId, will, willRecord, session.expiry());
+      will = null;
+      willRecord = null;
       session.detach(outbound);
       session.executor().moveHome(channel.eventLoop());
     }

@@ -3,6 +3,8 @@ package dev.mqttsidecar.broker.transport;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.broker.core.BrokerServices;
+import dev.mqttsidecar.broker.persistence.StoredWill;
+import dev.mqttsidecar.broker.persistence.WillPersistence;
 import dev.mqttsidecar.broker.sys.ClientEvents;
 import dev.mqttsidecar.broker.sys.SysTopics;
 import dev.mqttsidecar.broker.sys.TrafficStats;
@@ -27,6 +29,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,19 +58,39 @@ public final class MqttServer {
   private final Map<String, Channel> serverChannels = new ConcurrentHashMap<>();
   private TlsReloader tlsReloader;
 
-  public MqttServer(BrokerServices services) {
+  /**
+   * @param services the broker's services
+   * @param storedWills where wills are kept while they may still fire ({@link
+   *     WillPersistence#NONE}: in memory only)
+   */
+  public MqttServer(BrokerServices services, WillPersistence storedWills) {
     this.services = services;
     this.wills =
         new Wills(
             services.publisher(),
             services.sessions(),
             services.scheduler(),
-            services.config().clock());
+            services.config().clock(),
+            new PendingWills(
+                storedWills, new PendingWillLimit(services.config().maxPendingWills())));
     this.events =
         new ClientEvents(
             services.publisher(), services.subscriptions(), services.config().lifecycleEvents());
     this.sys = new SysTopics(services, stats);
     this.connAckProperties = new ConnAckProperties(services.config());
+    PendingWillLimit willLimit = wills.held().limit();
+    sys.add("wills/pending", willLimit::pending);
+    sys.add("wills/refused", willLimit::refused);
+  }
+
+  /**
+   * Takes over the stored wills of connections the previous process lost, before {@link #start()}:
+   * each is published after its delay unless its client connects first.
+   *
+   * @return how many were published at once
+   */
+  public int restoreWills(Collection<StoredWill> stored) {
+    return wills.restore(stored);
   }
 
   /**

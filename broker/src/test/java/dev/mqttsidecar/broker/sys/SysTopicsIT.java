@@ -48,7 +48,9 @@ class SysTopicsIT {
           "subscriptions/not-authorized",
           "subscriptions/quota-exceeded",
           "subscriptions/invalid",
-          "heap/current");
+          "heap/current",
+          "wills/pending",
+          "wills/refused");
 
   /** Reads $SYS publications until every topic was seen after {@code marker} was. */
   private static Map<String, String> collect(Mqtt5BlockingClient.Mqtt5Publishes in)

@@ -11,6 +11,7 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.core.BrokerServices;
+import dev.mqttsidecar.broker.persistence.Storage;
 import dev.mqttsidecar.broker.server.EmbeddedBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +54,16 @@ public final class BrokerFixture implements AutoCloseable {
       built = built.toBuilder().durability(Durability.MEMORY).build();
     }
     EmbeddedBroker broker = new EmbeddedBroker(built);
+    broker.start();
+    return new BrokerFixture(broker);
+  }
+
+  /**
+   * Starts a broker with {@code config} (host and port overridden to 127.0.0.1:0) on {@code
+   * storage}, which the test may read while the broker runs; stopping the broker closes it.
+   */
+  public static BrokerFixture start(BrokerConfig.Builder config, Storage storage) throws Exception {
+    EmbeddedBroker broker = new EmbeddedBroker(config.host("127.0.0.1").port(0).build(), storage);
     broker.start();
     return new BrokerFixture(broker);
   }

@@ -65,7 +65,8 @@ record ConfigDocument(
       Integer maxRetainedMessages,
       Long maxRetainedBytes,
       Integer maxPersistentSessions,
-      List<PersistentSessions> persistentSessionsByClientId) {}
+      List<PersistentSessions> persistentSessionsByClientId,
+      Integer maxPendingWills) {}
 
   record PersistentSessions(String clientId, Integer max) {}
 

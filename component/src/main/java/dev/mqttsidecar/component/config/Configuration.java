@@ -116,9 +116,14 @@ public record Configuration(
    * @param maxTopicLevels most levels of a topic name or filter
    * @param maxSubscriptionsPerClient topic filters one session may hold
    * @param quotas bounds on retained messages and persistent sessions
+   * @param maxPendingWills wills held at once, of live connections and waiting for their delay
    */
   public record Limits(
-      int maxTopicLength, int maxTopicLevels, int maxSubscriptionsPerClient, Quotas quotas) {
+      int maxTopicLength,
+      int maxTopicLevels,
+      int maxSubscriptionsPerClient,
+      Quotas quotas,
+      int maxPendingWills) {
     public Limits {
       Objects.requireNonNull(quotas, "quotas");
     }
@@ -130,7 +135,8 @@ public record Configuration(
           broker.maxTopicLength(),
           broker.maxTopicLevels(),
           broker.maxSubscriptionsPerClient(),
-          broker.quotas());
+          broker.quotas(),
+          broker.maxPendingWills());
     }
   }
 

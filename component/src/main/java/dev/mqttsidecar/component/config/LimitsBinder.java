@@ -66,7 +66,13 @@ final class LimitsBinder {
             1,
             Integer.MAX_VALUE,
             absent.maxSubscriptionsPerClient()),
-        quotas);
+        quotas,
+        checks.range(
+            "limits.maxPendingWills",
+            section.maxPendingWills(),
+            0,
+            Integer.MAX_VALUE,
+            absent.maxPendingWills()));
   }
 
   private List<PersistentSessionLimit> perClientId(List<ConfigDocument.PersistentSessions> entries)

@@ -118,6 +118,7 @@ public final class SettingsResolver {
         .maxTopicLevels(limits.maxTopicLevels())
         .maxSubscriptionsPerClient(limits.maxSubscriptionsPerClient())
         .quotas(limits.quotas())
+        .maxPendingWills(limits.maxPendingWills())
         .sysInterval(configuration.sys().interval())
         .lifecycleEvents(configuration.sys().lifecycleEvents())
         .dataDirectory(configuration.storage().dataDir())

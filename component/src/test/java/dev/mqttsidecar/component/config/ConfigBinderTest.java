@@ -90,6 +90,7 @@ class ConfigBinderTest {
               persistentSessionsByClientId:
                 - { clientId: "sensor-*", max: 10 }
                 - { clientId: "gateway", max: 0 }
+              maxPendingWills: 500
             sys:
               interval: 0
               lifecycleEvents: false
@@ -153,7 +154,8 @@ class ConfigBinderTest {
                     0,
                     List.of(
                         new PersistentSessionLimit("sensor-*", 10),
-                        new PersistentSessionLimit("gateway", 0)))));
+                        new PersistentSessionLimit("gateway", 0))),
+                500));
     assertThat(c.sys()).isEqualTo(new Configuration.Sys(Duration.ZERO, false));
     assertThat(c.storage())
         .isEqualTo(
@@ -193,7 +195,7 @@ class ConfigBinderTest {
     assertThat(c.limits())
         .isEqualTo(
             new Configuration.Limits(
-                65_535, 64, 1000, new Quotas(2_000_000, 4L << 30, 100_000, List.of())));
+                65_535, 64, 1000, new Quotas(2_000_000, 4L << 30, 100_000, List.of()), 100_000));
     assertThat(c.sys()).isEqualTo(new Configuration.Sys(Duration.ofSeconds(10), true));
     assertThat(c.storage())
         .isEqualTo(

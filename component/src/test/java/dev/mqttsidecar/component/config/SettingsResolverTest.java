@@ -149,6 +149,7 @@ class SettingsResolverTest {
               receiveMaximum: 16
               topicAliasMaximum: 0
               maximumQos: 1
+            limits: { maxPendingWills: 3 }
             sys: { interval: 0, lifecycleEvents: false }
             storage: { dataDir: store, durability: memory, syncIntervalMs: 5 }
             shutdownGrace: 4
@@ -160,6 +161,7 @@ class SettingsResolverTest {
     assertThat(broker.serverKeepAlive()).isEqualTo(Duration.ofSeconds(30));
     assertThat(broker.receiveMaximum()).isEqualTo(16);
     assertThat(broker.topicAliasMaximum()).isZero();
+    assertThat(broker.maxPendingWills()).isEqualTo(3);
     assertThat(broker.sysInterval()).isZero();
     assertThat(broker.lifecycleEvents()).isFalse();
     assertThat(broker.dataDirectory()).isEqualTo(dir.resolve("store"));

@@ -70,7 +70,8 @@ class ShippedConfigurationTest {
                     .limits()
                     .quotas()
                     .withPersistentSessionLimits(
-                        List.of(new PersistentSessionLimit("sensor-*", 100_000)))));
+                        List.of(new PersistentSessionLimit("sensor-*", 100_000))),
+                defaults.limits().maxPendingWills()));
     assertThat(c.sys()).isEqualTo(defaults.sys());
     assertThat(c.storage().durability()).isEqualTo(defaults.storage().durability());
     assertThat(c.storage().syncInterval()).isEqualTo(defaults.storage().syncInterval());

@@ -11,12 +11,28 @@ public enum Column {
   /** Persistent session state by session key. */
   SESSIONS("sessions"),
   /** Store metadata: the format version, counters that must never go back. */
-  META("meta");
+  META("meta"),
+  /** Wills of connections that may still publish one, by client id. */
+  WILLS("wills", true);
 
   private final String familyName;
+  private final boolean addedLater;
 
   Column(String familyName) {
+    this(familyName, false);
+  }
+
+  Column(String familyName, boolean addedLater) {
     this.familyName = familyName;
+    this.addedLater = addedLater;
+  }
+
+  /**
+   * Whether stores written before this family existed lack it: opening such a store creates it
+   * empty, rather than refusing the store as damaged.
+   */
+  public boolean addedLater() {
+    return addedLater;
   }
 
   /** The RocksDB column family name. */

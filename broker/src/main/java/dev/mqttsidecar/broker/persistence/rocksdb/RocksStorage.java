@@ -9,12 +9,14 @@ import dev.mqttsidecar.broker.persistence.SessionPersistence;
 import dev.mqttsidecar.broker.persistence.Storage;
 import dev.mqttsidecar.broker.persistence.StorageException;
 import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
+import dev.mqttsidecar.broker.persistence.StoredWill;
+import dev.mqttsidecar.broker.persistence.WillPersistence;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The durable modes' storage: retained messages, session records and queues in one {@link
+ * The durable modes' storage: retained messages, session records, queues and wills in one {@link
  * RocksStore}. Closing closes the store.
  */
 public final class RocksStorage implements Storage {
@@ -26,6 +28,7 @@ public final class RocksStorage implements Storage {
   private final RetainedPersistence retained;
   private final RocksQueuePersistence queues;
   private final RocksSessionPersistence sessions;
+  private final RocksWillPersistence wills;
 
   private RocksStorage(StoreConfig config, RocksStore store, Clock clock) {
     this.config = config;
@@ -35,6 +38,7 @@ public final class RocksStorage implements Storage {
             new RocksRetainedPersistence(store, clock), RETAINED_CACHE_BYTES);
     this.queues = new RocksQueuePersistence(store);
     this.sessions = new RocksSessionPersistence(store);
+    this.wills = new RocksWillPersistence(store);
   }
 
   /**
@@ -68,6 +72,16 @@ public final class RocksStorage implements Storage {
   @Override
   public SessionPersistence sessions() {
     return sessions;
+  }
+
+  @Override
+  public WillPersistence wills() {
+    return wills;
+  }
+
+  @Override
+  public Map<String, StoredWill> loadWills() {
+    return wills.load();
   }
 
   @Override

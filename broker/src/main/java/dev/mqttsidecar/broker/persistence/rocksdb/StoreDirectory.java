@@ -60,7 +60,10 @@ final class StoreDirectory {
     return false;
   }
 
-  /** Our column families absent from an existing store; refuses families we do not know. */
+  /**
+   * Our column families absent from an existing store, except those added after the store format
+   * (created empty at open); refuses families we do not know.
+   */
   static List<String> missingFamilies(Path dir) throws RocksDBException {
     List<String> present = new ArrayList<>();
     try (Options options = new Options()) {
@@ -72,7 +75,7 @@ final class StoreDirectory {
     unknown.remove("default");
     List<String> missing = new ArrayList<>();
     for (Column c : Column.values()) {
-      if (!unknown.remove(c.toString())) {
+      if (!unknown.remove(c.toString()) && !c.addedLater()) {
         missing.add(c.toString());
       }
     }
