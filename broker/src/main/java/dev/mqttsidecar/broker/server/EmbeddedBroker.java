@@ -35,8 +35,10 @@ import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +89,27 @@ public final class EmbeddedBroker implements Broker {
             DaemonThreads.named("mqtt-broker-worker"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("mqtt-broker-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
+    this.services = assemble(config, storage, workers, scheduler, () -> state == State.RUNNING);
+    this.inProcess = new InProcessSubscriptions(services);
+    this.server = new MqttServer(services);
+  }
 
+  /**
+   * The broker's core on {@code storage}, each service built with what it needs in dependency
+   * order, without listeners or a life-cycle: for callers that run the workers and timers
+   * themselves, step by step.
+   *
+   * @param workers runs blocking hooks (authentication) and the serial executors of offline
+   *     sessions and shared groups
+   * @param scheduler timers: session expiry, will delay, redelivery
+   * @param running whether publishing is accepted
+   */
+  public static BrokerServices assemble(
+      BrokerConfig config,
+      Storage storage,
+      ExecutorService workers,
+      ScheduledExecutorService scheduler,
+      BooleanSupplier running) {
     TopicRules rules = new TopicRules(config.maxTopicLength(), config.maxTopicLevels());
     Counters counters = new Counters();
     QueueContext queueing =
@@ -109,12 +131,7 @@ public final class EmbeddedBroker implements Broker {
             m -> router.route(m, null));
     PublishService publisher =
         new PublishService(
-            router,
-            retained,
-            rules,
-            config.maxPacketSize(),
-            config.clock(),
-            () -> state == State.RUNNING);
+            router, retained, rules, config.maxPacketSize(), config.clock(), running);
     SubscriptionService subscriptions = new SubscriptionService(index, retained);
     SessionRegistry registry = new SessionRegistry();
     SessionContext sessionContext =
@@ -126,20 +143,17 @@ public final class EmbeddedBroker implements Broker {
               registry.remove(session);
             },
             storage.sessions());
-    this.services =
-        new BrokerServices(
-            config,
-            rules,
-            registry,
-            sessionContext,
-            publisher,
-            subscriptions,
-            retained,
-            workers,
-            scheduler,
-            counters);
-    this.inProcess = new InProcessSubscriptions(services);
-    this.server = new MqttServer(services);
+    return new BrokerServices(
+        config,
+        rules,
+        registry,
+        sessionContext,
+        publisher,
+        subscriptions,
+        retained,
+        workers,
+        scheduler,
+        counters);
   }
 
   private static Storage openStorage(BrokerConfig config) {

@@ -50,9 +50,19 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
     if (listener.protocol() == Listener.Protocol.WEBSOCKET) {
       WebSocketTransport.addTo(p, maxPacket);
     }
+    addMqttStages(p, services, server, listener.name());
+  }
+
+  /**
+   * The MQTT stages every connection ends with, whatever carries its bytes: framing and validation,
+   * the decoder, the encoder and the protocol state machine.
+   */
+  static void addMqttStages(
+      ChannelPipeline p, BrokerServices services, MqttServer server, String listener) {
+    int maxPacket = services.config().maxPacketSize();
     p.addLast("frames", new MqttFrameValidator(maxPacket))
         .addLast("decoder", new MqttDecoder(maxPacket, 65535))
         .addLast("encoder", MqttEncoder.INSTANCE)
-        .addLast("mqtt", new MqttConnection(services, server, listener.name()));
+        .addLast("mqtt", new MqttConnection(services, server, listener));
   }
 }
