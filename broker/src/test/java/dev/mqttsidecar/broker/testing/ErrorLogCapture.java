@@ -45,6 +45,11 @@ public final class ErrorLogCapture extends AppenderBase<ILoggingEvent> implement
     return new ErrorLogCapture(Level.WARN, List.of("dev.mqttsidecar", "io.netty"));
   }
 
+  /** Starts collecting the ERROR reports of the loggers named {@code loggerNames} and below. */
+  public static ErrorLogCapture errorsUnder(String... loggerNames) {
+    return new ErrorLogCapture(Level.ERROR, List.of(loggerNames));
+  }
+
   /** The messages reported so far, each with its logger and exception's stack trace. */
   public List<String> errors() {
     return List.copyOf(errors);

@@ -2,6 +2,7 @@ package dev.mqttsidecar.component.pubsub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mqttsidecar.broker.MqttStrings;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.component.pubsub.PubSubSettings.CloudEventsMode;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,22 @@ final class DaprToMqtt {
   static final Set<String> CONTROL_KEYS = Set.of("retain", "qos", "ttlInSeconds", "rawPayload");
 
   /** The MQTT form of a published message. */
-  record Converted(byte[] payload, String contentType, List<UserProperty> userProperties) {}
+  record Converted(byte[] payload, String contentType, List<UserProperty> userProperties) {
+    /**
+     * @throws IllegalArgumentException when a string is not one MQTT can carry ({@link
+     *     MqttStrings})
+     */
+    Converted {
+      if (contentType != null) {
+        requireMqttString("the content type", contentType);
+      }
+      for (UserProperty p : userProperties) {
+        // From request metadata, or from a CloudEvent attribute in binary mode.
+        requireMqttString("the name of user property '" + shorten(p.name()) + "'", p.name());
+        requireMqttString("user property '" + shorten(p.name()) + "'", p.value());
+      }
+    }
+  }
 
   private final CloudEventsMode mode;
 
@@ -45,7 +61,9 @@ final class DaprToMqtt {
    * @param contentType the request's content type, or "" (daprd leaves it empty on Publish)
    * @param metadata request metadata
    * @param rawPayload whether the publisher asked for no CloudEvent envelope
-   * @throws IllegalArgumentException if a binary-mode event's {@code data_base64} is not base64
+   * @throws IllegalArgumentException if a binary-mode event's {@code data_base64} is not base64, or
+   *     the content type, a metadata entry or (binary mode) an attribute is not a string MQTT can
+   *     carry
    */
   Converted convert(
       byte[] data, String contentType, Map<String, String> metadata, boolean rawPayload) {
@@ -95,6 +113,17 @@ final class DaprToMqtt {
     }
     properties.addAll(userProperties(metadata, names));
     return new Converted(payload, type, properties);
+  }
+
+  private static void requireMqttString(String what, String s) {
+    String problem = MqttStrings.problem(s);
+    if (problem != null) {
+      throw new IllegalArgumentException(what + " " + problem + ", which MQTT does not allow");
+    }
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   /** Non-control metadata in key order, skipping names already used. */
