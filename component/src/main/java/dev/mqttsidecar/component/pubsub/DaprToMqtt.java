@@ -25,7 +25,8 @@ final class DaprToMqtt {
    * User property on messages whose Dapr publisher handed over bytes that are neither a CloudEvent
    * nor flagged {@code rawPayload}: such a publisher (Dapr's conformance suite, a direct gRPC
    * client) expects subscribers to get the bytes unchanged, so inbound conversion leaves them
-   * alone.
+   * alone. Only this class sets it: a publisher's metadata entry or binary-mode attribute of that
+   * name is dropped, or subscribers' daprd would get a binary-mode event's data as the bytes.
    */
   static final String VERBATIM = "mqtt-sidecar-verbatim";
 
@@ -102,7 +103,8 @@ final class DaprToMqtt {
     Set<String> names = new HashSet<>();
     for (Map.Entry<String, JsonNode> field : event.properties()) {
       String name = field.getKey();
-      if (name.equals(CloudEventJson.DATA)
+      if (name.equals(VERBATIM)
+          || name.equals(CloudEventJson.DATA)
           || name.equals(CloudEventJson.DATA_BASE64)
           || name.equals(CloudEventJson.DATA_CONTENT_TYPE)) {
         continue;
@@ -134,7 +136,9 @@ final class DaprToMqtt {
     }
     List<UserProperty> properties = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
-      if (!CONTROL_KEYS.contains(e.getKey()) && !taken.contains(e.getKey())) {
+      if (!CONTROL_KEYS.contains(e.getKey())
+          && !taken.contains(e.getKey())
+          && !e.getKey().equals(VERBATIM)) {
         properties.add(new UserProperty(e.getKey(), e.getValue()));
       }
     }

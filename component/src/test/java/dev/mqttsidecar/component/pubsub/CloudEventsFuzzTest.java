@@ -115,6 +115,7 @@ class CloudEventsFuzzTest {
     } else if (mode == CloudEventsMode.STRUCTURED) {
       assertThat(back.data()).as("a structured event").isEqualTo(data);
     } else {
+      assertThat(CloudEventJson.isCloudEvent(back.data())).as("a binary-mode event").isTrue();
       assertAttributesKept(
           CloudEventJson.parseObject(data), CloudEventJson.parseObject(back.data()));
     }

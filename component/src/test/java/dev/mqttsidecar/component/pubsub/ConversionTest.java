@@ -99,6 +99,34 @@ class ConversionTest {
   }
 
   @Test
+  void aPublisherCannotSetTheVerbatimMarkerSoABinaryModeEventReachesDaprAsAnEvent() {
+    DaprToMqtt binary = new DaprToMqtt(CloudEventsMode.BINARY);
+    DaprToMqtt.Converted converted =
+        binary.convert(
+            utf8(
+                "{\"specversion\":\"1.0\",\"id\":\"1\",\"data\":\"x\","
+                    + "\"mqtt-sidecar-verbatim\":\"true\"}"),
+            "",
+            Map.of(DaprToMqtt.VERBATIM, "true"),
+            false);
+    assertThat(converted.userProperties())
+        .containsExactly(new UserProperty("specversion", "1.0"), new UserProperty("id", "1"));
+    Message message =
+        new Message(
+            "t",
+            converted.payload(),
+            Qos.AT_LEAST_ONCE,
+            false,
+            new MessageProperties(
+                false, converted.contentType(), null, null, converted.userProperties()),
+            null);
+    MqttToDapr.Converted toDapr =
+        new MqttToDapr(AttributeMode.PROPAGATE, "ps", Clock.systemUTC())
+            .convert(message, "t", false);
+    assertThat(CloudEventJson.isCloudEvent(toDapr.data())).isTrue();
+  }
+
+  @Test
   void inboundJsonWithAnInvalidDeclaredTypeFallsBackToBase64() {
     MqttToDapr convert = new MqttToDapr(AttributeMode.CREATE_OR_REMAP, "ps", Clock.systemUTC());
     Message message =
