@@ -9,7 +9,6 @@ import dev.mqttsidecar.broker.testing.ErrorLogCapture;
 import dev.mqttsidecar.component.testing.ComponentYaml;
 import dev.mqttsidecar.component.testing.InProcessSidecar;
 import io.grpc.Status;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dapr's pub/sub and state store requests, built from fuzzer bytes ({@link DaprCallScript}), sent
@@ -38,7 +38,7 @@ class DaprGrpcFuzzTest {
           Status.Code.RESOURCE_EXHAUSTED,
           Status.Code.PERMISSION_DENIED);
 
-  private static Path folder;
+  @TempDir static Path folder;
   private static InProcessSidecar sidecar;
   private static ComponentYaml pubsub;
   private static ComponentYaml state;
@@ -47,7 +47,6 @@ class DaprGrpcFuzzTest {
 
   @BeforeAll
   static void startSidecar() throws Exception {
-    folder = Files.createTempDirectory("dapr-grpc-fuzz");
     sidecar = InProcessSidecar.start(folder);
     pubsub =
         ComponentYaml.read(ComponentYaml.FOLDER.resolve("pubsub.yaml"))
@@ -64,7 +63,6 @@ class DaprGrpcFuzzTest {
     errors.close();
     subscriber.close();
     sidecar.close();
-    Files.deleteIfExists(folder.resolve("mqtt-sidecar.sock"));
   }
 
   @FuzzTest

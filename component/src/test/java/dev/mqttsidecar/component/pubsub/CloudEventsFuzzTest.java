@@ -30,7 +30,7 @@ import java.util.Map;
  * <p>Input: byte 0 holds flags (bit 0: the message comes from an MQTT device instead of Dapr; bit
  * 1: binary mode; bit 2: rawPayload; bit 3: attributes propagated; bit 4: retained), byte 1 the
  * number of properties. Then UTF-8 lines: the content type, one {@code name=value} line per
- * property (Dapr metadata or MQTT user properties), and the payload, which takes the rest.
+ * property (Dapr metadata or MQTT user properties); the payload is the bytes after them.
  */
 class CloudEventsFuzzTest {
   private static final Clock CLOCK =
@@ -43,21 +43,25 @@ class CloudEventsFuzzTest {
     }
     int flags = input[0];
     int propertyCount = input[1] & 0x0F;
-    String[] lines =
-        new String(input, 2, input.length - 2, StandardCharsets.UTF_8)
-            .split("\n", propertyCount + 2);
-    if (lines.length < propertyCount + 2) {
-      return;
+    List<String> lines = new ArrayList<>(); // the content type, then the properties
+    int start = 2;
+    while (lines.size() < propertyCount + 1) {
+      int end = indexOf(input, (byte) '\n', start);
+      if (end < 0) {
+        return;
+      }
+      lines.add(new String(input, start, end - start, StandardCharsets.UTF_8));
+      start = end + 1;
     }
     List<UserProperty> properties = new ArrayList<>();
-    for (String line : Arrays.asList(lines).subList(1, propertyCount + 1)) {
+    for (String line : lines.subList(1, lines.size())) {
       int eq = line.indexOf('=');
       properties.add(
           eq < 0
               ? new UserProperty(line, "")
               : new UserProperty(line.substring(0, eq), line.substring(eq + 1)));
     }
-    byte[] payload = lines[propertyCount + 1].getBytes(StandardCharsets.UTF_8);
+    byte[] payload = Arrays.copyOfRange(input, start, input.length);
     AttributeMode attributes =
         (flags & 0x08) != 0 ? AttributeMode.PROPAGATE : AttributeMode.CREATE_OR_REMAP;
     boolean raw = (flags & 0x04) != 0;
@@ -68,13 +72,13 @@ class CloudEventsFuzzTest {
               payload,
               Qos.AT_LEAST_ONCE,
               (flags & 0x10) != 0,
-              new MessageProperties(false, emptyToNull(lines[0]), null, null, properties),
+              new MessageProperties(false, emptyToNull(lines.get(0)), null, null, properties),
               null);
       assertDaprCanRead(fromDevice, attributes, raw);
     } else {
       CloudEventsMode mode =
           (flags & 0x02) != 0 ? CloudEventsMode.BINARY : CloudEventsMode.STRUCTURED;
-      publishedByDapr(payload, lines[0], metadata(properties), mode, attributes, raw);
+      publishedByDapr(payload, lines.get(0), metadata(properties), mode, attributes, raw);
     }
   }
 
@@ -169,6 +173,15 @@ class CloudEventsFuzzTest {
         assertThat(Character.isSurrogate(c)).as(what + " has an unpaired surrogate").isFalse();
       }
     }
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static Map<String, String> metadata(List<UserProperty> properties) {
