@@ -13,9 +13,10 @@ import java.util.Optional;
  * <p>Percent-encodes (as uppercase {@code %XX} of the UTF-8 bytes) what a topic name must not or
  * should not contain: the wildcards {@code +} and {@code #} [MQTT-3.3.2-2], U+0000 [MQTT-1.5.4-2],
  * the control characters U+0001..U+001F and U+007F..U+009F and the Unicode non-characters (MQTT 5
- * section 1.5.4 says SHOULD NOT, and clients may refuse them), and {@code %} itself so that
- * decoding is unambiguous. Everything else, including {@code /}, stays as it is, so a key's {@code
- * /} is a topic level separator.
+ * section 1.5.4 says SHOULD NOT, and clients may refuse them), U+FFFD (the broker refuses it in
+ * topics, as its decoder puts it in place of ill-formed UTF-8 [MQTT-1.5.4-1]), and {@code %} itself
+ * so that decoding is unambiguous. Everything else, including {@code /}, stays as it is, so a key's
+ * {@code /} is a topic level separator.
  */
 public final class KeyCodec {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -109,6 +110,7 @@ public final class KeyCodec {
         || cp == '#'
         || cp <= 0x1F
         || (cp >= 0x7F && cp <= 0x9F)
+        || cp == 0xFFFD
         || (cp >= 0xFDD0 && cp <= 0xFDEF)
         || (cp & 0xFFFE) == 0xFFFE;
   }

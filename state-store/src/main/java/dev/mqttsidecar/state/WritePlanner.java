@@ -2,6 +2,7 @@ package dev.mqttsidecar.state;
 
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.MessageProperties;
+import dev.mqttsidecar.broker.MqttStrings;
 import dev.mqttsidecar.broker.RetainedWrite;
 import java.time.Clock;
 import java.time.Instant;
@@ -94,6 +95,12 @@ final class WritePlanner {
     }
     String contentType =
         put.contentType() == null || put.contentType().isEmpty() ? null : put.contentType();
+    String problem = contentType == null ? null : MqttStrings.problem(contentType);
+    if (problem != null) {
+      // The retained message goes to MQTT subscribers, who would take it as malformed.
+      throw StateException.invalid(
+          "content type of key '" + put.key() + "' " + problem + ", which MQTT does not allow");
+    }
     MessageProperties properties = MessageProperties.NONE.withContentType(contentType);
     Instant expiresAt = put.ttl().map(now::plus).orElse(null);
     return new Message(topic, put.value(), config.qos(), true, properties, expiresAt);

@@ -3,6 +3,7 @@ package dev.mqttsidecar.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mqttsidecar.broker.subscription.TopicRules;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +16,14 @@ class KeyCodecTest {
     assertThat(KeyCodec.encode("a+b#c%d\0e")).isEqualTo("a%2Bb%23c%25d%00e");
     assertThat(KeyCodec.encode("tab\there\u007f\u0085")).isEqualTo("tab%09here%7F%C2%85");
     assertThat(KeyCodec.encode("\uFFFE\uFDD0")).isEqualTo("%EF%BF%BE%EF%B7%90");
+  }
+
+  @Test
+  void escapesTheReplacementCharacterWhichTheBrokerRefusesInTopics() {
+    String topic = new StateTopics("$dapr/state/s/").topicOf("bad\uFFFDbyte");
+    assertThat(topic).isEqualTo("$dapr/state/s/bad%EF%BF%BDbyte");
+    assertThat(TopicRules.SPEC.nameProblem(topic)).isNull();
+    assertThat(KeyCodec.decode("bad%EF%BF%BDbyte")).contains("bad\uFFFDbyte");
   }
 
   @Test

@@ -40,8 +40,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +94,27 @@ public final class EmbeddedBroker implements Broker {
             DaemonThreads.named("mqtt-broker-worker"));
     this.scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("mqtt-broker-timer"));
     scheduler.setRemoveOnCancelPolicy(true);
+    this.services = assemble(config, storage, workers, scheduler, () -> state == State.RUNNING);
+    this.inProcess = new InProcessSubscriptions(services);
+    this.server = new MqttServer(services, storage.wills());
+  }
 
+  /**
+   * The broker's core on {@code storage}, each service built with what it needs in dependency
+   * order, without listeners or a life-cycle: for callers that run the workers and timers
+   * themselves, step by step.
+   *
+   * @param workers runs blocking hooks (authentication) and the serial executors of offline
+   *     sessions and shared groups
+   * @param scheduler timers: session expiry, will delay, redelivery
+   * @param running whether publishing is accepted
+   */
+  public static BrokerServices assemble(
+      BrokerConfig config,
+      Storage storage,
+      ExecutorService workers,
+      ScheduledExecutorService scheduler,
+      BooleanSupplier running) {
     TopicRules rules = new TopicRules(config.maxTopicLength(), config.maxTopicLevels());
     Counters counters = new Counters();
     QueueContext queueing =
@@ -116,12 +138,7 @@ public final class EmbeddedBroker implements Broker {
                 config.quotas().maxRetainedMessages(), config.quotas().maxRetainedBytes()));
     PublishService publisher =
         new PublishService(
-            router,
-            retained,
-            rules,
-            config.maxPacketSize(),
-            config.clock(),
-            () -> state == State.RUNNING);
+            router, retained, rules, config.maxPacketSize(), config.clock(), running);
     SubscriptionService subscriptions = new SubscriptionService(index, retained);
     SessionRegistry registry =
         new SessionRegistry(
@@ -137,20 +154,17 @@ public final class EmbeddedBroker implements Broker {
               registry.remove(session);
             },
             storage.sessions());
-    this.services =
-        new BrokerServices(
-            config,
-            rules,
-            registry,
-            sessionContext,
-            publisher,
-            subscriptions,
-            retained,
-            workers,
-            scheduler,
-            counters);
-    this.inProcess = new InProcessSubscriptions(services);
-    this.server = new MqttServer(services, storage.wills());
+    return new BrokerServices(
+        config,
+        rules,
+        registry,
+        sessionContext,
+        publisher,
+        subscriptions,
+        retained,
+        workers,
+        scheduler,
+        counters);
   }
 
   private static Storage openStorage(BrokerConfig config) {

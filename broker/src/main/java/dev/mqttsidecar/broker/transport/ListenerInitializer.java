@@ -57,7 +57,16 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
     if (listener.protocol() == Listener.Protocol.WEBSOCKET) {
       WebSocketTransport.addTo(p, maxPacket);
     }
-    p.addLast("frames", new MqttFrameDecoder(maxPacket))
-        .addLast("mqtt", new MqttConnection(services, server, listener.name()));
+    addMqttStages(p, services, server, listener.name());
+  }
+
+  /**
+   * The MQTT stages every connection ends with, whatever carries its bytes: framing with decoding
+   * and validation, then the protocol state machine (which encodes what it writes).
+   */
+  static void addMqttStages(
+      ChannelPipeline p, BrokerServices services, MqttServer server, String listener) {
+    p.addLast("frames", new MqttFrameDecoder(services.config().maxPacketSize()))
+        .addLast("mqtt", new MqttConnection(services, server, listener));
   }
 }

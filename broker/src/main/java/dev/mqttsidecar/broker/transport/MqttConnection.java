@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -32,6 +33,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One MQTT connection: the protocol state machine. Runs on the channel's event loop, never blocks
@@ -361,7 +363,12 @@ final class MqttConnection extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("connection error {}: {}", channel.remoteAddress(), cause.toString());
+    // The network, or bytes the TLS or WebSocket stage could not read, are the peer's doing;
+    // anything else is a bug in a handler.
+    boolean peer = cause instanceof IOException || cause instanceof DecoderException;
+    LOG.atLevel(peer ? Level.DEBUG : Level.WARN)
+        .setCause(peer ? null : cause)
+        .log("connection error {} ({}): {}", channel.remoteAddress(), clientId, cause.toString());
     if (cause instanceof IOException || !channel.isActive() || state == State.CLOSED) {
       state = State.CLOSED; // the network failed: nothing can be sent
       ctx.close();

@@ -5,56 +5,82 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects what one logger reports at ERROR (or, from {@link #warningsOf}, at WARN and above), with
- * stack traces, while open: for tests that a path runs quietly, or reports as much as it should.
+ * Collects what some loggers report at or above a level, with stack traces, while open: for tests
+ * that a path runs quietly.
  */
 public final class ErrorLogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
-  private final Logger logger;
-  private final Level minimum;
+  private final Level threshold;
+  private final List<Logger> loggers = new ArrayList<>();
   private final List<String> errors = new CopyOnWriteArrayList<>();
 
-  private ErrorLogCapture(Class<?> source, Level minimum) {
-    this.minimum = minimum;
-    logger = (Logger) LoggerFactory.getLogger(source);
-    setContext(logger.getLoggerContext());
+  private ErrorLogCapture(Level threshold, List<String> loggerNames) {
+    this.threshold = threshold;
+    for (String name : loggerNames) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      loggers.add(logger);
+      setContext(logger.getLoggerContext());
+    }
     start();
-    logger.addAppender(this);
+    loggers.forEach(l -> l.addAppender(this));
   }
 
   /** Starts collecting the ERROR reports of {@code source}'s logger. */
   public static ErrorLogCapture of(Class<?> source) {
-    return new ErrorLogCapture(source, Level.ERROR);
+    return new ErrorLogCapture(Level.ERROR, List.of(source.getName()));
   }
 
   /** Starts collecting the WARN and ERROR reports of {@code source}'s logger. */
   public static ErrorLogCapture warningsOf(Class<?> source) {
-    return new ErrorLogCapture(source, Level.WARN);
+    return new ErrorLogCapture(Level.WARN, List.of(source.getName()));
   }
 
-  /** The messages reported so far, each with its exception's stack trace. */
+  /**
+   * Starts collecting the WARN and ERROR reports of the project's and Netty's loggers. The broker
+   * answers bad input with protocol errors logged at DEBUG; a warning or an error means a safety
+   * net caught an exception (a task that failed, a handler that threw): a bug, even though the
+   * connection survived it.
+   */
+  public static ErrorLogCapture warnings() {
+    return new ErrorLogCapture(Level.WARN, List.of("dev.mqttsidecar", "io.netty"));
+  }
+
+  /** Starts collecting the ERROR reports of the loggers named {@code loggerNames} and below. */
+  public static ErrorLogCapture errorsUnder(String... loggerNames) {
+    return new ErrorLogCapture(Level.ERROR, List.of(loggerNames));
+  }
+
+  /** The messages reported so far, each with its logger and exception's stack trace. */
   public List<String> errors() {
     return List.copyOf(errors);
   }
 
+  /** The messages reported so far; forgets them. */
+  public List<String> drain() {
+    List<String> out = errors();
+    errors.removeAll(out);
+    return out;
+  }
+
   @Override
   protected void append(ILoggingEvent e) {
-    if (e.getLevel().isGreaterOrEqual(minimum)) {
+    if (e.getLevel().isGreaterOrEqual(threshold)) {
       String trace =
           e.getThrowableProxy() == null
               ? ""
               : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy());
-      errors.add(e.getFormattedMessage() + trace);
+      errors.add(e.getLoggerName() + ": " + e.getFormattedMessage() + trace);
     }
   }
 
   @Override
   public void close() {
-    logger.detachAppender(this);
+    loggers.forEach(l -> l.detachAppender(this));
     stop();
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,9 +16,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A timer service whose timers fire only when a test moves the clock with {@link #advance}, on the
- * test's thread. Once shut down it refuses new timers, like a stopped broker's timer thread.
- * Periodic scheduling is not supported.
+ * A timer service whose timers fire only when a test moves the clock with {@link #advance} or asks
+ * with {@link #runDue}, on the test's thread; what {@link #execute} submits is due at once. As a
+ * broker's worker pool and timers both, it makes the broker do the same thing every time. Once shut
+ * down it refuses new timers, like a stopped broker's timer thread. Periodic scheduling is not
+ * supported.
  */
 public final class ManualScheduler extends AbstractExecutorService
     implements ScheduledExecutorService {
@@ -33,18 +36,34 @@ public final class ManualScheduler extends AbstractExecutorService
   /** Moves the clock on by {@code d}, then fires every timer due by then, earliest first. */
   public void advance(Duration d) {
     clock.advance(d);
-    while (true) {
+    runDue(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Fires the timers due now, earliest first, including those they schedule for now (what {@link
+   * #execute} submits), up to {@code max} of them.
+   *
+   * @return how many fired
+   * @throws AssertionError when a task threw: a real timer thread would lose the exception, so the
+   *     test must see it
+   */
+  public int runDue(int max) {
+    int fired = 0;
+    while (fired < max) {
       Timer next =
           timers.stream()
               .filter(t -> !t.due.isAfter(clock.instant()))
               .min(Comparator.comparing((Timer t) -> t.due).thenComparingLong(t -> t.order))
               .orElse(null);
       if (next == null) {
-        return;
+        break;
       }
       timers.remove(next);
       next.run();
+      fired++;
+      next.rethrowFailure();
     }
+    return fired;
   }
 
   /** Timers scheduled that have neither fired nor been cancelled. */
@@ -121,6 +140,18 @@ public final class ManualScheduler extends AbstractExecutorService
       super(task, null);
       this.due = due;
       this.order = order;
+    }
+
+    void rethrowFailure() {
+      if (isDone() && !isCancelled()) {
+        try {
+          get();
+        } catch (ExecutionException e) {
+          throw new AssertionError("timer task failed", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
 
     @Override

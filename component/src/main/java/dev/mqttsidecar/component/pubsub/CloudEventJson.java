@@ -7,9 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** JSON and content-type helpers for CloudEvents 1.0 in JSON format. */
+/**
+ * JSON and content-type helpers for CloudEvents 1.0 in JSON format. JSON is UTF-8 (RFC 8259 §8.1):
+ * bytes that are not well-formed UTF-8 are never taken for JSON, as Jackson would read them into
+ * strings with unpaired surrogates that it then writes as JSON nobody can parse.
+ */
 final class CloudEventJson {
   static final String CONTENT_TYPE = "application/cloudevents+json";
   static final String OCTET_STREAM = "application/octet-stream";
@@ -28,7 +36,7 @@ final class CloudEventJson {
    * only the top level, skipping nested values, so large events are cheap to classify.
    */
   static boolean isCloudEvent(byte[] payload) {
-    if (!startsLikeObject(payload)) {
+    if (!startsLikeObject(payload) || utf8OrNull(payload) == null) {
       return false;
     }
     try (JsonParser parser = FACTORY.createParser(payload)) {
@@ -54,7 +62,7 @@ final class CloudEventJson {
 
   /** The payload as a JSON object, or null if it is not one. */
   static ObjectNode parseObject(byte[] payload) {
-    if (!startsLikeObject(payload)) {
+    if (!startsLikeObject(payload) || utf8OrNull(payload) == null) {
       return null;
     }
     try {
@@ -67,13 +75,27 @@ final class CloudEventJson {
 
   /** The payload as any JSON value, or null if it is not valid JSON. */
   static JsonNode parseValue(byte[] payload) {
-    if (payload.length == 0) {
+    if (payload.length == 0 || utf8OrNull(payload) == null) {
       return null;
     }
     try (JsonParser parser = FACTORY.createParser(payload)) {
       JsonNode node = MAPPER.readTree(parser);
       return node != null && parser.nextToken() == null ? node : null;
     } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The payload as text, or null when it is not well-formed UTF-8. */
+  static String utf8OrNull(byte[] payload) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload))
+          .toString();
+    } catch (CharacterCodingException e) {
       return null;
     }
   }

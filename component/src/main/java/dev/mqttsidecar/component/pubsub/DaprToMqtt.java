@@ -2,6 +2,7 @@ package dev.mqttsidecar.component.pubsub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mqttsidecar.broker.MqttStrings;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.component.pubsub.PubSubSettings.CloudEventsMode;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ final class DaprToMqtt {
    * User property on messages whose Dapr publisher handed over bytes that are neither a CloudEvent
    * nor flagged {@code rawPayload}: such a publisher (Dapr's conformance suite, a direct gRPC
    * client) expects subscribers to get the bytes unchanged, so inbound conversion leaves them
-   * alone.
+   * alone. Only this class sets it: a publisher's metadata entry or binary-mode attribute of that
+   * name is dropped, or subscribers' daprd would get a binary-mode event's data as the bytes.
    */
   static final String VERBATIM = "mqtt-sidecar-verbatim";
 
@@ -32,7 +34,22 @@ final class DaprToMqtt {
   static final Set<String> CONTROL_KEYS = Set.of("retain", "qos", "ttlInSeconds", "rawPayload");
 
   /** The MQTT form of a published message. */
-  record Converted(byte[] payload, String contentType, List<UserProperty> userProperties) {}
+  record Converted(byte[] payload, String contentType, List<UserProperty> userProperties) {
+    /**
+     * @throws IllegalArgumentException when a string is not one MQTT can carry ({@link
+     *     MqttStrings})
+     */
+    Converted {
+      if (contentType != null) {
+        requireMqttString("the content type", contentType);
+      }
+      for (UserProperty p : userProperties) {
+        // From request metadata, or from a CloudEvent attribute in binary mode.
+        requireMqttString("the name of user property '" + shorten(p.name()) + "'", p.name());
+        requireMqttString("user property '" + shorten(p.name()) + "'", p.value());
+      }
+    }
+  }
 
   private final CloudEventsMode mode;
 
@@ -45,7 +62,9 @@ final class DaprToMqtt {
    * @param contentType the request's content type, or "" (daprd leaves it empty on Publish)
    * @param metadata request metadata
    * @param rawPayload whether the publisher asked for no CloudEvent envelope
-   * @throws IllegalArgumentException if a binary-mode event's {@code data_base64} is not base64
+   * @throws IllegalArgumentException if a binary-mode event's {@code data_base64} is not base64, or
+   *     the content type, a metadata entry or (binary mode) an attribute is not a string MQTT can
+   *     carry
    */
   Converted convert(
       byte[] data, String contentType, Map<String, String> metadata, boolean rawPayload) {
@@ -84,7 +103,8 @@ final class DaprToMqtt {
     Set<String> names = new HashSet<>();
     for (Map.Entry<String, JsonNode> field : event.properties()) {
       String name = field.getKey();
-      if (name.equals(CloudEventJson.DATA)
+      if (name.equals(VERBATIM)
+          || name.equals(CloudEventJson.DATA)
           || name.equals(CloudEventJson.DATA_BASE64)
           || name.equals(CloudEventJson.DATA_CONTENT_TYPE)) {
         continue;
@@ -97,6 +117,17 @@ final class DaprToMqtt {
     return new Converted(payload, type, properties);
   }
 
+  private static void requireMqttString(String what, String s) {
+    String problem = MqttStrings.problem(s);
+    if (problem != null) {
+      throw new IllegalArgumentException(what + " " + problem + ", which MQTT does not allow");
+    }
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+  }
+
   /** Non-control metadata in key order, skipping names already used. */
   private static List<UserProperty> userProperties(
       Map<String, String> metadata, Set<String> taken) {
@@ -105,7 +136,9 @@ final class DaprToMqtt {
     }
     List<UserProperty> properties = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
-      if (!CONTROL_KEYS.contains(e.getKey()) && !taken.contains(e.getKey())) {
+      if (!CONTROL_KEYS.contains(e.getKey())
+          && !taken.contains(e.getKey())
+          && !e.getKey().equals(VERBATIM)) {
         properties.add(new UserProperty(e.getKey(), e.getValue()));
       }
     }

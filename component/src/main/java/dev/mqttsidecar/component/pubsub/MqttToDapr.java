@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.component.pubsub.PubSubSettings.AttributeMode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HashMap;
@@ -188,7 +184,9 @@ final class MqttToDapr {
       }
     }
     String text =
-        contentType == null || CloudEventJson.isText(contentType) ? utf8OrNull(payload) : null;
+        contentType == null || CloudEventJson.isText(contentType)
+            ? CloudEventJson.utf8OrNull(payload)
+            : null;
     if (text != null) {
       event.put(CloudEventJson.DATA_CONTENT_TYPE, contentType != null ? contentType : "text/plain");
       event.put(CloudEventJson.DATA, text);
@@ -215,18 +213,5 @@ final class MqttToDapr {
 
   private static String textOrNull(JsonNode node) {
     return node != null && node.isTextual() ? node.asText() : null;
-  }
-
-  private static String utf8OrNull(byte[] payload) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(payload))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 }

@@ -99,6 +99,57 @@ class ConversionTest {
   }
 
   @Test
+  void aPublisherCannotSetTheVerbatimMarkerSoABinaryModeEventReachesDaprAsAnEvent() {
+    DaprToMqtt binary = new DaprToMqtt(CloudEventsMode.BINARY);
+    DaprToMqtt.Converted converted =
+        binary.convert(
+            utf8(
+                "{\"specversion\":\"1.0\",\"id\":\"1\",\"data\":\"x\","
+                    + "\"mqtt-sidecar-verbatim\":\"true\"}"),
+            "",
+            Map.of(DaprToMqtt.VERBATIM, "true"),
+            false);
+    assertThat(converted.userProperties())
+        .containsExactly(new UserProperty("specversion", "1.0"), new UserProperty("id", "1"));
+    Message message =
+        new Message(
+            "t",
+            converted.payload(),
+            Qos.AT_LEAST_ONCE,
+            false,
+            new MessageProperties(
+                false, converted.contentType(), null, null, converted.userProperties()),
+            null);
+    MqttToDapr.Converted toDapr =
+        new MqttToDapr(AttributeMode.PROPAGATE, "ps", Clock.systemUTC())
+            .convert(message, "t", false);
+    assertThat(CloudEventJson.isCloudEvent(toDapr.data())).isTrue();
+  }
+
+  @Test
+  void jsonThatIsNotUtf8ReachesDaprAsBytes() {
+    // 0xF5 never occurs in UTF-8; JSON is UTF-8 (RFC 8259 section 8.1).
+    byte[] payload = latin1("{\"k\u00F5\u00A1\u00A1\u00A1\":1}");
+    assertThat(
+            CloudEventJson.isCloudEvent(latin1("{\"specversion\":\"\u00F5\u00A1\u00A1\u00A1\"}")))
+        .isFalse();
+    MqttToDapr convert = new MqttToDapr(AttributeMode.CREATE_OR_REMAP, "ps", Clock.systemUTC());
+    Message message =
+        new Message(
+            "t",
+            payload,
+            Qos.AT_LEAST_ONCE,
+            false,
+            new MessageProperties(false, "application/json", null, null, List.of()),
+            null);
+    byte[] data = convert.convert(message, "t", false).data();
+    assertThat(CloudEventJson.isCloudEvent(data)).isTrue();
+    JsonNode parsed = PubSubTestBase.json(com.google.protobuf.ByteString.copyFrom(data));
+    assertThat(parsed.path("data_base64").asText())
+        .isEqualTo(java.util.Base64.getEncoder().encodeToString(payload));
+  }
+
+  @Test
   void inboundJsonWithAnInvalidDeclaredTypeFallsBackToBase64() {
     MqttToDapr convert = new MqttToDapr(AttributeMode.CREATE_OR_REMAP, "ps", Clock.systemUTC());
     Message message =
@@ -132,6 +183,10 @@ class ConversionTest {
     JsonNode event = PubSubTestBase.json(com.google.protobuf.ByteString.copyFrom(converted.data()));
     assertThat(event.path("specversion").asText()).isEqualTo("1.0");
     assertThat(event.path("data_base64").asText()).isEqualTo("Z2FyYmFnZQ==");
+  }
+
+  private static byte[] latin1(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   private static byte[] utf8(String s) {

@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** MQTT devices (hivemq-mqtt-client) on the sidecar's broker. */
-final class Devices {
+public final class Devices {
   private Devices() {}
 
-  static Mqtt5BlockingClient mqtt5(int port) {
+  public static Mqtt5BlockingClient mqtt5(int port) {
     Mqtt5BlockingClient client =
         Mqtt5Client.builder()
             .identifier("device-" + UUID.randomUUID())

@@ -3,6 +3,7 @@ package dev.mqttsidecar.component.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -104,6 +105,34 @@ class PublishTest extends PubSubTestBase {
         () -> publishRaw(pubsub, "a", utf8("x"), Map.of("qos", "3")),
         Status.Code.INVALID_ARGUMENT,
         "qos");
+  }
+
+  @Test
+  void stringsMqttCannotCarryAreInvalidArgumentAndSubscribersKeepTheirConnection()
+      throws Exception {
+    String structured = init(component().with("topicPrefix", "s/"));
+    String binary = init(component().withName("binary").with("cloudEvents", "binary"));
+    Mqtt5BlockingClient device = Devices.mqtt5(sidecar.mqttPort());
+    try (Mqtt5BlockingClient.Mqtt5Publishes publishes = Devices.subscribe(device, "#")) {
+      assertStatus(
+          () -> publishRaw(structured, "a", cloudEvent("a", "x"), Map.of("note", "a\u0000b")),
+          Status.Code.INVALID_ARGUMENT,
+          "user property 'note' contains U+0000"); // [MQTT-1.5.4-2]
+      ObjectNode event = (ObjectNode) JSON.readTree(cloudEvent("a", "x"));
+      event.put("subject", "SURROGATE");
+      // JSON may escape an unpaired surrogate, which is not UTF-8 [MQTT-1.5.4-1].
+      byte[] withSurrogate = utf8(JSON.writeValueAsString(event).replace("SURROGATE", "\\uD800"));
+      assertStatus(
+          () -> publishRaw(binary, "a", withSurrogate, Map.of()),
+          Status.Code.INVALID_ARGUMENT,
+          "user property 'subject' contains an unpaired surrogate");
+
+      publishEvent(structured, "a", "fine");
+      Mqtt5Publish publish = Devices.receive(publishes, WAIT);
+      assertThat(publish.getTopic().toString()).isEqualTo("s/a");
+    } finally {
+      device.disconnect();
+    }
   }
 
   @Test

@@ -140,7 +140,8 @@ public final class QueryEngine {
   private static JsonNode parse(byte[] value) {
     try {
       return QueryParser.JSON.readTree(value);
-    } catch (IOException notJson) {
+    } catch (IOException | NumberFormatException notJson) {
+      // NumberFormatException: a number with an exponent no decimal holds (1e2147483648).
       return null;
     }
   }

@@ -25,6 +25,9 @@ public final class QueryParser {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+  /** Jackson throws NumberFormatException for an exponent no decimal holds (1e2147483648). */
+  private static final String OUT_OF_RANGE = "a number out of range (exponent beyond ±2147483647)";
+
   private QueryParser() {}
 
   /**
@@ -49,6 +52,8 @@ public final class QueryParser {
       throw invalid("the operand of " + only.getKey() + " is not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw invalid("the operand of " + only.getKey() + " is not JSON");
+    } catch (NumberFormatException e) {
+      throw invalid("the operand of " + only.getKey() + " holds " + OUT_OF_RANGE);
     }
     return Optional.of(operation(only.getKey(), operand));
   }
@@ -63,6 +68,8 @@ public final class QueryParser {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw invalid("not JSON: " + e.getOriginalMessage());
+    } catch (NumberFormatException e) {
+      throw invalid("the query holds " + OUT_OF_RANGE);
     }
     if (root == null || !root.isObject()) {
       throw invalid("a query must be a JSON object");

@@ -267,6 +267,21 @@ class StateCrudTest extends HarnessTestBase {
   }
 
   @Test
+  void aContentTypeMqttCannotCarryIsInvalidAndNothingIsStored() {
+    // The retained message reaches MQTT subscribers, for whom U+0000 is malformed [MQTT-1.5.4-2].
+    StatusRuntimeException e =
+        failure(
+            () ->
+                store
+                    .state()
+                    .set(setRequest("c", "{}").setContentType("text/plain\u0000").build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription())
+        .isEqualTo("content type of key 'c' contains U+0000, which MQTT does not allow");
+    assertThat(store.get("c").getData().isEmpty()).isTrue();
+  }
+
+  @Test
   void storageFailureIsNotReportedAsSuccess() {
     retained.failStorage(true);
     StatusRuntimeException e = failure(() -> store.set("k", "v"));

@@ -164,6 +164,33 @@ class QueryEngineTest {
   }
 
   @Test
+  void aValueWithAnExponentNoDecimalHoldsIsSkippedLikeAnyValueThatIsNotJson() {
+    List<StateEntry> values =
+        List.of(entry("beyond", "{\"n\":1E+2167483647}"), entry("small", "{\"n\":1}"));
+    assertThat(keys(run(QueryParser.parse("{\"sort\":[{\"key\":\"n\"}]}"), values)))
+        .containsExactly("small");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"filter\":{\"GT\":{\"n\":1e2147483648}}}",
+        "{\"filter\":{\"GT\":{\"n\":1}}, \"x\":-1E-2147483649}"
+      })
+  void aQueryWithAnExponentNoDecimalHoldsIsRefused(String json) {
+    assertThatThrownBy(() -> QueryParser.parse(json))
+        .isInstanceOf(StateException.class)
+        .hasMessageContaining("invalid query: the query holds a number out of range");
+    assertThatThrownBy(
+            () ->
+                QueryParser.filter(
+                    Map.of("GT", "{\"n\":1e2147483648}".getBytes(StandardCharsets.UTF_8))))
+        .isInstanceOf(StateException.class)
+        .hasMessageContaining("the operand of GT holds a number out of range");
+  }
+
+  @Test
   void answersAreBoundedByPageItemsAndResponseBytes() {
     List<StateEntry> big = new ArrayList<>();
     String pad = "x".repeat(1000);
