@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 
 /**
  * A warning that clients can cause at any rate (a refusal at a configured limit), written at most
@@ -12,6 +14,12 @@ import org.slf4j.Logger;
  * that, and how often, the limit is hit.
  */
 public final class ThrottledLog {
+  /**
+   * Marks these lines: a client refused at a limit, as configured, not a fault of the broker. Log
+   * filters (and tests that watch for faults) can tell them apart.
+   */
+  public static final Marker REFUSAL = MarkerFactory.getMarker("REFUSAL");
+
   /** The interval the broker's refusals are reported at. */
   public static final Duration REFUSALS = Duration.ofMinutes(1);
 
@@ -58,9 +66,9 @@ public final class ThrottledLog {
     }
     long more = suppressed.getAndSet(0);
     if (more == 0) {
-      logger.warn(message);
+      logger.warn(REFUSAL, message);
     } else {
-      logger.warn("{} ({} more like it since the last report)", message, more);
+      logger.warn(REFUSAL, "{} ({} more like it since the last report)", message, more);
     }
   }
 }

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
+import dev.mqttsidecar.broker.logging.ThrottledLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +19,7 @@ public final class ErrorLogCapture extends AppenderBase<ILoggingEvent> implement
   private final Level threshold;
   private final List<Logger> loggers = new ArrayList<>();
   private final List<String> errors = new CopyOnWriteArrayList<>();
+  private volatile boolean skipRefusals;
 
   private ErrorLogCapture(Level threshold, List<String> loggerNames) {
     this.threshold = threshold;
@@ -41,13 +43,17 @@ public final class ErrorLogCapture extends AppenderBase<ILoggingEvent> implement
   }
 
   /**
-   * Starts collecting the WARN and ERROR reports of the project's and Netty's loggers. The broker
-   * answers bad input with protocol errors logged at DEBUG; a warning or an error means a safety
-   * net caught an exception (a task that failed, a handler that threw): a bug, even though the
-   * connection survived it.
+   * Starts collecting the WARN and ERROR reports of the project's and Netty's loggers, except
+   * refusals at configured limits ({@link ThrottledLog#REFUSAL}). The broker answers bad input with
+   * protocol errors logged at DEBUG; any other warning or error means a safety net caught an
+   * exception (a task that failed, a handler that threw): a bug, even though the connection
+   * survived it.
    */
-  public static ErrorLogCapture warnings() {
-    return new ErrorLogCapture(Level.WARN, List.of("dev.mqttsidecar", "io.netty"));
+  public static ErrorLogCapture faults() {
+    ErrorLogCapture capture =
+        new ErrorLogCapture(Level.WARN, List.of("dev.mqttsidecar", "io.netty"));
+    capture.skipRefusals = true;
+    return capture;
   }
 
   /** Starts collecting the ERROR reports of the loggers named {@code loggerNames} and below. */
@@ -69,7 +75,8 @@ public final class ErrorLogCapture extends AppenderBase<ILoggingEvent> implement
 
   @Override
   protected void append(ILoggingEvent e) {
-    if (e.getLevel().isGreaterOrEqual(threshold)) {
+    boolean refusal = e.getMarkerList() != null && e.getMarkerList().contains(ThrottledLog.REFUSAL);
+    if (e.getLevel().isGreaterOrEqual(threshold) && !(skipRefusals && refusal)) {
       String trace =
           e.getThrowableProxy() == null
               ? ""

@@ -26,7 +26,7 @@ class MqttConnectionFuzzTest {
 
   @BeforeAll
   static void watchLogs() {
-    logs = ErrorLogCapture.warnings();
+    logs = ErrorLogCapture.faults();
   }
 
   @AfterAll
