@@ -13,10 +13,11 @@ import java.util.function.ToDoubleFunction;
  *   <li>heap after GC and RSS: the least-squares line's growth over the window is at most 5% of the
  *       series' mean per 10 minutes, or a floor for the noise of a short run (2 MiB heap, 8 MiB
  *       RSS), whichever is larger;
- *   <li>threads and open descriptors: the second half's maximum exceeds the first half's by at most
- *       4 threads or 16 descriptors (connections of the churning sessions come and go);
- *   <li>store size: the second half's maximum is at most 1.5 times the first half's plus 16 MiB
- *       (the store's log and compactions make it a saw tooth, but not a ramp);
+ *   <li>threads and open descriptors: the median of the last quarter exceeds the median of the
+ *       first half by at most 2 threads or 8 descriptors (medians, since connections of the
+ *       churning sessions come and go);
+ *   <li>store size: the maximum of the last quarter is at most 1.25 times the maximum of the first
+ *       half plus 8 MiB (the store's log and compactions make it a saw tooth, but not a ramp);
  * </ul>
  *
  * and no acknowledged QoS 1/2, Dapr or state message was lost, and no call or connection failed.
@@ -25,10 +26,10 @@ final class FlatnessVerdict {
   static final double GROWTH_PER_10_MIN = 0.05;
   static final long HEAP_FLOOR_KIB = 2 * 1024;
   static final long RSS_FLOOR_KIB = 8 * 1024;
-  static final long THREAD_SLACK = 4;
-  static final long FD_SLACK = 16;
-  static final double STORE_FACTOR = 1.5;
-  static final long STORE_SLACK_BYTES = 16L << 20;
+  static final long THREAD_SLACK = 2;
+  static final long FD_SLACK = 8;
+  static final double STORE_FACTOR = 1.25;
+  static final long STORE_SLACK_BYTES = 8L << 20;
   static final int MIN_SAMPLES = 4;
 
   /** One line of the verdict. */
@@ -57,16 +58,17 @@ final class FlatnessVerdict {
     } else {
       checks.add(slope("heap after GC", s, x -> x.resources().heapKib(), HEAP_FLOOR_KIB));
       checks.add(slope("RSS", s, x -> x.resources().rssKib(), RSS_FLOOR_KIB));
-      checks.add(halves("threads", s, x -> x.resources().threads(), 1, THREAD_SLACK, ""));
-      checks.add(halves("open fds", s, x -> x.resources().fds(), 1, FD_SLACK, ""));
       checks.add(
-          halves(
-              "store size",
+          lateVersusEarly("threads", s, x -> x.resources().threads(), true, 1, THREAD_SLACK));
+      checks.add(lateVersusEarly("open fds", s, x -> x.resources().fds(), true, 1, FD_SLACK));
+      checks.add(
+          lateVersusEarly(
+              "store size (MiB)",
               s,
               x -> x.resources().storeBytes() / 1048576.0,
+              false,
               STORE_FACTOR,
-              STORE_SLACK_BYTES >> 20,
-              " MiB"));
+              STORE_SLACK_BYTES >> 20));
     }
     checks.add(
         new Check(
@@ -113,35 +115,42 @@ final class FlatnessVerdict {
         valid && growthKib <= allowedKib);
   }
 
-  private static Check halves(
+  /**
+   * Compares the last quarter of the window with its first half: their medians, or their maxima,
+   * the later one at most {@code factor} times the earlier plus {@code slack}.
+   */
+  private static Check lateVersusEarly(
       String what,
       List<Sample> s,
       ToDoubleFunction<Sample> value,
+      boolean median,
       double factor,
-      double slack,
-      String unit) {
-    int mid = s.size() / 2;
-    double first = s.subList(0, mid).stream().mapToDouble(value).max().orElse(0);
-    double second = s.subList(mid, s.size()).stream().mapToDouble(value).max().orElse(0);
-    double allowed = first * factor + slack;
+      double slack) {
+    double early = summary(s.subList(0, s.size() / 2), value, median);
+    double late = summary(s.subList(s.size() - Math.max(1, s.size() / 4), s.size()), value, median);
+    double allowed = early * factor + slack;
     boolean valid = s.stream().allMatch(x -> value.applyAsDouble(x) >= 0);
+    String of = median ? "median" : "max";
     String rule =
-        factor == 1
-            ? String.format(Locale.ROOT, "2nd half max <= 1st half max + %.0f%s", slack, unit)
-            : String.format(
-                Locale.ROOT, "2nd half max <= %.1f x 1st half max + %.0f%s", factor, slack, unit);
+        String.format(
+            Locale.ROOT,
+            "last quarter's %s <= %sfirst half's %s + %.0f",
+            of,
+            factor == 1 ? "" : String.format(Locale.ROOT, "%.2f x ", factor),
+            of,
+            slack);
     return new Check(
         what,
         rule,
-        String.format(
-            Locale.ROOT,
-            "max %.1f%s, then %.1f%s (allowed %.1f%s)",
-            first,
-            unit,
-            second,
-            unit,
-            allowed,
-            unit),
-        valid && second <= allowed);
+        String.format(Locale.ROOT, "%.1f, then %.1f (allowed %.1f)", early, late, allowed),
+        valid && late <= allowed);
+  }
+
+  private static double summary(List<Sample> s, ToDoubleFunction<Sample> value, boolean median) {
+    double[] v = s.stream().mapToDouble(value).sorted().toArray();
+    if (v.length == 0) {
+      return 0;
+    }
+    return median ? (v[(v.length - 1) / 2] + v[v.length / 2]) / 2 : v[v.length - 1];
   }
 }
