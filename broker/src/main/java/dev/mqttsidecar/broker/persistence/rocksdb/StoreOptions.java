@@ -46,7 +46,12 @@ final class StoreOptions implements AutoCloseable {
             .setWriteBufferManager(writeBuffers)
             .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
             .setKeepLogFileNum(2)
-            .setMaxTotalWalSize(256L << 20)
+            // A log file is deleted only once every column family with writes in it has flushed
+            // them. A family written rarely (sessions, wills, meta) fills no memtable, so without
+            // this bound the logs behind it pile up while the busy families flush: a steady load
+            // grew the data directory by 75 MiB an hour. Past the bound RocksDB flushes the
+            // families holding the oldest log; the log never holds more than the memtables could.
+            .setMaxTotalWalSize(config.blockCacheBytes() / 2)
             .setMaxBackgroundJobs(2);
   }
 
