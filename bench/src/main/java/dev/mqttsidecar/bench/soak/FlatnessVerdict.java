@@ -46,6 +46,16 @@ final class FlatnessVerdict {
   }
 
   static Verdict judge(List<Sample> samples, long lost, long errors) {
+    List<Check> checks = new ArrayList<>(series(samples));
+    checks.add(
+        new Check(
+            "lost messages", "0 (acknowledged, never received)", Long.toString(lost), lost == 0));
+    checks.add(new Check("errors", "0", Long.toString(errors), errors == 0));
+    return new Verdict(checks, checks.stream().allMatch(Check::passed));
+  }
+
+  /** The checks of the sampled series alone. */
+  static List<Check> series(List<Sample> samples) {
     List<Sample> s = afterWarmUp(samples);
     List<Check> checks = new ArrayList<>();
     if (s.size() < MIN_SAMPLES) {
@@ -70,11 +80,7 @@ final class FlatnessVerdict {
               STORE_FACTOR,
               STORE_SLACK_BYTES >> 20));
     }
-    checks.add(
-        new Check(
-            "lost messages", "0 (acknowledged, never received)", Long.toString(lost), lost == 0));
-    checks.add(new Check("errors", "0", Long.toString(errors), errors == 0));
-    return new Verdict(checks, checks.stream().allMatch(Check::passed));
+    return checks;
   }
 
   private static Check slope(

@@ -43,6 +43,28 @@ record Sample(
         stateCalls);
   }
 
+  /** A row of soak.csv, as {@link #csv()} wrote it. */
+  static Sample parse(String row) {
+    String[] f = row.split(",", -1);
+    if (f.length != CSV_HEADER.split(",").length) {
+      throw new IllegalArgumentException("not a soak.csv row: " + row);
+    }
+    long[] v = new long[f.length];
+    for (int i = 0; i < f.length; i++) {
+      v[i] = Long.parseLong(f[i].trim());
+    }
+    return new Sample(
+        v[0],
+        new ProcessProbe.Resources(v[1], v[2], v[3], v[4], v[5]),
+        v[6],
+        v[7],
+        v[8],
+        v[9],
+        v[10],
+        v[11],
+        v[12]);
+  }
+
   double minutes() {
     return elapsedSeconds / 60;
   }

@@ -68,11 +68,26 @@ public final class SoakCommand implements Callable<Integer> {
       description = "Sampling interval (default: ${DEFAULT-VALUE}).")
   Duration sampleEvery;
 
-  @Option(names = "--out", required = true, description = "Folder for soak.csv, soak.md, soak.gp.")
+  @Option(names = "--out", description = "Folder for soak.csv, soak.md, soak.gp (required).")
   Path out;
+
+  @Option(
+      names = "--judge",
+      paramLabel = "CSV",
+      description = {
+        "Judge the series of an earlier run's soak.csv with these rules, print the verdict and",
+        "exit (no load; that run's losses are in its soak.md)."
+      })
+  Path judge;
 
   @Override
   public Integer call() throws Exception {
+    if (judge != null) {
+      return judgeCsv();
+    }
+    if (out == null) {
+      throw new IllegalArgumentException("--out is required");
+    }
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(jar + " is missing: build it with mvn package");
     }
@@ -179,6 +194,26 @@ public final class SoakCommand implements Callable<Integer> {
         verdict.passed() ? "flat, nothing lost" : "FAILED",
         plotted ? "" : " (no gnuplot: render soak.gp yourself)");
     return verdict.passed() ? 0 : 1;
+  }
+
+  private int judgeCsv() throws java.io.IOException {
+    List<Sample> samples =
+        Files.readAllLines(judge).stream()
+            .skip(1)
+            .filter(l -> !l.isBlank())
+            .map(Sample::parse)
+            .toList();
+    List<FlatnessVerdict.Check> checks = FlatnessVerdict.series(samples);
+    boolean flat = checks.stream().allMatch(FlatnessVerdict.Check::passed);
+    StringBuilder b =
+        new StringBuilder("Series of ")
+            .append(judge)
+            .append(": **")
+            .append(flat ? "flat" : "NOT flat")
+            .append("**\n\n")
+            .append(SoakReport.checksTable(checks));
+    System.out.print(b);
+    return flat ? 0 : 1;
   }
 
   private static void delete(Path root) throws java.io.IOException {

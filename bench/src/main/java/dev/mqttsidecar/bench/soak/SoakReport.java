@@ -73,13 +73,8 @@ final class SoakReport {
     if (verdict != null) {
       b.append("\nVerdict: **")
           .append(verdict.passed() ? "flat" : "NOT flat")
-          .append("**\n\n| series | rule | measured | |\n|---|---|---|---|\n");
-      for (FlatnessVerdict.Check c : verdict.checks()) {
-        b.append(
-            String.format(
-                "| %s | %s | %s | %s |%n",
-                c.what(), c.rule(), c.measured(), c.passed() ? "ok" : "**FAIL**"));
-      }
+          .append("**\n\n")
+          .append(checksTable(verdict.checks()));
       ledgers.stream()
           .filter(l -> l.firstError() != null)
           .forEach(
@@ -91,6 +86,18 @@ final class SoakReport {
                       .append('\n'));
     }
     Files.writeString(dir.resolve("soak.md"), b);
+  }
+
+  /** The checks as a markdown table. */
+  static String checksTable(List<FlatnessVerdict.Check> checks) {
+    StringBuilder b = new StringBuilder("| series | rule | measured | |\n|---|---|---|---|\n");
+    for (FlatnessVerdict.Check c : checks) {
+      b.append(
+          String.format(
+              "| %s | %s | %s | %s |%n",
+              c.what(), c.rule(), c.measured(), c.passed() ? "ok" : "**FAIL**"));
+    }
+    return b.toString();
   }
 
   /** Writes soak.gp and runs gnuplot on it if it is installed; returns whether soak.png exists. */
