@@ -15,7 +15,7 @@ import picocli.CommandLine;
  * Two minutes of the soak against the sidecar jar the build just made, sampled every 10 s: the
  * files are written, nothing acknowledged is lost, and the process stays flat.
  */
-@Timeout(170)
+@Timeout(210) // 2 min of load, plus up to 60 s waiting for messages that never come
 class SoakSmokeTest {
   private static final Path JAR = Path.of("..", "component", "target", "mqtt-sidecar.jar");
 
@@ -42,7 +42,7 @@ class SoakSmokeTest {
     List<String> csv = Files.readAllLines(out.resolve("soak.csv"));
     assertThat(csv.get(0)).isEqualTo(Sample.CSV_HEADER);
     assertThat(csv).hasSize(1 + 13); // samples at 0, 10, ..., 120 s
-    assertThat(csv.get(csv.size() - 1)).startsWith("120,");
+    assertThat(Sample.parse(csv.get(csv.size() - 1)).elapsedSeconds()).isBetween(120.0, 130.0);
     assertThat(report)
         .contains("Verdict: **flat**")
         .containsPattern("\\| lost messages \\| .* \\| 0 \\| ok \\|")
