@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.concurrent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -62,6 +63,20 @@ public final class SerialExecutor implements Executor {
   public void execute(Runnable task) {
     tasks.add(task);
     schedule();
+  }
+
+  /** Runs {@code task} in turn; completes once it ran (even if it failed). */
+  public CompletableFuture<Void> run(Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    execute(
+        () -> {
+          try {
+            task.run();
+          } finally {
+            done.complete(null);
+          }
+        });
+    return done;
   }
 
   /** Whether the calling thread is currently running one of this executor's tasks. */
