@@ -22,6 +22,7 @@ public final class RecordingOutbound implements Outbound {
   private final List<String> sent = new ArrayList<>();
   private final List<Sent> published = new ArrayList<>();
   private final Map<Integer, InflightEntry> entries = new HashMap<>();
+  private boolean room = true;
 
   private RecordingOutbound(boolean requeueOnDetach) {
     this.requeueOnDetach = requeueOnDetach;
@@ -83,6 +84,16 @@ public final class RecordingOutbound implements Outbound {
             + message.qos().value()
             + (dup ? " dup " : " ")
             + message.delivered().topic());
+  }
+
+  /** What {@link #hasRoom} answers from now on. */
+  public void room(boolean value) {
+    room = value;
+  }
+
+  @Override
+  public boolean hasRoom() {
+    return room;
   }
 
   @Override
