@@ -9,6 +9,8 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedWrite;
@@ -16,6 +18,9 @@ import dev.mqttsidecar.broker.RetainedWriteResult;
 import dev.mqttsidecar.broker.session.Counters;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A subscription matching far more retained messages than a session queues gets every one of them,
@@ -187,5 +194,60 @@ class RetainedReplayIT {
     } finally {
       back.disconnectWith().sessionExpiryInterval(0).send().join();
     }
+  }
+
+  /**
+   * Not part of the suite: the time and heap a subscription to {@code -Dreplay.measure=N} retained
+   * messages takes, in {@code -Dreplay.durability} (memory or fsync) mode. See bench/README.md.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "replay.measure", matches = "\\d+")
+  void measure(@TempDir Path folder) throws Exception {
+    int count = Integer.parseInt(System.getProperty("replay.measure"));
+    Durability durability =
+        Durability.valueOf(System.getProperty("replay.durability", "memory").toUpperCase());
+    fixture.close();
+    fixture =
+        BrokerFixture.start(
+            BrokerConfig.builder().dataDirectory(folder.resolve("data")).durability(durability));
+    retain(count);
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    long before = memory.getHeapMemoryUsage().getUsed();
+    AtomicInteger received = new AtomicInteger();
+    Mqtt5BlockingClient sub = fixture.connect5("sub");
+    long start = System.nanoTime();
+    sub.toAsync()
+        .subscribeWith()
+        .topicFilter("#")
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .callback(p -> received.incrementAndGet())
+        .send()
+        .join();
+    long[] peak = {0};
+    long[] last = {start};
+    int[] seen = {0};
+    // Done once everything arrived, or nothing more came for 5 s (what a full queue dropped).
+    await()
+        .atMost(Duration.ofMinutes(10))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed());
+              int now = received.get();
+              if (now != seen[0]) {
+                seen[0] = now;
+                last[0] = System.nanoTime();
+              }
+              return now >= count || System.nanoTime() - last[0] > 5_000_000_000L;
+            });
+    System.out.printf(
+        "replay of %,d retained (%s): %,d received in %,d ms; heap %,d MiB before, peak %,d MiB%n",
+        count,
+        durability,
+        received.get(),
+        (last[0] - start) / 1_000_000,
+        before >> 20,
+        peak[0] >> 20);
   }
 }
