@@ -25,7 +25,8 @@ final class CoalescingWriter {
       channel.writeAndFlush(packet);
       return;
     }
-    channel.write(packet);
+    // No promise per packet: nobody waits for one, and a failed write reaches exceptionCaught.
+    channel.write(packet, channel.voidPromise());
     if (!flushScheduled) {
       flushScheduled = true;
       try {
