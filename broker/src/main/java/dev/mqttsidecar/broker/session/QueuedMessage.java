@@ -18,13 +18,15 @@ public final class QueuedMessage {
    */
   public static final int IN_MEMORY_HEAD = 64;
 
+  private static final int[] NO_IDS = new int[0];
+
   private Message published;
   private Message delivered;
   private final GroupLink group;
   private int deliveryCount;
   private String storedIn; // the durable queue (session or group) holding a copy, or null
   private long sequence;
-  private int[] subscriptionIds = new int[0];
+  private int[] subscriptionIds = NO_IDS;
   private boolean contentInStore; // payload and properties only in the durable copy
 
   public QueuedMessage(Message published, Message delivered, GroupLink group, int deliveryCount) {
