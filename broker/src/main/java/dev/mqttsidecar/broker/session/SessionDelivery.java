@@ -84,7 +84,11 @@ final class SessionDelivery {
         return;
       }
       boolean persistent = !owner.expiry().isZero();
-      replays.nextBatch(m -> queue.admit(m, persistent));
+      replays.nextBatch(
+          m -> {
+            m.waitForRoom();
+            queue.admit(m, persistent);
+          });
       drain();
     }
   }
@@ -99,6 +103,9 @@ final class SessionDelivery {
         head != null;
         head = queue.peekUnexpired(now)) {
       if (head.qos() == Qos.AT_MOST_ONCE) {
+        if (head.waitsForRoom() && !outbound.get().hasRoom()) {
+          return; // a full connection drops live QoS 0 [MQTT-4.3.1], not a replay's
+        }
         queue.poll();
         head.incrementDeliveryCount();
         outbound.get().publish(owner, null, head, false);

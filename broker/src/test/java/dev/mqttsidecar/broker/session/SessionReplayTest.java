@@ -108,6 +108,18 @@ class SessionReplayTest {
   }
 
   @Test
+  void qos0BacklogMessagesWaitWhenTheOutboundFillsMidBatch() {
+    attach(10);
+    out.roomFor(5);
+    session.replay("r/#", new CountingBacklog(500, Qos.AT_MOST_ONCE));
+    assertThat(out.topics()).hasSize(5);
+    out.room(true);
+    session.outboundHasRoom();
+    assertThat(out.topics()).hasSize(500).doesNotHaveDuplicates();
+    assertThat(f.counters.qos0Dropped()).isZero();
+  }
+
+  @Test
   void anOfflineSessionsBacklogWaitsForItsReturn() {
     session.setExpiry(Duration.ofMinutes(1));
     attach(10);
