@@ -15,9 +15,11 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.RetainedWrite;
 import dev.mqttsidecar.broker.RetainedWriteResult;
+import dev.mqttsidecar.broker.SubscriptionRequest;
 import dev.mqttsidecar.broker.session.Counters;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.broker.testing.LeakCheck;
+import dev.mqttsidecar.broker.testing.RecordingSubscriber;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
@@ -113,6 +115,22 @@ class RetainedReplayIT {
     assertThat(received.get()).isEqualTo(count); // nothing twice
     // The live message went out between retained ones, not after all of them.
     assertThat(retainedBeforeLive.get()).isBetween(1L, count - 1L);
+    assertThat(counters().queueOverflow()).isZero();
+  }
+
+  @Test
+  void anInProcessSubscriberGetsEveryMatchingRetainedMessage() {
+    int count = 20_000; // twice what its queue holds
+    retain(count);
+    RecordingSubscriber sub = RecordingSubscriber.autoAck();
+    fixture
+        .broker()
+        .subscribe(
+            new SubscriptionRequest("dapr", "m/#", Qos.AT_LEAST_ONCE, 10, Duration.ZERO), sub);
+    await().atMost(DEADLINE).until(() -> sub.all().size() >= count);
+    assertThat(sub.all().stream().map(d -> d.message().topic()).distinct()).hasSize(count);
+    await().atMost(DEADLINE).until(() -> counters().retainedReplays() == 0);
+    assertThat(sub.all()).hasSize(count);
     assertThat(counters().queueOverflow()).isZero();
   }
 
