@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -76,6 +77,20 @@ public final class SerialExecutor implements Executor {
     }
     tasks.add(task);
     schedule();
+  }
+
+  /** Runs {@code task} in turn; completes once it ran (even if it failed). */
+  public CompletableFuture<Void> run(Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    execute(
+        () -> {
+          try {
+            task.run();
+          } finally {
+            done.complete(null);
+          }
+        });
+    return done;
   }
 
   private void runNow(Runnable task) {

@@ -28,6 +28,7 @@ public final class QueuedMessage {
   private long sequence;
   private int[] subscriptionIds = NO_IDS;
   private boolean contentInStore; // payload and properties only in the durable copy
+  private boolean waitsForRoom; // QoS 0 from a backlog: waits for the outbound, never dropped
 
   public QueuedMessage(Message published, Message delivered, GroupLink group, int deliveryCount) {
     this.published = published;
@@ -142,6 +143,15 @@ public final class QueuedMessage {
     delivered = delivered.withContentOf(stored.get());
     contentInStore = false;
     return true;
+  }
+
+  /** Sent at QoS 0 only when the outbound has room: a backlog's message waits, not dropped. */
+  void waitForRoom() {
+    waitsForRoom = true;
+  }
+
+  boolean waitsForRoom() {
+    return waitsForRoom;
   }
 
   int incrementDeliveryCount() {
