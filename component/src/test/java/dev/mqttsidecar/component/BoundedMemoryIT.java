@@ -18,6 +18,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Data that does not fit in the heap: the sidecar runs with a 96 MiB heap and stores 320 MiB, as
- * state values and as an offline subscriber's backlog, and hands every byte back, also after a
- * restart. Values and queued messages live on disk; memory holds their index, a bounded cache and
- * the head of each queue, so the process neither runs out of memory nor loses a message.
+ * state values, as retained messages and as an offline subscriber's backlog, and hands every byte
+ * back, also after a restart. Values and queued messages live on disk; memory holds their index, a
+ * bounded cache and the head of each queue, so the process neither runs out of memory nor loses a
+ * message.
  */
 @Timeout(300)
 class BoundedMemoryIT {
@@ -179,6 +182,49 @@ class BoundedMemoryIT {
           assertThat(p.getPayloadAsBytes()).as("backlog/%d", key).isEqualTo(value(key));
         }
       }
+      assertThat(sidecar.output()).doesNotContain("OutOfMemoryError");
+    }
+  }
+
+  /**
+   * A subscription matching retained messages larger than the heap gets every one of them: they are
+   * read from the store a batch at a time as the subscriber takes them, not all at once.
+   */
+  @Test
+  void retainedMessagesLargerThanTheHeapAllReachANewSubscription() throws Exception {
+    try (SidecarProcess sidecar =
+        SidecarProcess.startWithHeap(
+            HEAP, folder, "big", "--data-dir", folder.resolve("data").toString())) {
+      Mqtt5BlockingClient publisher = client(sidecar.mqttPort(), "publisher");
+      publisher.connect();
+      for (int key = 0; key < KEYS; key++) {
+        publisher
+            .publishWith()
+            .topic("retained/" + key)
+            .qos(MqttQos.AT_LEAST_ONCE)
+            .retain(true)
+            .payload(value(key))
+            .send();
+      }
+      publisher.disconnect();
+      Mqtt5BlockingClient sink = client(sidecar.mqttPort(), "sink");
+      try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
+          sink.publishes(MqttGlobalPublishFilter.ALL)) {
+        sink.connectWith().restrictions().receiveMaximum(4).applyRestrictions().send();
+        sink.subscribeWith().topicFilter("retained/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < KEYS; i++) {
+          Mqtt5Publish p =
+              publishes
+                  .receive(30, TimeUnit.SECONDS)
+                  .orElseThrow(() -> new AssertionError("retained messages stopped"));
+          int key = Integer.parseInt(p.getTopic().getLevels().get(1));
+          assertThat(p.isRetain()).isTrue();
+          assertThat(p.getPayloadAsBytes()).as("retained/%d", key).isEqualTo(value(key));
+          assertThat(seen.add(key)).as("retained/%d twice", key).isTrue();
+        }
+      }
+      assertThat(sidecar.isAlive()).isTrue();
       assertThat(sidecar.output()).doesNotContain("OutOfMemoryError");
     }
   }

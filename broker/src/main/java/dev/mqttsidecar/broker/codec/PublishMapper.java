@@ -21,8 +21,8 @@ import java.util.List;
 
 /**
  * Converts between Netty's PUBLISH packets and {@link Message}. Inbound, the payload is copied out
- * so the buffer can be released at once; outbound, a fresh buffer is wrapped that the encoder
- * releases.
+ * once so the buffer can be released at once; outbound, the message's payload is wrapped, not
+ * copied, and the encoder copies it into the packet's buffer.
  */
 public final class PublishMapper {
   /** No Subscription Identifiers. */
@@ -39,8 +39,9 @@ public final class PublishMapper {
    */
   public static Message toMessage(MqttPublishMessage packet, String topic, Clock clock) {
     ByteBuf content = packet.content();
+    // A fresh array (copy = true): never the buffer's own, which the message keeps uncopied.
     byte[] payload =
-        ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), false);
+        ByteBufUtil.getBytes(content, content.readerIndex(), content.readableBytes(), true);
     MqttFixedHeader fh = packet.fixedHeader();
     MqttProperties props = packet.variableHeader().properties();
     Instant expiresAt = null;
@@ -52,7 +53,8 @@ public final class PublishMapper {
       }
       mp = toProperties(props);
     }
-    return new Message(topic, payload, Qos.of(fh.qosLevel().value()), fh.isRetain(), mp, expiresAt);
+    return Message.wrapping(
+        topic, payload, Qos.of(fh.qosLevel().value()), fh.isRetain(), mp, expiresAt);
   }
 
   /** The application properties carried end to end [MQTT-3.3.2-15..20]. */
@@ -139,7 +141,7 @@ public final class PublishMapper {
     return new MqttPublishMessage(
         fh,
         new MqttPublishVariableHeader(aliasOnly ? "" : m.topic(), packetId, props),
-        Unpooled.wrappedBuffer(m.payload()));
+        Unpooled.wrappedBuffer(m.payloadView()));
   }
 
   /** MQTT 5 properties for an application message (also used for will properties). */

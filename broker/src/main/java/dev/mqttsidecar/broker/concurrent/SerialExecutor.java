@@ -1,8 +1,10 @@
 package dev.mqttsidecar.broker.concurrent;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * it, so no locks are needed. A failing task is logged and never stops the ones after it.
  *
  * <p>The pool can be switched at any time ({@link #moveTo}): a session attached to a connection
- * runs on that connection's event loop, so its writes need no thread hop. Only one drain runs at a
- * time whatever the pool, so order and confinement hold across a switch.
+ * runs on that connection's event loop, so its writes need no thread hop, and a task submitted on
+ * that loop while the executor is idle runs at once. Only one drain runs at a time whatever the
+ * pool, so order and confinement hold across a switch.
  *
  * <p>Every session has one, so it is kept small: plain fields changed through {@link VarHandle}s
  * rather than atomic wrapper objects.
@@ -60,8 +63,53 @@ public final class SerialExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
+    if (onPoolThread() && SCHEDULED.compareAndSet(this, false, true)) {
+      // Already on the thread the tasks would run on and none is running or scheduled: run now.
+      // A publish on one connection then reaches a subscriber on the same event loop without a
+      // task and a wake-up per message, and its outcome is known before the call returns.
+      if (tasks.isEmpty()) {
+        runNow(task);
+      } else {
+        tasks.add(task); // behind a task whose submitter lost the race to schedule it
+        drain();
+      }
+      return;
+    }
     tasks.add(task);
     schedule();
+  }
+
+  /** Runs {@code task} in turn; completes once it ran (even if it failed). */
+  public CompletableFuture<Void> run(Runnable task) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    execute(
+        () -> {
+          try {
+            task.run();
+          } finally {
+            done.complete(null);
+          }
+        });
+    return done;
+  }
+
+  private void runNow(Runnable task) {
+    runner = Thread.currentThread();
+    try {
+      task.run();
+    } catch (Throwable t) {
+      LOG.error("task failed", t);
+    } finally {
+      runner = null;
+      scheduled = false;
+    }
+    if (!tasks.isEmpty()) {
+      schedule();
+    }
+  }
+
+  private boolean onPoolThread() {
+    return pool instanceof EventExecutor loop && loop.inEventLoop();
   }
 
   /** Whether the calling thread is currently running one of this executor's tasks. */

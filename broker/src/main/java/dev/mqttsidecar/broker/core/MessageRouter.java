@@ -25,22 +25,20 @@ public final class MessageRouter {
   /** Queues a message for every matching subscription; completes once it is queued everywhere. */
   public CompletableFuture<FanOut> route(Message message, String originClientId) {
     SubscriptionIndex.Matches matches = index.match(message.topic());
-    List<CompletableFuture<Boolean>> queued = new ArrayList<>(matches.sessions().size());
-    int count = 0;
+    List<CompletableFuture<Boolean>> queued = new ArrayList<>(matches.count());
     for (Map.Entry<Session, List<SubscriptionOptions>> e : matches.sessions().entrySet()) {
       Session session = e.getKey();
       DeliveryOptions delivery =
           DeliveryOptions.combine(e.getValue(), isOwn(session, originClientId));
       if (delivery != null) {
         queued.add(session.enqueue(delivery.queueForwarded(message)));
-        count++;
       }
     }
-    for (SharedGroup g : matches.groups()) {
-      queued.add(g.offer(message));
-      count++;
+    List<SharedGroup> groups = matches.groups();
+    for (int i = 0; i < groups.size(); i++) { // indexed: no iterator per message
+      queued.add(groups.get(i).offer(message));
     }
-    return collect(count, queued);
+    return collect(queued);
   }
 
   /**
@@ -53,13 +51,26 @@ public final class MessageRouter {
         && !InProcessSubscriptions.owns(session);
   }
 
-  /** Completes once every queue took (or dropped) the message; one subscriber needs no allOf. */
-  private static CompletableFuture<FanOut> collect(
-      int matched, List<CompletableFuture<Boolean>> queued) {
-    if (queued.isEmpty()) {
-      return CompletableFuture.completedFuture(new FanOut(matched, 0));
+  /**
+   * Completes once every queue took (or dropped) the message. Queues that took it at once (a
+   * subscriber on the publisher's event loop) need no callback; one subscriber needs no allOf.
+   */
+  private static CompletableFuture<FanOut> collect(List<CompletableFuture<Boolean>> queued) {
+    int matched = queued.size();
+    int dropped = 0;
+    for (int i = 0; i < matched; i++) {
+      CompletableFuture<Boolean> q = queued.get(i);
+      if (!q.isDone() || q.isCompletedExceptionally()) {
+        return whenAllQueued(queued);
+      }
+      dropped += q.join() ? 1 : 0;
     }
-    if (queued.size() == 1) {
+    return CompletableFuture.completedFuture(new FanOut(matched, dropped));
+  }
+
+  private static CompletableFuture<FanOut> whenAllQueued(List<CompletableFuture<Boolean>> queued) {
+    int matched = queued.size();
+    if (matched == 1) {
       return queued.get(0).thenApply(dropped -> new FanOut(matched, dropped ? 1 : 0));
     }
     return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new))

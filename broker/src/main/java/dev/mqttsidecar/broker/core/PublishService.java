@@ -82,6 +82,9 @@ public final class PublishService {
     } else {
       delivered = router.route(message, originClientId);
     }
+    if (delivered.isDone() && !delivered.isCompletedExceptionally()) {
+      return done(result(delivered.join())); // queued at once: no callback to chain
+    }
     return delivered.handle((f, e) -> e == null ? result(f) : storageFailure(e));
   }
 

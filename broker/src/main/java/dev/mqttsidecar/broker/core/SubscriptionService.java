@@ -1,6 +1,6 @@
 package dev.mqttsidecar.broker.core;
 
-import dev.mqttsidecar.broker.RetainedMessage;
+import dev.mqttsidecar.broker.retained.RetainedReplay;
 import dev.mqttsidecar.broker.retained.RetainedService;
 import dev.mqttsidecar.broker.session.DeliveryOptions;
 import dev.mqttsidecar.broker.session.Session;
@@ -31,24 +31,32 @@ public final class SubscriptionService {
   }
 
   /**
-   * Queues the retained messages a subscription gets per its retain handling option [MQTT-3.3.1-6],
-   * [MQTT-3.3.1-9..11]; shared subscriptions get none [MQTT-4.8.2].
+   * Sends the retained messages a subscription gets per its retain handling option [MQTT-3.3.1-6],
+   * [MQTT-3.3.1-9..11]; shared subscriptions get none [MQTT-4.8.2]. They are read and queued a
+   * batch at a time as the session takes them ({@link Session#replay}), so any number of matches
+   * fits in bounded memory and none is dropped for a full queue. A new subscription of the same
+   * filter stops the replay an earlier one started. Call after {@link #subscribe}.
    */
   public void sendRetained(
       Session session, TopicFilter filter, SubscriptionOptions options, boolean isNew) {
-    boolean send =
-        !filter.isShared()
-            && (options.retainHandling() == 0 || (options.retainHandling() == 1 && isNew));
-    if (!send) {
+    if (filter.isShared()) {
       return;
     }
-    DeliveryOptions delivery = DeliveryOptions.of(options);
-    for (RetainedMessage rm : retained.matching(filter)) {
-      session.enqueue(delivery.queueRetained(rm.message()));
+    if (options.retainHandling() == 0 || (options.retainHandling() == 1 && isNew)) {
+      DeliveryOptions delivery = DeliveryOptions.of(options);
+      RetainedReplay replay = retained.replay(filter);
+      session.replay(
+          filter.raw(),
+          (maxCount, maxBytes, out) ->
+              replay.next(
+                  maxCount, maxBytes, rm -> out.accept(delivery.queueRetained(rm.message()))));
+    } else {
+      session.stopReplay(filter.raw());
     }
   }
 
   public boolean unsubscribe(Session session, TopicFilter filter) {
+    session.stopReplay(filter.raw());
     boolean removed = index.unsubscribe(session, filter);
     session.subscriptionsChanged();
     return removed;

@@ -74,6 +74,11 @@ final class RetainedIndex {
     return out;
   }
 
+  /** The headers matching a (non-shared) filter, expired ones too, walked one at a time. */
+  RetainedTopicTree.Matches matches(TopicFilter filter) {
+    return tree.new Matches(filter.levels());
+  }
+
   private static void addIfLive(List<RetainedHeader> out, RetainedHeader h, Instant now) {
     if (h != null && !h.isExpired(now)) {
       out.add(h);

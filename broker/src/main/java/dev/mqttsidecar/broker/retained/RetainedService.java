@@ -47,7 +47,7 @@ public final class RetainedService implements RetainedStore {
   private final Clock clock;
   private final Function<Message, CompletableFuture<?>> fanOut;
   private final RetainedQuota quota;
-  private long lastVersion;
+  private volatile long lastVersion; // written under writeLock
   // Topic -> version of its latest write not yet durable; guarded by writeLock.
   private final Map<String, Long> pendingVersions = new HashMap<>();
   private volatile long expiredRemoved; // written under writeLock
@@ -175,6 +175,15 @@ public final class RetainedService implements RetainedStore {
   public List<RetainedMessage> matching(TopicFilter filter) {
     Instant now = clock.instant();
     return read(index.matching(filter, now), now);
+  }
+
+  /**
+   * The retained messages matching a subscription filter [MQTT-3.3.1-6], to be read a batch at a
+   * time (see {@link RetainedReplay}). Call once the subscription is in the subscription index:
+   * what is written from now on reaches it as a live message and is left out of the replay.
+   */
+  public RetainedReplay replay(TopicFilter filter) {
+    return new RetainedReplay(index.matches(filter), persistence, clock, lastVersion);
   }
 
   /**

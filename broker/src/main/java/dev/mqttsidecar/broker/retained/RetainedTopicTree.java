@@ -2,6 +2,8 @@ package dev.mqttsidecar.broker.retained;
 
 import dev.mqttsidecar.broker.persistence.RetainedHeader;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -98,36 +100,93 @@ final class RetainedTopicTree {
    * @param levels the filter split at '/'; {@code +} matches one level, {@code #} (last) the rest
    */
   void forEachMatch(String[] levels, Consumer<RetainedHeader> visitor) {
-    ArrayDeque<Step> pending = new ArrayDeque<>();
-    ArrayDeque<Node> below = new ArrayDeque<>();
-    pending.push(new Step(root, 0));
-    while (!pending.isEmpty()) {
-      Step step = pending.pop();
-      Node node = step.node();
-      int depth = step.depth();
-      if (depth == levels.length) {
-        visit(node, visitor);
-        continue;
-      }
-      String level = levels[depth];
-      if (level.equals("#")) {
-        // '#' also matches the parent level [MQTT-4.7.1-2]
-        visit(node, visitor);
-        forEachChild(node, depth == 0, below::push);
-        visitAll(below, visitor);
-      } else if (level.equals("+")) {
-        forEachChild(node, depth == 0, child -> pending.push(new Step(child, depth + 1)));
-      } else {
-        Node child = node.child(new Level(level, 0, level.length()));
-        if (child != null) {
-          pending.push(new Step(child, depth + 1));
+    Matches matches = new Matches(levels);
+    for (RetainedHeader h = matches.next(); h != null; h = matches.next()) {
+      visitor.accept(h);
+    }
+  }
+
+  /**
+   * The headers a filter matches, one at a time, in no particular order, so that a walk can stop
+   * and go on later: it holds one iterator per level it is in, never a list of matches. Writes made
+   * while it walks may or may not be seen, as with {@link #forEachMatch}; a topic there all along
+   * is seen once.
+   */
+  final class Matches {
+    private final String[] levels;
+    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    private RetainedHeader found;
+
+    /**
+     * @param levels the filter split at '/'; {@code +} matches one level, {@code #} (last) the rest
+     */
+    Matches(String[] levels) {
+      this.levels = levels;
+      enter(root, 0);
+    }
+
+    /** The next match, or null once there is none. */
+    RetainedHeader next() {
+      while (found == null && !frames.isEmpty()) {
+        Frame frame = frames.peek();
+        if (!frame.children().hasNext()) {
+          frames.pop();
+          continue;
         }
+        Node child = frame.children().next();
+        if (frame.skipDollar() && child.startsWith("$")) {
+          continue;
+        }
+        if (frame.everything()) {
+          found = child.header;
+          frames.push(new Frame(child, 0, true, false));
+        } else {
+          enter(child, frame.depth());
+        }
+      }
+      RetainedHeader h = found;
+      found = null;
+      return h;
+    }
+
+    /** Goes into {@code node}, which matched the filter's first {@code depth} levels. */
+    private void enter(Node node, int depth) {
+      while (node != null) {
+        if (depth == levels.length) {
+          found = node.header;
+          return;
+        }
+        String level = levels[depth];
+        if (level.equals("#")) {
+          found = node.header; // '#' also matches the parent level [MQTT-4.7.1-2]
+          frames.push(new Frame(node, 0, true, depth == 0));
+          return;
+        }
+        if (level.equals("+")) {
+          frames.push(new Frame(node, depth + 1, false, depth == 0));
+          return;
+        }
+        node = node.child(new Level(level, 0, level.length()));
+        depth++;
       }
     }
   }
 
-  /** A node still to match against the filter's levels from {@code depth} on. */
-  private record Step(Node node, int depth) {}
+  /**
+   * Children still to walk: those to match from {@code depth} on, or, when {@code everything}, all
+   * of them and their descendants (under a '#'). {@code skipDollar} leaves out levels starting with
+   * '$': a filter starting with a wildcard does not match such topics [MQTT-4.7.2-1].
+   */
+  private record Frame(Iterator<Node> children, int depth, boolean everything, boolean skipDollar) {
+    Frame(Node node, int depth, boolean everything, boolean skipDollar) {
+      this(childrenOf(node), depth, everything, skipDollar);
+    }
+  }
+
+  private static Iterator<Node> childrenOf(Node node) {
+    ConcurrentHashMap<Level, Node> map = node.children;
+    return map == null ? Collections.emptyIterator() : map.values().iterator();
+  }
 
   /**
    * Visits the headers of the topics that start with {@code prefix}, which may end inside a level,

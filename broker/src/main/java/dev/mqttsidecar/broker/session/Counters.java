@@ -7,6 +7,8 @@ public final class Counters {
   private final LongAdder queueOverflow = new LongAdder();
   private final LongAdder expired = new LongAdder();
   private final LongAdder qos0Dropped = new LongAdder();
+  private final LongAdder replaysRunning = new LongAdder();
+  private final LongAdder replaysAbandoned = new LongAdder();
 
   /** Messages dropped because a session or group queue was full. */
   public long queueOverflow() {
@@ -33,5 +35,28 @@ public final class Counters {
 
   public void countQos0Dropped() {
     qos0Dropped.increment();
+  }
+
+  /** Retained replays in progress: subscriptions still being sent their retained messages. */
+  public long retainedReplays() {
+    return replaysRunning.sum();
+  }
+
+  /** Retained replays stopped before the end (unsubscribe, resubscribe, session end). */
+  public long retainedReplaysAbandoned() {
+    return replaysAbandoned.sum();
+  }
+
+  void countReplayStarted() {
+    replaysRunning.increment();
+  }
+
+  void countReplayFinished() {
+    replaysRunning.decrement();
+  }
+
+  void countReplayAbandoned() {
+    replaysRunning.decrement();
+    replaysAbandoned.increment();
   }
 }

@@ -40,7 +40,8 @@ public final class DeliveryOptions {
     Qos qos = null;
     boolean retainAsPublished = false;
     int[] ids = NO_IDS;
-    for (SubscriptionOptions o : matching) {
+    for (int i = 0; i < matching.size(); i++) { // indexed: no iterator per message
+      SubscriptionOptions o = matching.get(i);
       if (o.noLocal() && ownPublication) {
         continue;
       }

@@ -18,14 +18,17 @@ public final class QueuedMessage {
    */
   public static final int IN_MEMORY_HEAD = 64;
 
+  private static final int[] NO_IDS = new int[0];
+
   private Message published;
   private Message delivered;
   private final GroupLink group;
   private int deliveryCount;
   private String storedIn; // the durable queue (session or group) holding a copy, or null
   private long sequence;
-  private int[] subscriptionIds = new int[0];
+  private int[] subscriptionIds = NO_IDS;
   private boolean contentInStore; // payload and properties only in the durable copy
+  private boolean waitsForRoom; // QoS 0 from a backlog: waits for the outbound, never dropped
 
   public QueuedMessage(Message published, Message delivered, GroupLink group, int deliveryCount) {
     this.published = published;
@@ -140,6 +143,15 @@ public final class QueuedMessage {
     delivered = delivered.withContentOf(stored.get());
     contentInStore = false;
     return true;
+  }
+
+  /** Sent at QoS 0 only when the outbound has room: a backlog's message waits, not dropped. */
+  void waitForRoom() {
+    waitsForRoom = true;
+  }
+
+  boolean waitsForRoom() {
+    return waitsForRoom;
   }
 
   int incrementDeliveryCount() {

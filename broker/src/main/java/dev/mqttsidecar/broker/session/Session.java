@@ -129,6 +129,19 @@ public final class Session {
     return done;
   }
 
+  /**
+   * Sends {@code backlog} a batch at a time while attached with room, in place of one under {@code
+   * key}, until the session ends; only what is queued is stored (see {@link Replays}).
+   */
+  public void replay(String key, Backlog backlog) {
+    executor.execute(() -> state().startReplay(key, backlog, ended));
+  }
+
+  /** Stops the backlog under {@code key}, if any. */
+  public void stopReplay(String key) {
+    ifState(s -> s.stopReplay(key));
+  }
+
   /** Whether a successor owns this session's key in the store. */
   boolean storeForgotten() {
     DurableSession d = durable;
@@ -239,21 +252,7 @@ public final class Session {
    * messages are resent [MQTT-4.4.0-1] and the queue drains.
    */
   public CompletableFuture<Void> attach(Outbound out, int windowSize, Runnable onAttached) {
-    return onExecutor(() -> attachNow(out, windowSize, onAttached));
-  }
-
-  /** Runs {@code task} on the executor; completes once it ran (even if it failed). */
-  private CompletableFuture<Void> onExecutor(Runnable task) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    executor.execute(
-        () -> {
-          try {
-            task.run();
-          } finally {
-            done.complete(null);
-          }
-        });
-    return done;
+    return executor.run(() -> attachNow(out, windowSize, onAttached));
   }
 
   private void attachNow(Outbound out, int windowSize, Runnable onAttached) {
@@ -282,7 +281,7 @@ public final class Session {
    * gone).
    */
   public CompletableFuture<Void> detach(Outbound out) {
-    return onExecutor(
+    return executor.run(
         () -> {
           if (outbound != out) {
             return;

@@ -20,6 +20,7 @@ final class SessionState {
   private final SessionQueue queue;
   private final InflightWindow inflight;
   private final SessionDelivery delivery;
+  private final Replays replays;
   private SessionExpiry expiry; // made at the first disconnect or restore
 
   SessionState(Session owner, SessionContext ctx, DurableSession durable, int window) {
@@ -30,12 +31,26 @@ final class SessionState {
         new InflightWindow(
             owner, queue, durable, ctx, owner.executor(), owner::outbound, this::pump);
     this.inflight.limit(window);
-    this.delivery = new SessionDelivery(owner, queue, inflight, ctx, owner::outbound);
+    this.replays = new Replays(owner, ctx.counters(), ctx.maxQueued());
+    this.delivery = new SessionDelivery(owner, queue, inflight, ctx, owner::outbound, replays);
   }
 
   /** See {@link Session#enqueue}. */
   void enqueue(QueuedMessage message, boolean persistent, CompletableFuture<Boolean> done) {
     delivery.enqueue(message, persistent, done);
+  }
+
+  /** See {@link Session#replay}; nothing once the session has {@code ended}. */
+  void startReplay(String key, Backlog backlog, boolean ended) {
+    if (!ended) {
+      replays.start(key, backlog);
+      pump();
+    }
+  }
+
+  /** See {@link Session#stopReplay}. */
+  void stopReplay(String key) {
+    replays.stop(key, "unsubscribed");
   }
 
   /** A shared group's message for this (attached) member: no bound, the group sized it. */
@@ -84,6 +99,7 @@ final class SessionState {
 
   /** The session ended: nothing more is sent, shared messages go back, the queue is dropped. */
   void end() {
+    replays.stopAll();
     if (expiry != null) {
       expiry.cancel();
     }

@@ -30,6 +30,14 @@ final class AckQueue {
     this.loop = loop;
   }
 
+  /**
+   * Whether an outcome known now may be acknowledged at once, without going through {@link #add}:
+   * nothing is queued before it.
+   */
+  boolean idle() {
+    return pending.isEmpty() && !draining;
+  }
+
   /** Sends {@code send} once every acknowledgement queued before it has gone. */
   void add(Runnable send) {
     add(NOW, r -> send.run());
@@ -37,7 +45,7 @@ final class AckQueue {
 
   /** Sends {@code send} with the outcome once it is known and every earlier one has gone. */
   void add(CompletableFuture<PublishResult> outcome, Consumer<PublishResult> send) {
-    if (pending.isEmpty() && outcome.isDone() && !draining) {
+    if (outcome.isDone() && idle()) {
       send.accept(resultOf(outcome)); // nothing to wait for: no allocation, no task
       return;
     }
@@ -78,7 +86,7 @@ final class AckQueue {
   }
 
   /** A storage failure is reported, never acknowledged as accepted. */
-  private static PublishResult resultOf(CompletableFuture<PublishResult> outcome) {
+  static PublishResult resultOf(CompletableFuture<PublishResult> outcome) {
     try {
       return outcome.join();
     } catch (RuntimeException e) {

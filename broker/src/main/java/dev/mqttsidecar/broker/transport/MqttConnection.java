@@ -38,8 +38,9 @@ import org.slf4j.event.Level;
 /**
  * One MQTT connection: the protocol state machine. Runs on the channel's event loop, never blocks
  * it, and hands session work to the session's serial executor. Every inbound message is released
- * here, after its payload has been copied out. Outbound packets are encoded here too, by the shared
- * {@link MqttEncoder}: a pipeline stage of its own would cost every connection a handler context.
+ * here, after its payload has been copied out. Outbound packets are encoded here too (a pipeline
+ * stage would cost every connection a handler context): by the {@link CoalescingWriter} or {@link
+ * MqttEncoder}.
  */
 final class MqttConnection extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
@@ -81,10 +82,7 @@ final class MqttConnection extends ChannelDuplexHandler {
   boolean responseInformationRequested;
   EnhancedAuthFlow enhancedAuth;
 
-  /**
-   * Why the connection ended, for the disconnected event; null: the network connection was lost.
-   */
-  String closeReason;
+  String closeReason; // why the connection ended, for the disconnected event; null: network lost
 
   private boolean wasConnected;
   private ArrayDeque<Object> held; // packets that came before CONNACK; null when none wait
@@ -113,7 +111,7 @@ final class MqttConnection extends ChannelDuplexHandler {
     if (writer == null) {
       writer = new CoalescingWriter(channel);
     }
-    writer.write(packet);
+    writer.write(packet, mqtt5);
   }
 
   private PublishHandler publishHandler() {
@@ -126,6 +124,9 @@ final class MqttConnection extends ChannelDuplexHandler {
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
       throws Exception {
+    if (writer != null && msg instanceof MqttMessage) {
+      writer.writeBatch(); // packets the writer holds go first
+    }
     MqttEncoder.INSTANCE.write(ctx, msg, promise); // passes anything but MQTT packets through
   }
 

@@ -70,11 +70,28 @@ final class Packets {
         new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
   }
 
+  // Fixed headers are immutable: one per type rather than one per acknowledgement.
+  private static final MqttFixedHeader PUBACK = replyHeader(MqttMessageType.PUBACK);
+  private static final MqttFixedHeader PUBREC = replyHeader(MqttMessageType.PUBREC);
+  private static final MqttFixedHeader PUBREL = replyHeader(MqttMessageType.PUBREL);
+  private static final MqttFixedHeader PUBCOMP = replyHeader(MqttMessageType.PUBCOMP);
+
+  private static MqttFixedHeader replyHeader(MqttMessageType type) {
+    MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
+    return new MqttFixedHeader(type, false, qos, false, 0);
+  }
+
   /** PUBACK, PUBREC, PUBREL or PUBCOMP; the reason code is only encoded for 5.0. */
   static MqttMessage pubReply(
       MqttMessageType type, int packetId, ReasonCode reason, boolean mqtt5) {
-    MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
-    MqttFixedHeader fh = new MqttFixedHeader(type, false, qos, false, 0);
+    MqttFixedHeader fh =
+        switch (type) {
+          case PUBACK -> PUBACK;
+          case PUBREC -> PUBREC;
+          case PUBREL -> PUBREL;
+          case PUBCOMP -> PUBCOMP;
+          default -> throw new IllegalArgumentException("not an acknowledgement: " + type);
+        };
     if (mqtt5 && reason != ReasonCode.SUCCESS) {
       return new MqttMessage(
           fh,

@@ -204,7 +204,12 @@ final class PublishHandler {
     if (qos == 0) {
       return;
     }
-    acks().add(result, r -> acknowledge(r, qos, packetId, counted));
+    AckQueue queue = acks();
+    if (result.isDone() && queue.idle()) {
+      acknowledge(AckQueue.resultOf(result), qos, packetId, counted); // no callback to allocate
+      return;
+    }
+    queue.add(result, r -> acknowledge(r, qos, packetId, counted));
   }
 
   private void acknowledge(PublishResult r, int qos, int packetId, boolean counted) {

@@ -22,6 +22,7 @@ public final class RecordingOutbound implements Outbound {
   private final List<String> sent = new ArrayList<>();
   private final List<Sent> published = new ArrayList<>();
   private final Map<Integer, InflightEntry> entries = new HashMap<>();
+  private int room = Integer.MAX_VALUE;
 
   private RecordingOutbound(boolean requeueOnDetach) {
     this.requeueOnDetach = requeueOnDetach;
@@ -72,6 +73,9 @@ public final class RecordingOutbound implements Outbound {
   @Override
   public void publish(Session session, InflightEntry entry, QueuedMessage message, boolean dup) {
     published.add(new Sent(entry, message, dup));
+    if (room != Integer.MAX_VALUE && room > 0) {
+      room--;
+    }
     String id = entry == null ? "-" : String.valueOf(entry.packetId());
     if (entry != null) {
       entries.put(entry.packetId(), entry);
@@ -83,6 +87,21 @@ public final class RecordingOutbound implements Outbound {
             + message.qos().value()
             + (dup ? " dup " : " ")
             + message.delivered().topic());
+  }
+
+  /** What {@link #hasRoom} answers from now on. */
+  public void room(boolean value) {
+    room = value ? Integer.MAX_VALUE : 0;
+  }
+
+  /** {@link #hasRoom} says yes for the next {@code publishes} PUBLISHes only. */
+  public void roomFor(int publishes) {
+    room = publishes;
+  }
+
+  @Override
+  public boolean hasRoom() {
+    return room > 0;
   }
 
   @Override

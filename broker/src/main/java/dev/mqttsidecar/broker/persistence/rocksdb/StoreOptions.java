@@ -26,9 +26,10 @@ final class StoreOptions implements AutoCloseable {
     cache = new LRUCache(config.blockCacheBytes());
     bloom = new BloomFilter(10);
     writeBuffers = new WriteBufferManager(config.blockCacheBytes() / 2, cache);
+    long writeBufferBytes = Math.max(1L << 20, config.blockCacheBytes() / 8);
     columns =
         new ColumnFamilyOptions()
-            .setWriteBufferSize(Math.max(1L << 20, config.blockCacheBytes() / 8))
+            .setWriteBufferSize(writeBufferBytes)
             .setTableFormatConfig(
                 new BlockBasedTableConfig()
                     .setBlockCache(cache)
@@ -46,12 +47,10 @@ final class StoreOptions implements AutoCloseable {
             .setWriteBufferManager(writeBuffers)
             .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
             .setKeepLogFileNum(2)
-            // A log file is deleted only once every column family with writes in it has flushed
-            // them. A family written rarely (sessions, wills, meta) fills no memtable, so without
-            // this bound the logs behind it pile up while the busy families flush: a steady load
-            // grew the data directory by 75 MiB an hour. Past the bound RocksDB flushes the
-            // families holding the oldest log; the log never holds more than the memtables could.
-            .setMaxTotalWalSize(config.blockCacheBytes() / 2)
+            // A log file is deleted only once every column family with writes in it has flushed.
+            // Rarely written ones (sessions, wills) would otherwise keep every log since their last
+            // write alive: past this size their memtables are flushed, so the log stays this small.
+            .setMaxTotalWalSize(2 * writeBufferBytes)
             .setMaxBackgroundJobs(2);
   }
 

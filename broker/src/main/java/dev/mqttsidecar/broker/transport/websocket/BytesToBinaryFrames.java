@@ -6,7 +6,10 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import java.util.List;
 
-/** Sends each encoded MQTT buffer as one binary WebSocket frame [MQTT-6.0.0-1]. */
+/**
+ * Sends each encoded buffer (one MQTT packet or several) as one binary WebSocket frame
+ * [MQTT-6.0.0-1].
+ */
 final class BytesToBinaryFrames extends MessageToMessageEncoder<ByteBuf> {
   BytesToBinaryFrames() {
     super(ByteBuf.class);
