@@ -38,8 +38,16 @@ class ResumedSessionAuthorizationIT {
         }
       };
 
+  private static Mqtt5BlockingClient client(BrokerFixture f) {
+    return f.mqtt5("shared-id").buildBlocking();
+  }
+
   private static Mqtt5BlockingClient connect(BrokerFixture f, String username) {
-    Mqtt5BlockingClient c = f.mqtt5("shared-id").buildBlocking();
+    return connect(f, client(f), username);
+  }
+
+  private static Mqtt5BlockingClient connect(
+      BrokerFixture f, Mqtt5BlockingClient c, String username) {
     c.connectWith()
         .cleanStart(false)
         .sessionExpiryInterval(3600)
@@ -62,17 +70,22 @@ class ResumedSessionAuthorizationIT {
       alice.subscribeWith().topicFilter("alice/#").qos(MqttQos.AT_LEAST_ONCE).send();
       alice.disconnect();
 
-      // Alice herself resumes with her subscription intact.
-      alice = connect(f, "alice");
+      // Alice herself resumes with her subscription intact. Each stream opens before CONNECT: the
+      // client registers a stream by a task on its event loop, which reads ready input before
+      // queued tasks, so a PUBLISH arriving right after publishes() could find no stream and be
+      // acknowledged and dropped ("No publish flow registered").
+      alice = client(f);
       try (var in = alice.publishes(MqttGlobalPublishFilter.ALL)) {
+        connect(f, alice, "alice");
         publish(f, "alice/1");
         assertThat(in.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString())
             .isEqualTo("alice/1");
       }
       alice.disconnect();
 
-      Mqtt5BlockingClient mallory = connect(f, "mallory");
+      Mqtt5BlockingClient mallory = client(f);
       try (var in = mallory.publishes(MqttGlobalPublishFilter.ALL)) {
+        connect(f, mallory, "mallory");
         mallory.subscribeWith().topicFilter("mallory/#").qos(MqttQos.AT_LEAST_ONCE).send();
         f.awaitSubscribers("alice/2", 0);
         publish(f, "alice/2");
