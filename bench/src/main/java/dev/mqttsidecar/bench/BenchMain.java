@@ -5,6 +5,7 @@ import dev.mqttsidecar.bench.durable.DurabilityCommand;
 import dev.mqttsidecar.bench.load.LoadCommand;
 import dev.mqttsidecar.bench.report.ReportCommand;
 import dev.mqttsidecar.bench.serve.ServeCommand;
+import dev.mqttsidecar.bench.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,11 +18,12 @@ import picocli.CommandLine.Command;
       ConnectionsCommand.class,
       ReportCommand.class,
       DurabilityCommand.class,
-      ServeCommand.class
+      ServeCommand.class,
+      SoakCommand.class
     },
     description =
         "MQTT load generator, connection-scale scenario, results report, durability benchmark and"
-            + " a standalone broker to measure against.")
+            + " a standalone broker to measure against, and a soak that checks the sidecar stays flat.")
 public final class BenchMain implements Runnable {
 
   public static void main(String[] args) {

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * and a free MQTT port; ready once it printed that its socket serves (the last step of its start,
  * after the store is restored).
  */
-final class SidecarUnderTest implements AutoCloseable {
-  static final String NAME = "bench";
+public final class SidecarUnderTest implements AutoCloseable {
+  public static final String NAME = "bench";
   private static final Pattern MQTT_LINE = Pattern.compile("MQTT broker listening on \\S+:(\\d+)");
   private static final Pattern SOCKET_LINE = Pattern.compile("socket listening on ");
   private static final Pattern RESTORED_LINE = Pattern.compile("restored (\\d+) retained messages");
@@ -35,7 +35,7 @@ final class SidecarUnderTest implements AutoCloseable {
   }
 
   /** Starts the jar and waits (at most {@code timeout}) until it serves. */
-  static SidecarUnderTest start(
+  public static SidecarUnderTest start(
       Path jar, String javaOptions, Path folder, Path data, String durability, Duration timeout)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
@@ -91,12 +91,27 @@ final class SidecarUnderTest implements AutoCloseable {
     return Duration.ofNanos(readyNanos);
   }
 
-  int mqttPort() {
+  public int mqttPort() {
     return mqttPort;
   }
 
-  Path socket(Path folder) {
+  public Path socket(Path folder) {
     return folder.resolve(NAME + ".sock");
+  }
+
+  /** The sidecar's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Whether the process still runs. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** What the sidecar printed so far. */
+  public String output() throws IOException {
+    return Files.readString(log, StandardCharsets.UTF_8);
   }
 
   /** How many retained messages the start restored, as the program printed it. */

@@ -3,17 +3,9 @@ package dev.mqttsidecar.bench.durable;
 import com.google.protobuf.ByteString;
 import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.StateStoreGrpc;
+import dev.mqttsidecar.bench.dapr.ComponentSocket;
 import io.dapr.v1.ComponentProtos;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,35 +17,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * waiting for its response before the next call.
  */
 final class StateSetters implements AutoCloseable {
-  private static final Metadata.Key<String> INSTANCE =
-      Metadata.Key.of("x-component-instance", Metadata.ASCII_STRING_MARSHALLER);
   private static final String STORE = "bench-state";
 
-  private final EventLoopGroup loop =
-      new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-  private final ManagedChannel channel;
+  private final ComponentSocket socket;
   private final StateStoreGrpc.StateStoreStub stub;
 
-  StateSetters(Path socket) {
-    channel =
-        NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-            .channelType(EpollDomainSocketChannel.class)
-            .eventLoopGroup(loop)
-            // Callbacks run on the event loop: the generator spends its CPU on calls, not handoffs.
-            .directExecutor()
-            .usePlaintext()
-            .build();
-    Metadata md = new Metadata();
-    md.put(INSTANCE, STORE);
-    StateStoreGrpc.newBlockingStub(channel)
-        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
+  StateSetters(Path path) {
+    socket = new ComponentSocket(path);
+    StateStoreGrpc.newBlockingStub(socket.channel())
+        .withInterceptors(ComponentSocket.instance(STORE))
         .init(
             State.InitRequest.newBuilder()
                 .setMetadata(ComponentProtos.MetadataRequest.newBuilder())
                 .build());
     stub =
-        StateStoreGrpc.newStub(channel)
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+        StateStoreGrpc.newStub(socket.channel()).withInterceptors(ComponentSocket.instance(STORE));
   }
 
   /**
@@ -122,7 +100,6 @@ final class StateSetters implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    socket.close();
   }
 }

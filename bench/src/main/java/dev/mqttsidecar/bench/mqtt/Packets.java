@@ -22,6 +22,7 @@ public final class Packets {
 
   private static final byte[] MQTT = "MQTT".getBytes(StandardCharsets.US_ASCII);
   private static final int RECEIVE_MAXIMUM = 0x21;
+  private static final int SESSION_EXPIRY = 0x11;
 
   private Packets() {}
 
@@ -29,15 +30,18 @@ public final class Packets {
   public static final byte[] WILL_PAYLOAD = "offline".getBytes(StandardCharsets.US_ASCII);
 
   /**
-   * CONNECT with a clean session and no credentials [MQTT-3.1]; with {@link ClientSettings#will()}
-   * a QoS 1 will, not retained, on {@code bench/will/<client id>} [MQTT-3.1.2-9].
+   * CONNECT without credentials [MQTT-3.1]: a clean session, or with {@link
+   * ClientSettings#persistent()} Clean Start 0 and (5.0) a Session Expiry Interval [MQTT-3.1.2-4];
+   * with {@link ClientSettings#will()} a QoS 1 will, not retained, on {@code bench/will/<client
+   * id>} [MQTT-3.1.2-9].
    */
   public static ByteBuf connect(ByteBufAllocator alloc, ClientSettings s) {
     byte[] clientId = s.clientId().getBytes(StandardCharsets.UTF_8);
     byte[] willTopic =
         s.will() ? ("bench/will/" + s.clientId()).getBytes(StandardCharsets.UTF_8) : null;
     boolean v5 = s.isV5();
-    int props = v5 && s.receiveMaximum() > 0 ? 3 : 0;
+    int expiry = s.persistent() ? s.sessionExpirySeconds() : 0;
+    int props = v5 ? (s.receiveMaximum() > 0 ? 3 : 0) + (expiry > 0 ? 5 : 0) : 0;
     int remaining =
         2 + MQTT.length + 1 + 1 + 2 + (v5 ? varIntSize(props) + props : 0) + 2 + clientId.length;
     if (willTopic != null) {
@@ -48,13 +52,16 @@ public final class Packets {
     writeVarInt(buf, remaining);
     buf.writeShort(MQTT.length).writeBytes(MQTT);
     buf.writeByte(v5 ? 5 : 4);
-    // clean session / clean start; will flag and will QoS 1
-    buf.writeByte(0x02 | (willTopic != null ? 0x04 | 0x08 : 0));
+    // clean session / clean start unless persistent; will flag and will QoS 1
+    buf.writeByte((s.persistent() ? 0 : 0x02) | (willTopic != null ? 0x04 | 0x08 : 0));
     buf.writeShort(s.keepAliveSeconds());
     if (v5) {
       writeVarInt(buf, props);
-      if (props > 0) {
+      if (s.receiveMaximum() > 0) {
         buf.writeByte(RECEIVE_MAXIMUM).writeShort(s.receiveMaximum());
+      }
+      if (expiry > 0) {
+        buf.writeByte(SESSION_EXPIRY).writeInt(expiry);
       }
     }
     buf.writeShort(clientId.length).writeBytes(clientId);

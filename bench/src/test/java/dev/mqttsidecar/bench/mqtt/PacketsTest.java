@@ -30,6 +30,29 @@ class PacketsTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
+  void persistentConnectClearsCleanStartAndCarriesTheSessionExpiry(boolean v5) {
+    EmbeddedChannel broker = new EmbeddedChannel(new MqttDecoder());
+    ClientSettings settings =
+        ClientSettings.persistent(
+            "session-1", v5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1, 600);
+
+    broker.writeInbound(Packets.connect(ByteBufAllocator.DEFAULT, settings));
+    MqttConnectMessage connect = broker.readInbound();
+    assertThat(connect.decoderResult().isSuccess()).isTrue();
+    assertThat(connect.variableHeader().isCleanSession()).isFalse();
+    if (v5) {
+      assertThat(
+              connect
+                  .variableHeader()
+                  .properties()
+                  .getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL)
+                  .value())
+          .isEqualTo(600);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   void connectSubscribeAndPublishDecodeWithNettysDecoder(boolean v5) {
     EmbeddedChannel broker = new EmbeddedChannel(new MqttDecoder());
     ClientSettings settings =
