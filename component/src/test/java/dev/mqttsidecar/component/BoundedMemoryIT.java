@@ -7,7 +7,6 @@ import com.google.protobuf.ByteString;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dapr.proto.components.v1.State;
@@ -138,11 +137,11 @@ class BoundedMemoryIT {
     Path data = folder.resolve("data");
     try (SidecarProcess sidecar =
         SidecarProcess.startWithHeap(HEAP, folder, "big", "--data-dir", data.toString())) {
-      Mqtt5BlockingClient sink = client(sidecar.mqttPort(), "sink");
+      Mqtt5BlockingClient sink = sidecar.mqtt5Client("sink");
       sink.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
       sink.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
       sink.disconnect();
-      Mqtt5BlockingClient publisher = client(sidecar.mqttPort(), "publisher");
+      Mqtt5BlockingClient publisher = sidecar.mqtt5Client("publisher");
       publisher.connect();
       for (int key = 0; key < KEYS; key++) {
         publisher
@@ -156,12 +155,7 @@ class BoundedMemoryIT {
     }
     try (SidecarProcess sidecar =
         SidecarProcess.startWithHeap(HEAP, folder, "big", "--data-dir", data.toString())) {
-      Mqtt5BlockingClient sink =
-          Mqtt5Client.builder()
-              .identifier("sink")
-              .serverHost("127.0.0.1")
-              .serverPort(sidecar.mqttPort())
-              .buildBlocking();
+      Mqtt5BlockingClient sink = sidecar.mqtt5Client("sink");
       try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
           sink.publishes(MqttGlobalPublishFilter.ALL)) {
         Mqtt5ConnAck ack =
@@ -195,7 +189,7 @@ class BoundedMemoryIT {
     try (SidecarProcess sidecar =
         SidecarProcess.startWithHeap(
             HEAP, folder, "big", "--data-dir", folder.resolve("data").toString())) {
-      Mqtt5BlockingClient publisher = client(sidecar.mqttPort(), "publisher");
+      Mqtt5BlockingClient publisher = sidecar.mqtt5Client("publisher");
       publisher.connect();
       for (int key = 0; key < KEYS; key++) {
         publisher
@@ -207,7 +201,7 @@ class BoundedMemoryIT {
             .send();
       }
       publisher.disconnect();
-      Mqtt5BlockingClient sink = client(sidecar.mqttPort(), "sink");
+      Mqtt5BlockingClient sink = sidecar.mqtt5Client("sink");
       try (Mqtt5BlockingClient.Mqtt5Publishes publishes =
           sink.publishes(MqttGlobalPublishFilter.ALL)) {
         sink.connectWith().restrictions().receiveMaximum(4).applyRestrictions().send();
@@ -227,14 +221,6 @@ class BoundedMemoryIT {
       assertThat(sidecar.isAlive()).isTrue();
       assertThat(sidecar.output()).doesNotContain("OutOfMemoryError");
     }
-  }
-
-  private static Mqtt5BlockingClient client(int port, String id) {
-    return Mqtt5Client.builder()
-        .identifier(id)
-        .serverHost("127.0.0.1")
-        .serverPort(port)
-        .buildBlocking();
   }
 
   private static void assertEveryValueReadable(FakeDaprd daprd) {

@@ -7,7 +7,6 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.mqttsidecar.component.testing.SidecarProcess;
 import java.nio.file.Path;
@@ -39,13 +38,13 @@ class SessionRecordStoredBeforeAckIT {
       String clientId = "device-" + round;
       String topic = "rounds/" + round;
       try (SidecarProcess sidecar = start(data, durability)) {
-        Mqtt5BlockingClient device = client(sidecar.mqttPort(), clientId);
+        Mqtt5BlockingClient device = sidecar.mqtt5Client(clientId);
         resume(device);
         device.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
         sidecar.kill(); // right after SUBACK
       }
       try (SidecarProcess sidecar = start(data, durability)) {
-        Mqtt5BlockingClient publisher = client(sidecar.mqttPort(), "publisher");
+        Mqtt5BlockingClient publisher = sidecar.mqtt5Client("publisher");
         publisher.connect();
         publisher
             .publishWith()
@@ -54,7 +53,7 @@ class SessionRecordStoredBeforeAckIT {
             .payload(("round " + round).getBytes(UTF_8))
             .send();
         publisher.disconnect();
-        Mqtt5BlockingClient device = client(sidecar.mqttPort(), clientId);
+        Mqtt5BlockingClient device = sidecar.mqtt5Client(clientId);
         try (Mqtt5Publishes publishes = device.publishes(MqttGlobalPublishFilter.ALL)) {
           assertThat(resume(device))
               .as("round %d: Session Present after the restart", round)
@@ -83,13 +82,5 @@ class SessionRecordStoredBeforeAckIT {
   private SidecarProcess start(Path data, String durability) throws Exception {
     return SidecarProcess.start(
         folder, "acks", "--data-dir", data.toString(), "--durability", durability);
-  }
-
-  private static Mqtt5BlockingClient client(int port, String clientId) {
-    return Mqtt5Client.builder()
-        .identifier(clientId)
-        .serverHost("127.0.0.1")
-        .serverPort(port)
-        .buildBlocking();
   }
 }

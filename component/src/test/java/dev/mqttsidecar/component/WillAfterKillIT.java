@@ -7,7 +7,6 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient.Mqtt5Publishes;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dev.mqttsidecar.component.testing.SidecarProcess;
 import java.nio.file.Path;
@@ -39,23 +38,21 @@ class WillAfterKillIT {
       throws Exception {
     Path data = folder.resolve("data-" + durability);
     try (SidecarProcess sidecar = start(data, durability)) {
-      int port = sidecar.mqttPort();
-      Mqtt5BlockingClient watcher = client(port, "watcher");
+      Mqtt5BlockingClient watcher = sidecar.mqtt5Client("watcher");
       watcher.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
       watcher.subscribeWith().topicFilter("will/#").qos(MqttQos.AT_LEAST_ONCE).send();
       watcher.disconnect();
-      connectWithDelayedWill(client(port, "device"), DELAY_SECONDS);
-      connectWithDelayedWill(client(port, "returner"), RETURNER_DELAY_SECONDS);
+      connectWithDelayedWill(sidecar.mqtt5Client("device"), DELAY_SECONDS);
+      connectWithDelayedWill(sidecar.mqtt5Client("returner"), RETURNER_DELAY_SECONDS);
       sidecar.kill(); // right after the CONNACKs: both devices still connected
     }
 
     long restarted = System.nanoTime();
     try (SidecarProcess sidecar = start(data, durability)) {
-      int port = sidecar.mqttPort();
-      Mqtt5BlockingClient returner = client(port, "returner");
+      Mqtt5BlockingClient returner = sidecar.mqtt5Client("returner");
       returner.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
 
-      Mqtt5BlockingClient watcher = client(port, "watcher");
+      Mqtt5BlockingClient watcher = sidecar.mqtt5Client("watcher");
       List<String> received = new ArrayList<>();
       try (Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
         assertThat(watcher.connectWith().cleanStart(false).send().isSessionPresent()).isTrue();
@@ -96,13 +93,5 @@ class WillAfterKillIT {
   private SidecarProcess start(Path data, String durability) throws Exception {
     return SidecarProcess.start(
         folder, "wills", "--data-dir", data.toString(), "--durability", durability);
-  }
-
-  private static Mqtt5BlockingClient client(int port, String clientId) {
-    return Mqtt5Client.builder()
-        .identifier(clientId)
-        .serverHost("127.0.0.1")
-        .serverPort(port)
-        .buildBlocking();
   }
 }

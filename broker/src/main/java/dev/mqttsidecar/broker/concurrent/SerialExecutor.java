@@ -96,15 +96,21 @@ public final class SerialExecutor implements Executor {
   private void runNow(Runnable task) {
     runner = Thread.currentThread();
     try {
-      task.run();
-    } catch (Throwable t) {
-      LOG.error("task failed", t);
+      runLogged(task);
     } finally {
       runner = null;
       scheduled = false;
     }
     if (!tasks.isEmpty()) {
       schedule();
+    }
+  }
+
+  private static void runLogged(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable t) {
+      LOG.error("task failed", t);
     }
   }
 
@@ -146,11 +152,7 @@ public final class SerialExecutor implements Executor {
         if (task == null) {
           break;
         }
-        try {
-          task.run();
-        } catch (Throwable t) {
-          LOG.error("task failed", t);
-        }
+        runLogged(task);
       }
     } finally {
       runner = null;

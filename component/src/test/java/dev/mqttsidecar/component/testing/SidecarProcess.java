@@ -1,5 +1,7 @@
 package dev.mqttsidecar.component.testing;
 
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +147,15 @@ public final class SidecarProcess implements AutoCloseable {
   /** The MQTT port the sidecar printed. */
   public int mqttPort() throws InterruptedException {
     return Integer.parseInt(awaitLine(MQTT_LINE, Duration.ofSeconds(10)).group(2));
+  }
+
+  /** An MQTT 5 client of this sidecar's listener, not connected yet. */
+  public Mqtt5BlockingClient mqtt5Client(String clientId) throws InterruptedException {
+    return Mqtt5Client.builder()
+        .identifier(clientId)
+        .serverHost("127.0.0.1")
+        .serverPort(mqttPort())
+        .buildBlocking();
   }
 
   /** Waits for exit and returns the exit code; fails if it does not exit within {@code timeout}. */
