@@ -18,16 +18,24 @@ final class JvmHeap {
 
   private JvmHeap() {}
 
-  /** Heap in use after a full GC, in KiB; -1 if jcmd failed. */
+  /**
+   * Heap in use after a full GC, in KiB; -1 if jcmd failed twice (the reason goes to stderr, so an
+   * unmeasured sample in soak.csv can be explained).
+   */
   static long usedAfterGcKib(long pid) {
-    try {
-      jcmd(pid, "GC.run");
-      return parseUsedKib(jcmd(pid, "GC.heap_info"));
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        jcmd(pid, "GC.run");
+        return parseUsedKib(jcmd(pid, "GC.heap_info"));
+      } catch (IOException | RuntimeException e) {
+        System.err.println("heap sample of " + pid + ", attempt " + attempt + ": " + e.getMessage());
+        if (attempt == 2) {
+          return -1;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
     }
   }
 
