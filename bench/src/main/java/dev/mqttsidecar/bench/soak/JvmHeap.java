@@ -28,7 +28,8 @@ final class JvmHeap {
         jcmd(pid, "GC.run");
         return parseUsedKib(jcmd(pid, "GC.heap_info"));
       } catch (IOException | RuntimeException e) {
-        System.err.println("heap sample of " + pid + ", attempt " + attempt + ": " + e.getMessage());
+        System.err.println(
+            "heap sample of " + pid + ", attempt " + attempt + ": " + e.getMessage());
         if (attempt == 2) {
           return -1;
         }
