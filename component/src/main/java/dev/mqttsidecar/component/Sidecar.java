@@ -14,6 +14,7 @@ import dev.mqttsidecar.component.socket.SocketGuard;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.state.grpc.StateStoreComponent;
 import io.grpc.BindableService;
+import io.netty.channel.epoll.Epoll;
 import java.net.InetSocketAddress;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -65,6 +66,12 @@ public final class Sidecar implements AutoCloseable {
         OwnedFolder.prepare(brokerConfig.dataDirectory().toAbsolutePath(), DATA_DIRECTORY);
       }
       guard = SocketGuard.acquire(socketPath);
+      if (!Epoll.isAvailable()) {
+        // Netty's native library is missing for this platform (or turned off): both work on NIO.
+        log.info(
+            "Native epoll unavailable, MQTT and the component socket use Java NIO: {}",
+            Epoll.unavailabilityCause().toString());
+      }
       broker = Broker.create(brokerConfig);
       broker.start();
       for (Listener listener : brokerConfig.listeners()) {

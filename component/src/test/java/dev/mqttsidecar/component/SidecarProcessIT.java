@@ -178,6 +178,22 @@ class SidecarProcessIT {
   }
 
   @Test
+  void onKubernetesTheSocketGoesWhereTheDaprInjectorMountedTheSharedVolume() throws Exception {
+    // The injector names the mount in DAPR_COMPONENT_SOCKETS_FOLDER (no S after COMPONENT).
+    Path mount = folder.resolve("injected");
+    try (SidecarProcess sidecar =
+        SidecarProcess.launch(
+            List.of("--mqtt-port", "0"),
+            Map.of("DAPR_COMPONENT_SOCKETS_FOLDER", mount.toString()))) {
+      sidecar.awaitLine(
+          Pattern.compile(
+              "socket listening on "
+                  + Pattern.quote(mount.resolve("mqtt-sidecar.sock").toString())),
+          EXIT);
+    }
+  }
+
+  @Test
   void startupPrintsTheSocketAndTheMqttPortAndBothAcceptConnections() throws Exception {
     try (SidecarProcess sidecar = SidecarProcess.start(folder, "mqtt-sidecar");
         FakeDaprd daprd = new FakeDaprd(folder.resolve("mqtt-sidecar.sock"))) {

@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.component.config.Configuration;
 import dev.mqttsidecar.component.config.FileMode;
+import dev.mqttsidecar.component.logging.LogFormat;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +70,8 @@ final class CommandLineOverrides {
             given("--shutdown-grace")
                 ? Duration.ofSeconds(options.shutdownGraceSeconds)
                 : c.shutdownGrace())
-        .withLogLevel(pick("--log-level", options.logLevel, c.logLevel()));
+        .withLogLevel(pick("--log-level", options.logLevel, c.logLevel()))
+        .withLogFormat(given("--log-format") ? logFormat() : c.logFormat());
   }
 
   private List<Listener> listeners(List<Listener> listeners) {
@@ -94,6 +96,14 @@ final class CommandLineOverrides {
       return FileMode.parse(options.socketMode);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--socket-mode " + e.getMessage(), e);
+    }
+  }
+
+  private LogFormat logFormat() {
+    try {
+      return LogFormat.parse(options.logFormat);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--log-format " + e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.mqttsidecar.component.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.mqttsidecar.broker.BrokerStorageException;
 import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.component.Sidecar;
@@ -11,12 +9,12 @@ import dev.mqttsidecar.component.config.Configuration;
 import dev.mqttsidecar.component.config.SettingsResolver;
 import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.fs.UnsafePathException;
+import dev.mqttsidecar.component.logging.LogOutput;
 import dev.mqttsidecar.component.socket.SocketGuard.SocketInUseException;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -163,14 +161,22 @@ public final class SidecarCommand implements Callable<Integer> {
       description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
   String logLevel;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description =
+          "text: one readable line per event; json: one JSON object per line, for log collectors (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
     SidecarSettings settings;
     try {
-      Configuration configuration =
-          CommandLineOverrides.apply(fileOrDefaults(), this, spec.commandLine().getParseResult());
-      setLogLevel(configuration.logLevel());
-      settings = SettingsResolver.resolve(configuration, System.getenv(SocketPath.FOLDER_ENV));
+      Configuration configuration = configuration();
+      LogOutput.apply(configuration.logLevel(), configuration.logFormat());
+      settings =
+          SettingsResolver.resolve(configuration, SocketPath.folderFromEnvironment(System::getenv));
     } catch (ConfigException e) {
       // One line naming the file and the key; exit code 2 as for any other bad usage.
       spec.commandLine().getErr().println("mqtt-sidecar: " + e.getMessage());
@@ -203,16 +209,18 @@ public final class SidecarCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Configuration fileOrDefaults() throws ConfigException {
-    return config == null ? Configuration.defaults() : ConfigBinder.load(config, config.toString());
+  /**
+   * The configuration file (if any) with the parsed command line over it, checked, as the sidecar
+   * would start with it.
+   *
+   * @throws ConfigException for a mistake in the file
+   * @throws IllegalArgumentException for an option value the configuration cannot take
+   */
+  public Configuration configuration() throws ConfigException {
+    return CommandLineOverrides.apply(fileOrDefaults(), this, spec.commandLine().getParseResult());
   }
 
-  private void setLogLevel(String name) {
-    Level level = Level.toLevel(name, null);
-    if (level == null) {
-      throw new IllegalArgumentException(
-          "--log-level must be TRACE, DEBUG, INFO, WARN or ERROR, was '" + name + "'");
-    }
-    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+  private Configuration fileOrDefaults() throws ConfigException {
+    return config == null ? Configuration.defaults() : ConfigBinder.load(config, config.toString());
   }
 }

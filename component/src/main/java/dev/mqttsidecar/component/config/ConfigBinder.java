@@ -2,6 +2,7 @@ package dev.mqttsidecar.component.config;
 
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.component.logging.LogFormat;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -60,7 +61,8 @@ public final class ConfigBinder {
         sys(document.sys(), defaults.sys()),
         storage(document.storage(), defaults.storage()),
         seconds("shutdownGrace", document.shutdownGrace(), defaults.shutdownGrace()),
-        logLevel(document.log(), defaults.logLevel()));
+        logLevel(document.log(), defaults.logLevel()),
+        logFormat(document.log(), defaults.logFormat()));
   }
 
   private Configuration.Socket socket(ConfigDocument.Socket section, Configuration.Socket absent)
@@ -180,5 +182,16 @@ public final class ConfigBinder {
           "log.level", "must be TRACE, DEBUG, INFO, WARN or ERROR, was '" + section.level() + "'");
     }
     return level;
+  }
+
+  private LogFormat logFormat(ConfigDocument.Log section, LogFormat absent) throws ConfigException {
+    if (section == null || section.format() == null) {
+      return absent;
+    }
+    try {
+      return LogFormat.parse(section.format());
+    } catch (IllegalArgumentException e) {
+      throw checks.error("log.format", e.getMessage());
+    }
   }
 }

@@ -74,7 +74,7 @@ record ConfigDocument(
 
   record Storage(String dataDir, String durability, Long syncIntervalMs) {}
 
-  record Log(String level) {}
+  record Log(String level, String format) {}
 
   /**
    * A file mode as its digits. Unquoted, {@code 0660} is a YAML number (and an octal one, 432); the

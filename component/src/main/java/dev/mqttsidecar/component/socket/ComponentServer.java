@@ -11,10 +11,6 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
@@ -30,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC server daprd talks to: Unix domain socket (epoll), the component services, server
- * reflection v1alpha (what daprd's discovery calls) and v1, and the standard health service.
+ * The gRPC server daprd talks to: Unix domain socket (epoll, else NIO), the component services,
+ * server reflection v1alpha (what daprd's discovery calls) and v1, and the standard health service.
  */
 public final class ComponentServer {
   private static final Logger log = LoggerFactory.getLogger(ComponentServer.class);
@@ -74,18 +70,14 @@ public final class ComponentServer {
 
   /** Binds the socket. The caller holds the {@link SocketGuard} for the path. */
   public void start() throws IOException {
-    if (!Epoll.isAvailable()) {
-      throw new IOException(
-          "Unix domain sockets need Linux epoll, which is unavailable: "
-              + Epoll.unavailabilityCause());
-    }
-    boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
+    DomainSocketTransport transport = DomainSocketTransport.forSocket(path.socket());
+    boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
+    workers = new MultiThreadIoEventLoopGroup(0, transport.ioHandlers());
     health = new HealthStatusManager();
     calls = Executors.newFixedThreadPool(CALL_THREADS, DaemonThreads.named("component-calls"));
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new DomainSocketAddress(path.socket().toString()))
-            .channelType(EpollServerDomainSocketChannel.class)
+        NettyServerBuilder.forAddress(transport.address())
+            .channelType(transport.channelType())
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             // A fixed pool instead of gRPC's default cached one, which costs a thread hand-over
@@ -118,9 +110,10 @@ public final class ComponentServer {
       throw e;
     }
     log.info(
-        "Dapr pluggable component socket listening on {} (mode {})",
+        "Dapr pluggable component socket listening on {} (mode {}, {})",
         path.socket(),
-        PosixFilePermissions.toString(socketMode));
+        PosixFilePermissions.toString(socketMode),
+        transport.description());
   }
 
   /**

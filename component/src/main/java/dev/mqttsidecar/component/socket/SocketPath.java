@@ -2,6 +2,7 @@ package dev.mqttsidecar.component.socket;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Where the component's Unix domain socket lives: {@code <folder>/<name>.sock}. daprd derives the
@@ -17,6 +18,13 @@ public record SocketPath(Path folder, String name) {
 
   /** The environment variable daprd reads for the folder. */
   public static final String FOLDER_ENV = "DAPR_COMPONENTS_SOCKETS_FOLDER";
+
+  /**
+   * The one Dapr's Kubernetes injector sets in pluggable component containers: where it mounted the
+   * volume shared with daprd (a pod annotation, dapr.io/pluggable-components-sockets-folder, may
+   * move it from the default).
+   */
+  public static final String INJECTOR_FOLDER_ENV = "DAPR_COMPONENT_SOCKETS_FOLDER";
 
   public SocketPath {
     if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
@@ -37,6 +45,12 @@ public record SocketPath(Path folder, String name) {
               + MAX_PATH_BYTES
               + " bytes (108 with the terminating NUL): choose a shorter --socket-folder or --name");
     }
+  }
+
+  /** The folder the environment names: daprd's variable, else the injector's; or null. */
+  public static String folderFromEnvironment(Function<String, String> env) {
+    String daprd = env.apply(FOLDER_ENV);
+    return daprd != null && !daprd.isBlank() ? daprd : env.apply(INJECTOR_FOLDER_ENV);
   }
 
   /** The folder from the option, else the environment, else daprd's default. */

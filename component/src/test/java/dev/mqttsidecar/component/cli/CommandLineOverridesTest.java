@@ -7,6 +7,7 @@ import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.component.config.Configuration;
 import dev.mqttsidecar.component.config.FileMode;
+import dev.mqttsidecar.component.logging.LogFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ class CommandLineOverridesTest {
               new Configuration.Storage(
                   Path.of("/file/data"), Durability.PERIODIC, Duration.ofMillis(7)))
           .withShutdownGrace(Duration.ofSeconds(3))
-          .withLogLevel("WARN");
+          .withLogLevel("WARN")
+          .withLogFormat(LogFormat.JSON);
 
   private static Configuration apply(Configuration file, String... args) {
     SidecarCommand command = new SidecarCommand();
@@ -98,6 +100,7 @@ class CommandLineOverridesTest {
                     c.storage().dataDir(), c.storage().durability(), Duration.ofMillis(250))));
     cases.put(List.of("--shutdown-grace", "1"), c -> c.withShutdownGrace(Duration.ofSeconds(1)));
     cases.put(List.of("--log-level", "DEBUG"), c -> c.withLogLevel("DEBUG"));
+    cases.put(List.of("--log-format", "text"), c -> c.withLogFormat(LogFormat.TEXT));
     return cases;
   }
 
@@ -194,5 +197,12 @@ class CommandLineOverridesTest {
     assertThatThrownBy(() -> apply(FILE, "--socket-mode", "rw"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--socket-mode must be an octal file mode such as \"0660\", was 'rw'");
+  }
+
+  @Test
+  void aBadLogFormatNamesTheOption() {
+    assertThatThrownBy(() -> apply(FILE, "--log-format", "xml"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--log-format must be text or json, was 'xml'");
   }
 }

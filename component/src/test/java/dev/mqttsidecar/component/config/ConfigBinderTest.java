@@ -8,6 +8,7 @@ import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.Listener.Protocol;
 import dev.mqttsidecar.broker.PersistentSessionLimit;
 import dev.mqttsidecar.broker.Quotas;
+import dev.mqttsidecar.component.logging.LogFormat;
 import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
 import java.nio.file.Files;
@@ -101,6 +102,7 @@ class ConfigBinderTest {
             shutdownGrace: 3
             log:
               level: debug
+              format: json
             """);
 
     assertThat(c.source()).isEqualTo("config.yaml");
@@ -163,6 +165,7 @@ class ConfigBinderTest {
                 Path.of("/var/lib/store"), Durability.PERIODIC, Duration.ofMillis(250)));
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.logLevel()).isEqualTo("DEBUG");
+    assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
   }
 
   @Test
@@ -180,6 +183,7 @@ class ConfigBinderTest {
       assertThat(c.storage()).isEqualTo(defaults.storage());
       assertThat(c.shutdownGrace()).isEqualTo(defaults.shutdownGrace());
       assertThat(c.logLevel()).isEqualTo(defaults.logLevel());
+      assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
     }
   }
 

@@ -130,6 +130,7 @@ class ConfigErrorsTest {
         mistake(
             "log: { level: LOUD }",
             "config.yaml: log.level: must be TRACE, DEBUG, INFO, WARN or ERROR, was 'LOUD'"),
+        mistake("log: { format: xml }", "config.yaml: log.format: must be text or json, was 'xml'"),
         mistake(
             "socket: { mode: \"0999\" }",
             "config.yaml: socket.mode: must be an octal file mode such as \"0660\", was '0999'"),

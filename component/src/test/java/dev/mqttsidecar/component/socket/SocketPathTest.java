@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SocketPathTest {
@@ -57,5 +58,19 @@ class SocketPathTest {
   @Test
   void relativeFoldersAreMadeAbsolute() {
     assertThat(new SocketPath(Path.of("sockets"), "x").socket()).isAbsolute();
+  }
+
+  @Test
+  void theEnvironmentNamesTheFolderThroughDaprdsVariableElseTheInjectors() {
+    Map<String, String> both =
+        Map.of(
+            "DAPR_COMPONENTS_SOCKETS_FOLDER",
+            "/daprd",
+            "DAPR_COMPONENT_SOCKETS_FOLDER",
+            "/injector");
+    assertThat(SocketPath.folderFromEnvironment(both::get)).isEqualTo("/daprd");
+    Map<String, String> injector = Map.of("DAPR_COMPONENT_SOCKETS_FOLDER", "/injector");
+    assertThat(SocketPath.folderFromEnvironment(injector::get)).isEqualTo("/injector");
+    assertThat(SocketPath.folderFromEnvironment(Map.<String, String>of()::get)).isNull();
   }
 }

@@ -86,6 +86,7 @@ public final class SidecarProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(outputFile.toFile());
     builder.environment().remove("DAPR_COMPONENTS_SOCKETS_FOLDER");
+    builder.environment().remove("DAPR_COMPONENT_SOCKETS_FOLDER");
     builder.environment().putAll(env);
     return new SidecarProcess(builder.start(), outputFile, workDir);
   }
