@@ -4,9 +4,15 @@ import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.broker.ListenerStartException;
+import dev.mqttsidecar.broker.ServerTls;
 import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.fs.OwnedFolder;
 import dev.mqttsidecar.component.fs.UnsafePathException;
+import dev.mqttsidecar.component.http.HealthRoutes;
+import dev.mqttsidecar.component.http.HttpRoutes;
+import dev.mqttsidecar.component.http.HttpServer;
+import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
 import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
@@ -40,10 +46,15 @@ public final class Sidecar implements AutoCloseable {
   private final BrokerConfig brokerConfig;
 
   private SocketGuard guard;
-  private Broker broker;
+  private volatile Broker broker;
   private PubSubComponent pubSub;
   private StateStoreComponent stateStore;
   private ComponentServer server;
+  private final HttpRoutes httpRoutes = new HttpRoutes();
+  private volatile HttpServer httpServer;
+  private ServerTls httpTls;
+  private volatile boolean brokerStarted;
+  private volatile boolean socketServing;
 
   public Sidecar(SidecarSettings settings) {
     this.settings = settings;
@@ -65,8 +76,11 @@ public final class Sidecar implements AutoCloseable {
         OwnedFolder.prepare(brokerConfig.dataDirectory().toAbsolutePath(), DATA_DIRECTORY);
       }
       guard = SocketGuard.acquire(socketPath);
+      // First, so the probes answer (503 on /readyz) while the store opens.
+      startHttp();
       broker = Broker.create(brokerConfig);
       broker.start();
+      brokerStarted = true;
       for (Listener listener : brokerConfig.listeners()) {
         InetSocketAddress bound = broker.mqttAddress(listener.name());
         log.info(
@@ -84,10 +98,71 @@ public final class Sidecar implements AutoCloseable {
       server =
           new ComponentServer(socketPath, settings.socketMode(), services, this::connectionClosed);
       server.start();
+      socketServing = true;
     } catch (Exception | Error e) {
       close();
       throw e;
     }
+  }
+
+  private void startHttp() throws InterruptedException {
+    HttpSettings http = settings.http();
+    if (!http.enabled()) {
+      return;
+    }
+    HealthRoutes.register(httpRoutes, this::notReady);
+    if (http.tls() != null) {
+      httpTls =
+          ServerTls.load(
+              "HTTP server", new Listener.Tls(http.tls().cert(), http.tls().key(), null, false));
+    }
+    httpServer = new HttpServer(http, httpRoutes, httpTls);
+    try {
+      httpServer.start();
+    } catch (RuntimeException e) {
+      // Netty throws the bind error (address in use, not permitted) unchecked.
+      throw new ListenerStartException(
+          "HTTP server on " + http.host() + ":" + http.port() + ": " + e.getMessage(), e);
+    }
+    InetSocketAddress bound = httpServer.address();
+    log.info(
+        "HTTP server listening on {}:{}{}",
+        bound.getHostString(),
+        bound.getPort(),
+        httpTls == null ? "" : " (https)");
+  }
+
+  /** What keeps {@code /readyz} from answering 200: the store, a listener, the socket. */
+  private List<String> notReady() {
+    List<String> reasons = new ArrayList<>();
+    Broker current = broker;
+    if (!brokerStarted || current == null) {
+      reasons.add("store not open, MQTT listeners not bound");
+      return reasons;
+    }
+    for (Listener listener : brokerConfig.listeners()) {
+      if (current.mqttAddress(listener.name()) == null) {
+        reasons.add("MQTT listener " + listener.name() + " not bound");
+      }
+    }
+    if (!socketServing) {
+      reasons.add("component socket not serving");
+    }
+    return reasons;
+  }
+
+  /**
+   * The HTTP server's routes, to add more (they may be added while it runs). Routes of a sidecar
+   * without an HTTP server are never served.
+   */
+  public HttpRoutes httpRoutes() {
+    return httpRoutes;
+  }
+
+  /** The HTTP server's bound address, or null when it is off or not started. */
+  public InetSocketAddress httpAddress() {
+    HttpServer current = httpServer;
+    return current == null ? null : current.address();
   }
 
   /**
@@ -125,6 +200,8 @@ public final class Sidecar implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    brokerStarted = false;
+    socketServing = false;
     if (server != null) {
       pubSub.endStreams();
       server.stop(settings.shutdownGrace());
@@ -141,6 +218,14 @@ public final class Sidecar implements AutoCloseable {
     if (broker != null) {
       broker.stop();
       broker = null;
+    }
+    if (httpServer != null) {
+      httpServer.close();
+      httpServer = null;
+    }
+    if (httpTls != null) {
+      httpTls.close();
+      httpTls = null;
     }
     if (guard != null) {
       guard.close();
