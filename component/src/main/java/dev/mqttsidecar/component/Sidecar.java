@@ -6,13 +6,16 @@ import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.broker.ServerTls;
+import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.fs.OwnedFolder;
 import dev.mqttsidecar.component.fs.UnsafePathException;
 import dev.mqttsidecar.component.http.HealthRoutes;
+import dev.mqttsidecar.component.http.HttpCredentials;
 import dev.mqttsidecar.component.http.HttpRoutes;
 import dev.mqttsidecar.component.http.HttpServer;
 import dev.mqttsidecar.component.http.HttpSettings;
+import dev.mqttsidecar.component.http.PublishRoute;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
 import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
@@ -25,6 +28,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +58,9 @@ public final class Sidecar implements AutoCloseable {
   private final HttpRoutes httpRoutes = new HttpRoutes();
   private volatile HttpServer httpServer;
   private ServerTls httpTls;
+  private final ExecutorService credentialChecks =
+      Executors.newFixedThreadPool(2, DaemonThreads.named("http-credentials"));
+  private final HttpCredentials httpCredentials;
   private volatile boolean brokerStarted;
   private volatile boolean socketServing;
 
@@ -60,6 +68,9 @@ public final class Sidecar implements AutoCloseable {
     this.settings = settings;
     this.socketPath = settings.socketPath();
     this.brokerConfig = settings.broker();
+    this.httpCredentials =
+        new HttpCredentials(
+            brokerConfig.authenticator(), brokerConfig.authorizer(), credentialChecks);
   }
 
   /**
@@ -81,6 +92,8 @@ public final class Sidecar implements AutoCloseable {
       broker = Broker.create(brokerConfig);
       broker.start();
       brokerStarted = true;
+      httpRoutes.post(
+          PublishRoute.PATTERN, new PublishRoute(broker, httpCredentials, brokerConfig.clock()));
       for (Listener listener : brokerConfig.listeners()) {
         InetSocketAddress bound = broker.mqttAddress(listener.name());
         log.info(
@@ -159,6 +172,11 @@ public final class Sidecar implements AutoCloseable {
     return httpRoutes;
   }
 
+  /** Authentication and authorization of HTTP requests, the same as for MQTT clients. */
+  public HttpCredentials httpCredentials() {
+    return httpCredentials;
+  }
+
   /** The HTTP server's bound address, or null when it is off or not started. */
   public InetSocketAddress httpAddress() {
     HttpServer current = httpServer;
@@ -227,6 +245,7 @@ public final class Sidecar implements AutoCloseable {
       httpTls.close();
       httpTls = null;
     }
+    credentialChecks.shutdownNow();
     if (guard != null) {
       guard.close();
       guard = null;
