@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.Quotas;
+import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Set;
  * @param listeners at least one
  * @param authorizationRules first match wins; null without an {@code authorization} section (every
  *     client may publish and subscribe everywhere)
+ * @param http the HTTP server (health, metrics, publish)
  * @param logLevel TRACE, DEBUG, INFO, WARN or ERROR
  */
 public record Configuration(
@@ -34,6 +36,7 @@ public record Configuration(
     Limits limits,
     Sys sys,
     Storage storage,
+    HttpSettings http,
     Duration shutdownGrace,
     String logLevel) {
 
@@ -53,6 +56,7 @@ public record Configuration(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(sys, "sys");
     Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(http, "http");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(logLevel, "logLevel");
   }
@@ -169,6 +173,7 @@ public record Configuration(
         Limits.defaults(),
         Sys.defaults(),
         Storage.defaults(),
+        HttpSettings.DEFAULTS,
         DEFAULT_SHUTDOWN_GRACE,
         DEFAULT_LOG_LEVEL);
   }
@@ -184,6 +189,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         logLevel);
   }
@@ -199,6 +205,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         logLevel);
   }
@@ -214,6 +221,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         logLevel);
   }
@@ -229,6 +237,7 @@ public record Configuration(
         limits,
         value,
         storage,
+        http,
         shutdownGrace,
         logLevel);
   }
@@ -243,6 +252,23 @@ public record Configuration(
         mqtt,
         limits,
         sys,
+        value,
+        http,
+        shutdownGrace,
+        logLevel);
+  }
+
+  public Configuration withHttp(HttpSettings value) {
+    return new Configuration(
+        source,
+        socket,
+        listeners,
+        authentication,
+        authorizationRules,
+        mqtt,
+        limits,
+        sys,
+        storage,
         value,
         shutdownGrace,
         logLevel);
@@ -259,6 +285,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         value,
         logLevel);
   }
@@ -274,6 +301,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         value);
   }
