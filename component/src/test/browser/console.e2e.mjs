@@ -83,7 +83,13 @@ let failed = false;
 try {
   const page = browser.pages()[0] ?? await browser.newPage();
   page.on('pageerror', error => console.log(`page error: ${error.message}`));
-  await run(page);
+  page.on('console', message => console.log(`page console: ${message.text()}`));
+  try {
+    await run(page);
+  } catch (error) {
+    await page.screenshot({ path: join(shots, 'console-failure.png') }).catch(() => {});
+    throw error;
+  }
   console.log('e2e: ok');
 } catch (error) {
   failed = true;

@@ -8,6 +8,7 @@ import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.broker.ServerTls;
 import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import dev.mqttsidecar.component.config.SidecarSettings;
+import dev.mqttsidecar.component.console.Console;
 import dev.mqttsidecar.component.fs.OwnedFolder;
 import dev.mqttsidecar.component.fs.UnsafePathException;
 import dev.mqttsidecar.component.http.HealthRoutes;
@@ -94,6 +95,9 @@ public final class Sidecar implements AutoCloseable {
       brokerStarted = true;
       httpRoutes.post(
           PublishRoute.PATTERN, new PublishRoute(broker, httpCredentials, brokerConfig.clock()));
+      if (settings.http().console()) {
+        Console.over(broker, httpCredentials, brokerConfig.clock()).register(httpRoutes);
+      }
       for (Listener listener : brokerConfig.listeners()) {
         InetSocketAddress bound = broker.mqttAddress(listener.name());
         log.info(

@@ -190,7 +190,8 @@ public final class ConfigBinder {
             0,
             Integer.MAX_VALUE,
             absent.maxRequestBody()),
-        tls);
+        tls,
+        section.console() == null ? absent.console() : section.console());
   }
 
   private Duration seconds(String key, Integer value, Duration absent) throws ConfigException {

@@ -75,7 +75,13 @@ record ConfigDocument(
 
   record Storage(String dataDir, String durability, Long syncIntervalMs) {}
 
-  record Http(Boolean enabled, String host, Integer port, Integer maxRequestBody, HttpTls tls) {}
+  record Http(
+      Boolean enabled,
+      String host,
+      Integer port,
+      Integer maxRequestBody,
+      HttpTls tls,
+      Boolean console) {}
 
   record HttpTls(String cert, String key) {}
 

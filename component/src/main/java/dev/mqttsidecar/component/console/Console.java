@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.console;
 
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.component.http.HttpCredentials;
 import java.time.Clock;
 
 /** Builds the console over a running broker. */
@@ -13,8 +14,11 @@ public final class Console {
 
   private Console() {}
 
-  /** The console of {@code broker}; its publishes take the broker's own publish path. */
-  public static ConsoleHttp over(Broker broker, Clock clock) {
+  /**
+   * The console of {@code broker}, its requests authenticated and authorized by {@code
+   * credentials}.
+   */
+  public static ConsoleRoutes over(Broker broker, HttpCredentials credentials, Clock clock) {
     ConsoleApi api =
         new ConsoleApi(
             broker.inspector(),
@@ -22,8 +26,9 @@ public final class Console {
             new StateBrowser(broker.retained(), clock, MAX_PAYLOAD_SHOWN),
             broker::publish,
             clock);
-    return new ConsoleHttp(
+    return new ConsoleRoutes(
         api,
+        credentials,
         live ->
             new LiveView(
                 broker,

@@ -5,6 +5,7 @@ import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.RetainedWrite;
 import dev.mqttsidecar.broker.SessionInfo;
+import dev.mqttsidecar.component.http.PublishRoute;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,12 @@ import java.util.function.Function;
  * malformed request, 409 for a conflicting edit, and the publish path's own statuses.
  */
 public final class ConsoleApi {
+  /**
+   * Statistics and other clients' sessions are for operators: those who may read the broker's own
+   * $SYS topics.
+   */
+  static final String OPERATOR_FILTER = "$SYS/#";
+
   private final BrokerInspector inspector;
   private final RetainedBrowser retained;
   private final StateBrowser state;
@@ -51,23 +58,45 @@ public final class ConsoleApi {
 
   private CompletableFuture<ConsoleResponse> route(ConsoleRequest r) {
     String key = r.method() + " " + r.route();
+    ConsoleAccess access = r.access();
     return switch (key) {
-      case "GET stats" -> done(inspector.statistics());
-      case "GET sessions" -> done(sessions(PageRequest.of(r.query())));
-      case "GET retained" ->
-          done(retained.page(r.optional("prefix", ""), PageRequest.of(r.query())));
-      case "PUT retained" -> retained.set(retainedMessage(r), version(r)).thenApply(this::json);
-      case "DELETE retained" ->
-          retained.delete(r.required("topic"), version(r)).thenApply(this::json);
-      case "GET state" ->
-          done(
-              state.page(r.required("store"), r.optional("prefix", ""), PageRequest.of(r.query())));
+      case "GET stats" -> {
+        access.checkRead(OPERATOR_FILTER);
+        yield done(inspector.statistics());
+      }
+      case "GET sessions" -> {
+        access.checkRead(OPERATOR_FILTER);
+        yield done(sessions(PageRequest.of(r.query())));
+      }
+      case "GET retained" -> {
+        String prefix = r.optional("prefix", "");
+        access.checkRead(prefix + "#");
+        yield done(retained.page(prefix, PageRequest.of(r.query())));
+      }
+      case "PUT retained" -> {
+        Message message = retainedMessage(r);
+        access.checkWrite(message.topic());
+        yield retained.set(message, version(r)).thenApply(this::json);
+      }
+      case "DELETE retained" -> {
+        String topic = r.required("topic");
+        access.checkWrite(topic);
+        yield retained.delete(topic, version(r)).thenApply(this::json);
+      }
+      case "GET state" -> {
+        String store = r.required("store");
+        String prefix = r.optional("prefix", "");
+        access.checkRead(state.topicOf(store, prefix) + "#");
+        yield done(state.page(store, prefix, PageRequest.of(r.query())));
+      }
       case "PUT state" -> setState(r);
-      case "DELETE state" ->
-          state
-              .delete(r.required("store"), r.required("key"), r.optional("etag", ""))
-              .thenApply(this::json);
-      case "POST publish" -> publish(ConsoleJson.read(r.body(), PublishForm.class));
+      case "DELETE state" -> {
+        String store = r.required("store");
+        String stateKey = r.required("key");
+        access.checkWrite(state.topicOf(store, stateKey));
+        yield state.delete(store, stateKey, r.optional("etag", "")).thenApply(this::json);
+      }
+      case "POST publish" -> publish(ConsoleJson.read(r.body(), PublishForm.class), access);
       default -> done(404, "no console route " + key);
     };
   }
@@ -109,20 +138,23 @@ public final class ConsoleApi {
   }
 
   private CompletableFuture<ConsoleResponse> setState(ConsoleRequest r) {
+    String store = r.required("store");
+    String key = r.required("key");
+    r.access().checkWrite(state.topicOf(store, key));
     StateForm form = ConsoleJson.read(r.body(), StateForm.class);
     return state
-        .set(
-            r.required("store"),
-            r.required("key"),
-            form.valueBytes(),
-            form.contentType(),
-            form.ttl(),
-            r.optional("etag", ""))
+        .set(store, key, form.valueBytes(), form.contentType(), form.ttl(), r.optional("etag", ""))
         .thenApply(this::json);
   }
 
-  private CompletableFuture<ConsoleResponse> publish(PublishForm form) {
+  /** The rules of HTTP publish: no reserved topic, and the identity's publish permission. */
+  private CompletableFuture<ConsoleResponse> publish(PublishForm form, ConsoleAccess access) {
     Message message = form.toMessage(clock.instant());
+    String problem = PublishRoute.topicProblem(message.topic());
+    if (problem != null) {
+      throw new BadRequest(problem);
+    }
+    access.checkWrite(message.topic());
     return publisher
         .apply(message)
         .thenApply(

@@ -16,6 +16,9 @@ final class ConsoleErrors {
     if (t instanceof BadRequest b) {
       return ConsoleResponse.error(400, b.getMessage());
     }
+    if (t instanceof ConsoleAccess.NotAllowed n) {
+      return ConsoleResponse.error(403, n.getMessage());
+    }
     if (t instanceof RetainedBrowser.WriteRefused w) {
       int status =
           switch (w.status()) {

@@ -7,8 +7,10 @@ import java.util.Map;
  *
  * @param route the path below {@code /console/api/}, e.g. {@code retained}
  * @param query decoded query parameters (the first value of each)
+ * @param access what the requesting identity may read and change
  */
-public record ConsoleRequest(String method, String route, Map<String, String> query, byte[] body) {
+public record ConsoleRequest(
+    String method, String route, Map<String, String> query, byte[] body, ConsoleAccess access) {
 
   /** A required query parameter, or a {@link BadRequest} naming it. */
   String required(String name) {

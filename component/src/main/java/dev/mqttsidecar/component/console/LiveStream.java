@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -22,6 +24,12 @@ import java.util.function.Function;
  */
 final class LiveStream {
   private static final int MAX_BATCH = 256;
+
+  /**
+   * A comment line this often keeps a quiet stream from looking idle to the server (which closes
+   * idle connections) and finds browsers that went away.
+   */
+  private static final long HEARTBEAT_SECONDS = 30;
 
   private final ChannelHandlerContext ctx;
   private LiveView view; // set once subscribed; touched on the channel's event loop only
@@ -57,7 +65,17 @@ final class LiveStream {
   }
 
   private void attach(LiveView opened) {
-    ctx.channel().closeFuture().addListener(f -> opened.close());
+    ScheduledFuture<?> heartbeat =
+        ctx.executor()
+            .scheduleAtFixedRate(
+                this::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    ctx.channel()
+        .closeFuture()
+        .addListener(
+            f -> {
+              heartbeat.cancel(false);
+              opened.close();
+            });
     ctx.executor().execute(() -> attached(opened));
   }
 
@@ -84,6 +102,14 @@ final class LiveStream {
                 flush();
               }
             });
+  }
+
+  private void heartbeat() {
+    if (ctx.channel().isWritable()) {
+      ctx.writeAndFlush(
+          new DefaultHttpContent(
+              Unpooled.wrappedBuffer(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8))));
+    }
   }
 
   private static DefaultHttpContent event(String name, byte[] json) {

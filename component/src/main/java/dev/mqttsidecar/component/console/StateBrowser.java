@@ -61,6 +61,11 @@ public final class StateBrowser {
     return new PageRequest.Page<>(items, next);
   }
 
+  /** The retained topic of {@code key} (or of a key prefix) in store instance {@code store}. */
+  public String topicOf(String store, String key) {
+    return topicOf(new StateTopics(open(store).config().topicPrefix()), key);
+  }
+
   /** Sets a key; a non-empty {@code etag} must match its current one. */
   public CompletableFuture<Written> set(
       String store, String key, byte[] value, String contentType, Duration ttl, String etag) {

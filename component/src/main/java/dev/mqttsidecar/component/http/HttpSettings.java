@@ -11,9 +11,15 @@ import java.util.Objects;
  * @param port 0 picks a free port
  * @param maxRequestBody the largest request body aggregated, in bytes; larger ones get 413
  * @param tls certificate and key for HTTPS, or null for plain HTTP
+ * @param console whether the web console is served at {@code /console/}
  */
 public record HttpSettings(
-    boolean enabled, String host, int port, int maxRequestBody, HttpSettings.Tls tls) {
+    boolean enabled,
+    String host,
+    int port,
+    int maxRequestBody,
+    HttpSettings.Tls tls,
+    boolean console) {
   /** Clear of Dapr's own ports (3500, 50001, 9090). */
   public static final int DEFAULT_PORT = 9080;
 
@@ -29,6 +35,12 @@ public record HttpSettings(
   /** No HTTP server. */
   public static final HttpSettings OFF =
       new HttpSettings(false, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_REQUEST_BODY, null);
+
+  /** With the console on. */
+  public HttpSettings(
+      boolean enabled, String host, int port, int maxRequestBody, HttpSettings.Tls tls) {
+    this(enabled, host, port, maxRequestBody, tls, true);
+  }
 
   public HttpSettings {
     Objects.requireNonNull(host, "host");
@@ -46,19 +58,23 @@ public record HttpSettings(
   }
 
   public HttpSettings withPort(int value) {
-    return new HttpSettings(enabled, host, value, maxRequestBody, tls);
+    return new HttpSettings(enabled, host, value, maxRequestBody, tls, console);
   }
 
   public HttpSettings withHost(String value) {
-    return new HttpSettings(enabled, value, port, maxRequestBody, tls);
+    return new HttpSettings(enabled, value, port, maxRequestBody, tls, console);
   }
 
   public HttpSettings withMaxRequestBody(int value) {
-    return new HttpSettings(enabled, host, port, value, tls);
+    return new HttpSettings(enabled, host, port, value, tls, console);
   }
 
   public HttpSettings withEnabled(boolean value) {
-    return new HttpSettings(value, host, port, maxRequestBody, tls);
+    return new HttpSettings(value, host, port, maxRequestBody, tls, console);
+  }
+
+  public HttpSettings withConsole(boolean value) {
+    return new HttpSettings(enabled, host, port, maxRequestBody, tls, value);
   }
 
   /** PEM certificate chain and private key; re-read when they change, as for MQTT listeners. */

@@ -60,7 +60,7 @@ public final class PublishRoute implements HttpHandler {
    * Why {@code topic} cannot be published to from outside, or null. The broker checks the rest
    * (length, levels, U+0000) and answers {@code INVALID_TOPIC}.
    */
-  private static String topicProblem(String topic) {
+  public static String topicProblem(String topic) {
     if (topic.isEmpty()) {
       return "the topic is empty: POST /topics/{topic}"; // [MQTT-4.7.3-1]
     }

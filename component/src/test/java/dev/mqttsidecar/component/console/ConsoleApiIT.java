@@ -21,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -38,21 +37,20 @@ class ConsoleApiIT {
 
   @TempDir Path folder;
   private InProcessSidecar sidecar;
-  private ConsoleServer server;
+  private URI console;
   private Mqtt5BlockingClient device;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(WAIT).build();
 
   @BeforeEach
   void start() throws Exception {
     sidecar = InProcessSidecar.start(folder);
-    server = new ConsoleServer(Console.over(sidecar.sidecar().broker(), Clock.systemUTC()));
+    console = sidecar.httpUri().resolve("/console/");
     device = Devices.mqtt5(sidecar.mqttPort());
   }
 
   @AfterEach
   void stop() throws Exception {
     device.disconnect();
-    server.close();
     sidecar.close();
   }
 
@@ -241,7 +239,7 @@ class ConsoleApiIT {
     assertThat(get("nothing-here").status()).isEqualTo(404);
     assertThat(
             http.send(
-                    HttpRequest.newBuilder(server.consoleUri().resolve("../etc/passwd")).build(),
+                    HttpRequest.newBuilder(console.resolve("../etc/passwd")).build(),
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(404);
@@ -250,14 +248,12 @@ class ConsoleApiIT {
   @Test
   void thePageAndItsModulesAreServed() throws Exception {
     HttpResponse<String> page =
-        http.send(
-            HttpRequest.newBuilder(server.consoleUri()).build(),
-            HttpResponse.BodyHandlers.ofString());
+        http.send(HttpRequest.newBuilder(console).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<script type=\"module\" src=\"main.js\">");
     HttpResponse<String> module =
         http.send(
-            HttpRequest.newBuilder(server.consoleUri().resolve("live.js")).build(),
+            HttpRequest.newBuilder(console.resolve("live.js")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(module.headers().firstValue("content-type").orElse(""))
         .startsWith("text/javascript");
@@ -309,7 +305,7 @@ class ConsoleApiIT {
   }
 
   private URI api(String route) {
-    return server.consoleUri().resolve("api/" + route);
+    return console.resolve("api/" + route);
   }
 
   private static String enc(String s) {

@@ -20,7 +20,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +49,7 @@ class ConsoleBrowserIT {
     installPackages();
     Path screenshots = Files.createDirectories(Path.of("target", "console-e2e"));
 
-    try (InProcessSidecar sidecar = InProcessSidecar.start(folder);
-        ConsoleServer server =
-            new ConsoleServer(Console.over(sidecar.sidecar().broker(), Clock.systemUTC()))) {
+    try (InProcessSidecar sidecar = InProcessSidecar.start(folder)) {
       ComponentYaml yaml = ComponentYaml.read(ComponentYaml.FOLDER.resolve("statestore.yaml"));
       sidecar.daprd().initState(yaml);
       StateStoreGrpc.StateStoreBlockingStub state = sidecar.daprd().state(yaml.name());
@@ -75,7 +72,7 @@ class ConsoleBrowserIT {
           new ProcessBuilder("node", "console.e2e.mjs")
               .directory(BROWSER_TEST.toFile())
               .redirectErrorStream(true);
-      node.environment().put("CONSOLE_URL", server.consoleUri().toString());
+      node.environment().put("CONSOLE_URL", sidecar.httpUri().resolve("/console/").toString());
       node.environment().put("STATE_STORE", yaml.name());
       node.environment().put("SCREENSHOTS", screenshots.toAbsolutePath().toString());
       Process process = node.start();
