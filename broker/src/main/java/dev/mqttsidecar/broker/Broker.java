@@ -56,6 +56,11 @@ public interface Broker extends AutoCloseable {
    */
   int connectedSubscribers(String topic);
 
+  /** A read-only look at statistics and sessions, for operators' tools. */
+  default BrokerInspector inspector() {
+    throw new UnsupportedOperationException("this broker cannot be inspected");
+  }
+
   /** The retained message store. */
   RetainedStore retained();
 }

@@ -23,6 +23,14 @@ public interface RetainedStore {
   List<String> topics(String topicPrefix);
 
   /**
+   * A page of {@link #topics(String)}: up to {@code limit} topics that sort after {@code after} (""
+   * for the first page), in topic order.
+   */
+  default List<String> topics(String topicPrefix, String after, int limit) {
+    return topics(topicPrefix).stream().filter(t -> t.compareTo(after) > 0).limit(limit).toList();
+  }
+
+  /**
    * Applies all writes atomically and in order (a later write of the same topic sees the earlier
    * one's result), or none if any condition fails or their net effect would pass a {@link Quotas
    * retained quota}. Applied writes are durable when the future completes, and live subscribers of

@@ -4,9 +4,19 @@ import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.broker.ListenerStartException;
+import dev.mqttsidecar.broker.ServerTls;
+import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import dev.mqttsidecar.component.config.SidecarSettings;
+import dev.mqttsidecar.component.console.Console;
 import dev.mqttsidecar.component.fs.OwnedFolder;
 import dev.mqttsidecar.component.fs.UnsafePathException;
+import dev.mqttsidecar.component.http.HealthRoutes;
+import dev.mqttsidecar.component.http.HttpCredentials;
+import dev.mqttsidecar.component.http.HttpRoutes;
+import dev.mqttsidecar.component.http.HttpServer;
+import dev.mqttsidecar.component.http.HttpSettings;
+import dev.mqttsidecar.component.http.PublishRoute;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
 import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
@@ -20,6 +30,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,15 +53,26 @@ public final class Sidecar implements AutoCloseable {
   private final BrokerConfig brokerConfig;
 
   private SocketGuard guard;
-  private Broker broker;
+  private volatile Broker broker;
   private PubSubComponent pubSub;
   private StateStoreComponent stateStore;
   private ComponentServer server;
+  private final HttpRoutes httpRoutes = new HttpRoutes();
+  private volatile HttpServer httpServer;
+  private ServerTls httpTls;
+  private final ExecutorService credentialChecks =
+      Executors.newFixedThreadPool(2, DaemonThreads.named("http-credentials"));
+  private final HttpCredentials httpCredentials;
+  private volatile boolean brokerStarted;
+  private volatile boolean socketServing;
 
   public Sidecar(SidecarSettings settings) {
     this.settings = settings;
     this.socketPath = settings.socketPath();
     this.brokerConfig = settings.broker();
+    this.httpCredentials =
+        new HttpCredentials(
+            brokerConfig.authenticator(), brokerConfig.authorizer(), credentialChecks);
   }
 
   /**
@@ -72,8 +95,16 @@ public final class Sidecar implements AutoCloseable {
             "Native epoll unavailable, MQTT and the component socket use Java NIO: {}",
             Epoll.unavailabilityCause().toString());
       }
+      // First, so the probes answer (503 on /readyz) while the store opens.
+      startHttp();
       broker = Broker.create(brokerConfig);
       broker.start();
+      brokerStarted = true;
+      httpRoutes.post(
+          PublishRoute.PATTERN, new PublishRoute(broker, httpCredentials, brokerConfig.clock()));
+      if (settings.http().console()) {
+        Console.over(broker, httpCredentials, brokerConfig.clock()).register(httpRoutes);
+      }
       for (Listener listener : brokerConfig.listeners()) {
         InetSocketAddress bound = broker.mqttAddress(listener.name());
         log.info(
@@ -91,10 +122,76 @@ public final class Sidecar implements AutoCloseable {
       server =
           new ComponentServer(socketPath, settings.socketMode(), services, this::connectionClosed);
       server.start();
+      socketServing = true;
     } catch (Exception | Error e) {
       close();
       throw e;
     }
+  }
+
+  private void startHttp() throws InterruptedException {
+    HttpSettings http = settings.http();
+    if (!http.enabled()) {
+      return;
+    }
+    HealthRoutes.register(httpRoutes, this::notReady);
+    if (http.tls() != null) {
+      httpTls =
+          ServerTls.load(
+              "HTTP server", new Listener.Tls(http.tls().cert(), http.tls().key(), null, false));
+    }
+    httpServer = new HttpServer(http, httpRoutes, httpTls);
+    try {
+      httpServer.start();
+    } catch (RuntimeException e) {
+      // Netty throws the bind error (address in use, not permitted) unchecked.
+      throw new ListenerStartException(
+          "HTTP server on " + http.host() + ":" + http.port() + ": " + e.getMessage(), e);
+    }
+    InetSocketAddress bound = httpServer.address();
+    log.info(
+        "HTTP server listening on {}:{}{}",
+        bound.getHostString(),
+        bound.getPort(),
+        httpTls == null ? "" : " (https)");
+  }
+
+  /** What keeps {@code /readyz} from answering 200: the store, a listener, the socket. */
+  private List<String> notReady() {
+    List<String> reasons = new ArrayList<>();
+    Broker current = broker;
+    if (!brokerStarted || current == null) {
+      reasons.add("store not open, MQTT listeners not bound");
+      return reasons;
+    }
+    for (Listener listener : brokerConfig.listeners()) {
+      if (current.mqttAddress(listener.name()) == null) {
+        reasons.add("MQTT listener " + listener.name() + " not bound");
+      }
+    }
+    if (!socketServing) {
+      reasons.add("component socket not serving");
+    }
+    return reasons;
+  }
+
+  /**
+   * The HTTP server's routes, to add more (they may be added while it runs). Routes of a sidecar
+   * without an HTTP server are never served.
+   */
+  public HttpRoutes httpRoutes() {
+    return httpRoutes;
+  }
+
+  /** Authentication and authorization of HTTP requests, the same as for MQTT clients. */
+  public HttpCredentials httpCredentials() {
+    return httpCredentials;
+  }
+
+  /** The HTTP server's bound address, or null when it is off or not started. */
+  public InetSocketAddress httpAddress() {
+    HttpServer current = httpServer;
+    return current == null ? null : current.address();
   }
 
   /**
@@ -132,6 +229,8 @@ public final class Sidecar implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    brokerStarted = false;
+    socketServing = false;
     if (server != null) {
       pubSub.endStreams();
       server.stop(settings.shutdownGrace());
@@ -149,6 +248,15 @@ public final class Sidecar implements AutoCloseable {
       broker.stop();
       broker = null;
     }
+    if (httpServer != null) {
+      httpServer.close();
+      httpServer = null;
+    }
+    if (httpTls != null) {
+      httpTls.close();
+      httpTls = null;
+    }
+    credentialChecks.shutdownNow();
     if (guard != null) {
       guard.close();
       guard = null;

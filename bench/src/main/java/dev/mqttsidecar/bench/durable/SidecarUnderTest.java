@@ -62,6 +62,8 @@ public final class SidecarUnderTest implements AutoCloseable {
             "--durability",
             durability,
             "--sys-interval",
+            "0",
+            "--http-port",
             "0"));
     Path log = Files.createTempFile(folder, "sidecar-", ".log");
     long started = System.nanoTime();

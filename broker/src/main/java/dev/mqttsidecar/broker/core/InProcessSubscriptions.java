@@ -34,6 +34,11 @@ public final class InProcessSubscriptions {
     return session.key().startsWith(KEY_PREFIX);
   }
 
+  /** Whether a session key is an in-process subscriber's (MQTT client ids never hold U+0000). */
+  public static boolean isInProcessKey(String key) {
+    return key.startsWith(KEY_PREFIX);
+  }
+
   /** Subscribes; a new filter for the same session id replaces the old one. */
   public Subscription subscribe(SubscriptionRequest request, Subscriber subscriber) {
     TopicFilter filter = services.rules().parseFilter(request.filter());

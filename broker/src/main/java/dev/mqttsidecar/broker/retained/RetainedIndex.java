@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The headers of retained messages (payloads stay in the persistence), in a {@link
@@ -61,6 +62,25 @@ final class RetainedIndex {
     // The tree orders by level ('/' ends one), the callers by the topic string.
     out.sort(TOPIC_ORDER);
     return out;
+  }
+
+  /**
+   * Up to {@code limit} unexpired topics that start with {@code prefix} and sort after {@code
+   * after}, in topic order: memory for the page only, however many topics match.
+   */
+  List<String> pageWithPrefix(String prefix, String after, int limit, Instant now) {
+    TreeSet<String> page = new TreeSet<>();
+    tree.forEachWithPrefix(
+        prefix,
+        h -> {
+          if (h != null && !h.isExpired(now) && h.topic().compareTo(after) > 0) {
+            page.add(h.topic());
+            if (page.size() > limit) {
+              page.pollLast();
+            }
+          }
+        });
+    return new ArrayList<>(page);
   }
 
   /** Unexpired headers matching a (non-shared) filter, in no particular order. */

@@ -168,6 +168,11 @@ public final class RetainedService implements RetainedStore {
         .toList();
   }
 
+  @Override
+  public List<String> topics(String topicPrefix, String after, int limit) {
+    return index.pageWithPrefix(topicPrefix, after, limit, clock.instant());
+  }
+
   /**
    * Unexpired retained messages matching a subscription filter [MQTT-3.3.1-6], in no particular
    * order; the cost follows the number of matches, not of retained topics.

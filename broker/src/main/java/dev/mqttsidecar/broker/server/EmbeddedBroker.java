@@ -2,6 +2,7 @@ package dev.mqttsidecar.broker.server;
 
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.broker.BrokerInspector;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
@@ -71,6 +72,7 @@ public final class EmbeddedBroker implements Broker {
   private final BrokerServices services;
   private final InProcessSubscriptions inProcess;
   private final MqttServer server;
+  private final EmbeddedInspector inspector;
   private volatile State state = State.NEW;
 
   /**
@@ -97,6 +99,7 @@ public final class EmbeddedBroker implements Broker {
     this.services = assemble(config, storage, workers, scheduler, () -> state == State.RUNNING);
     this.inProcess = new InProcessSubscriptions(services);
     this.server = new MqttServer(services, storage.wills());
+    this.inspector = new EmbeddedInspector(services, server);
   }
 
   /**
@@ -299,6 +302,11 @@ public final class EmbeddedBroker implements Broker {
       }
     }
     return connected;
+  }
+
+  @Override
+  public BrokerInspector inspector() {
+    return inspector;
   }
 
   @Override

@@ -346,6 +346,13 @@ public final class Session {
     return count;
   }
 
+  /** How many messages wait in the queue, read on the session's executor. */
+  public CompletableFuture<Integer> queuedCount() {
+    CompletableFuture<Integer> count = new CompletableFuture<>();
+    executor.execute(() -> count.complete(state == null ? 0 : state.queuedCount()));
+    return count;
+  }
+
   /** PUBACK, PUBCOMP or an in-process ack; {@code expected} guards against stale acks (or null). */
   public void settle(int packetId, InflightEntry expected) {
     executor.execute(() -> state().settle(packetId, expected));

@@ -121,6 +121,10 @@ final class SessionState {
     delivery.pump();
   }
 
+  int queuedCount() {
+    return queue.size();
+  }
+
   int inflightCount() {
     return inflight.size();
   }

@@ -85,6 +85,7 @@ final class MqttConnection extends ChannelDuplexHandler {
   String closeReason; // why the connection ended, for the disconnected event; null: network lost
 
   private boolean wasConnected;
+  private ClientEvent connectedEvent;
   private ArrayDeque<Object> held; // packets that came before CONNACK; null when none wait
 
   MqttConnection(BrokerServices services, MqttServer server, String listener) {
@@ -149,6 +150,7 @@ final class MqttConnection extends ChannelDuplexHandler {
     }
     if (wasConnected) {
       server.stats().clientDisconnected();
+      server.connectedClients().disconnected(connectedEvent);
       if (server.events().wanted()) {
         server.events().disconnected(event(closeReason == null ? "connection lost" : closeReason));
       }
@@ -261,6 +263,8 @@ final class MqttConnection extends ChannelDuplexHandler {
     state = State.CONNECTED;
     wasConnected = true;
     server.stats().clientConnected();
+    connectedEvent = event(null);
+    server.connectedClients().connected(connectedEvent);
     if (server.events().wanted()) {
       server.events().connected(event(null));
     }

@@ -6,6 +6,7 @@ import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.persistence.StoredWill;
 import dev.mqttsidecar.broker.persistence.WillPersistence;
 import dev.mqttsidecar.broker.sys.ClientEvents;
+import dev.mqttsidecar.broker.sys.ConnectedClients;
 import dev.mqttsidecar.broker.sys.SysTopics;
 import dev.mqttsidecar.broker.sys.TrafficStats;
 import dev.mqttsidecar.broker.tls.ReloadingSslContext;
@@ -49,6 +50,7 @@ public final class MqttServer {
   private final TrafficStats stats = new TrafficStats();
   private final ClientRefusals refusals = new ClientRefusals(stats);
   private final ClientEvents events;
+  private final ConnectedClients connected = new ConnectedClients();
   private final ConnAckProperties connAckProperties;
   private final SysTopics sys;
   private final AtomicInteger connections = new AtomicInteger();
@@ -216,6 +218,16 @@ public final class MqttServer {
   }
 
   /** Traffic counters of this listener. */
+  /** The MQTT clients connected now. */
+  public ConnectedClients connectedClients() {
+    return connected;
+  }
+
+  /** The current $SYS statistics. */
+  public Map<String, String> statistics() {
+    return sys.snapshot();
+  }
+
   TrafficStats stats() {
     return stats;
   }

@@ -66,6 +66,11 @@ final class CommandLineOverrides {
                 given("--sync-interval-ms")
                     ? Duration.ofMillis(options.syncIntervalMs)
                     : storage.syncInterval()))
+        .withHttp(
+            c.http()
+                .withEnabled(pick("--http", options.http, c.http().enabled()))
+                .withHost(pick("--http-host", options.httpHost, c.http().host()))
+                .withPort(pick("--http-port", options.httpPort, c.http().port())))
         .withShutdownGrace(
             given("--shutdown-grace")
                 ? Duration.ofSeconds(options.shutdownGraceSeconds)

@@ -10,6 +10,7 @@ import dev.mqttsidecar.component.config.SettingsResolver;
 import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.fs.UnsafePathException;
 import dev.mqttsidecar.component.logging.LogOutput;
+import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.socket.SocketGuard.SocketInUseException;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     subcommands = {PasswdCommand.class},
     description = {
-      "Dapr pluggable component (pub/sub and state store) backed by an embedded MQTT 3.1.1/5.0 broker.",
+      "Dapr pluggable component (pub/sub and state store) backed by an embedded MQTT 3.1.1/5.0"
+          + " broker.",
       "daprd discovers it in its sockets folder; devices connect to the MQTT port."
     })
 public final class SidecarCommand implements Callable<Integer> {
@@ -41,7 +43,8 @@ public final class SidecarCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description =
-          "YAML configuration file; the options below, when given, override its keys. Relative paths in it resolve against its folder.")
+          "YAML configuration file; the options below, when given, override its keys. Relative"
+              + " paths in it resolve against its folder.")
   Path config;
 
   @Option(
@@ -58,7 +61,8 @@ public final class SidecarCommand implements Callable<Integer> {
       paramLabel = "NAME",
       defaultValue = "mqtt-sidecar",
       description =
-          "Socket name: <folder>/<NAME>.sock; Component YAML types are pubsub.<NAME> and state.<NAME> (default: ${DEFAULT-VALUE}).")
+          "Socket name: <folder>/<NAME>.sock; Component YAML types are pubsub.<NAME> and"
+              + " state.<NAME> (default: ${DEFAULT-VALUE}).")
   String name;
 
   @Option(
@@ -66,7 +70,8 @@ public final class SidecarCommand implements Callable<Integer> {
       paramLabel = "MODE",
       defaultValue = "0660",
       description =
-          "Permissions of the socket file, in octal; connecting needs write permission (default: ${DEFAULT-VALUE}: the user and its group).")
+          "Permissions of the socket file, in octal; connecting needs write permission (default:"
+              + " ${DEFAULT-VALUE}: the user and its group).")
   String socketMode;
 
   @Option(
@@ -74,7 +79,8 @@ public final class SidecarCommand implements Callable<Integer> {
       paramLabel = "ADDR",
       defaultValue = "127.0.0.1",
       description =
-          "Address of the first MQTT listener (default: ${DEFAULT-VALUE}). Any other address needs authentication, or a --config file that allows anonymous clients.")
+          "Address of the first MQTT listener (default: ${DEFAULT-VALUE}). Any other address needs"
+              + " authentication, or a --config file that allows anonymous clients.")
   String mqttHost;
 
   @Option(
@@ -84,6 +90,32 @@ public final class SidecarCommand implements Callable<Integer> {
       description =
           "Port of the first MQTT listener; 0 picks a free port (default: ${DEFAULT-VALUE}).")
   int mqttPort;
+
+  @Option(
+      names = "--http",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "The HTTP server for /healthz, /readyz, /metrics and POST /topics/{topic} (default: on;"
+              + " --no-http turns it off).")
+  boolean http;
+
+  @Option(
+      names = "--http-host",
+      paramLabel = "ADDR",
+      defaultValue = HttpSettings.DEFAULT_HOST,
+      description =
+          "Address of the HTTP server (default: ${DEFAULT-VALUE}). Any other address needs"
+              + " authentication, as for MQTT listeners.")
+  String httpHost;
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      defaultValue = "9080",
+      description = "Port of the HTTP server; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+  int httpPort;
 
   @Option(
       names = "--max-connections",
@@ -112,7 +144,8 @@ public final class SidecarCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       defaultValue = "10",
       description =
-          "How often $SYS/broker/... statistics are published; 0 turns them off (default: ${DEFAULT-VALUE}).")
+          "How often $SYS/broker/... statistics are published; 0 turns them off (default:"
+              + " ${DEFAULT-VALUE}).")
   int sysIntervalSeconds;
 
   @Option(
@@ -121,7 +154,9 @@ public final class SidecarCommand implements Callable<Integer> {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Publish client connect/disconnect events on $events/clients/{clientId}/connected|disconnected (default: on; --no-lifecycle-events turns them off).")
+          "Publish client connect/disconnect events on"
+              + " $events/clients/{clientId}/connected|disconnected (default: on;"
+              + " --no-lifecycle-events turns them off).")
   boolean lifecycleEvents;
 
   @Option(
@@ -129,7 +164,8 @@ public final class SidecarCommand implements Callable<Integer> {
       paramLabel = "DIR",
       defaultValue = "data",
       description =
-          "Data directory of the durable store, created if missing (default: ${DEFAULT-VALUE}, under the working directory).")
+          "Data directory of the durable store, created if missing (default: ${DEFAULT-VALUE},"
+              + " under the working directory).")
   Path dataDir;
 
   @Option(
@@ -137,7 +173,9 @@ public final class SidecarCommand implements Callable<Integer> {
       paramLabel = "MODE",
       defaultValue = "fsync",
       description =
-          "fsync: acknowledge after the write is fsync'd; periodic: fsync every --sync-interval-ms (a power loss may lose that window); memory: no disk, nothing survives a restart (default: ${DEFAULT-VALUE}).")
+          "fsync: acknowledge after the write is fsync'd; periodic: fsync every --sync-interval-ms"
+              + " (a power loss may lose that window); memory: no disk, nothing survives a restart"
+              + " (default: ${DEFAULT-VALUE}).")
   String durability;
 
   @Option(

@@ -3,6 +3,7 @@ package dev.mqttsidecar.component.config;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.component.logging.LogFormat;
+import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -60,6 +61,7 @@ public final class ConfigBinder {
         limits.bind(document.limits(), defaults.limits()),
         sys(document.sys(), defaults.sys()),
         storage(document.storage(), defaults.storage()),
+        http(document.http(), defaults.http()),
         seconds("shutdownGrace", document.shutdownGrace(), defaults.shutdownGrace()),
         logLevel(document.log(), defaults.logLevel()),
         logFormat(document.log(), defaults.logFormat()));
@@ -163,6 +165,35 @@ public final class ConfigBinder {
                     "storage.syncIntervalMs", section.syncIntervalMs(), 1, Integer.MAX_VALUE));
     return new Configuration.Storage(
         dataDir == null ? absent.dataDir() : dataDir, durability, syncInterval);
+  }
+
+  private HttpSettings http(ConfigDocument.Http section, HttpSettings absent)
+      throws ConfigException {
+    if (section == null) {
+      return absent;
+    }
+    String host = checks.text("http.host", section.host());
+    HttpSettings.Tls tls = null;
+    if (section.tls() != null) {
+      tls =
+          new HttpSettings.Tls(
+              checks.existingFile(
+                  "http.tls.cert", checks.required("http.tls.cert", section.tls().cert())),
+              checks.existingFile(
+                  "http.tls.key", checks.required("http.tls.key", section.tls().key())));
+    }
+    return new HttpSettings(
+        section.enabled() == null ? absent.enabled() : section.enabled(),
+        host == null ? absent.host() : host,
+        checks.range("http.port", section.port(), 0, 65535, absent.port()),
+        checks.range(
+            "http.maxRequestBody",
+            section.maxRequestBody(),
+            0,
+            Integer.MAX_VALUE,
+            absent.maxRequestBody()),
+        tls,
+        section.console() == null ? absent.console() : section.console());
   }
 
   private Duration seconds(String key, Integer value, Duration absent) throws ConfigException {

@@ -22,12 +22,13 @@ record ConfigDocument(
     Limits limits,
     Sys sys,
     Storage storage,
+    Http http,
     Integer shutdownGrace,
     Log log) {
 
   /** The document of an empty file: every default. */
   static final ConfigDocument EMPTY =
-      new ConfigDocument(null, null, null, null, null, null, null, null, null, null);
+      new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null);
 
   record Socket(
       String folder,
@@ -73,6 +74,16 @@ record ConfigDocument(
   record Sys(Integer interval, Boolean lifecycleEvents) {}
 
   record Storage(String dataDir, String durability, Long syncIntervalMs) {}
+
+  record Http(
+      Boolean enabled,
+      String host,
+      Integer port,
+      Integer maxRequestBody,
+      HttpTls tls,
+      Boolean console) {}
+
+  record HttpTls(String cert, String key) {}
 
   record Log(String level, String format) {}
 

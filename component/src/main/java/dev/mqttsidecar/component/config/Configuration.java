@@ -5,6 +5,7 @@ import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.Quotas;
 import dev.mqttsidecar.component.logging.LogFormat;
+import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Set;
  * @param listeners at least one
  * @param authorizationRules first match wins; null without an {@code authorization} section (every
  *     client may publish and subscribe everywhere)
+ * @param http the HTTP server (health, metrics, publish)
  * @param logLevel TRACE, DEBUG, INFO, WARN or ERROR
  * @param logFormat how log lines are written
  */
@@ -36,6 +38,7 @@ public record Configuration(
     Limits limits,
     Sys sys,
     Storage storage,
+    HttpSettings http,
     Duration shutdownGrace,
     String logLevel,
     LogFormat logFormat) {
@@ -56,6 +59,7 @@ public record Configuration(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(sys, "sys");
     Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(http, "http");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(logFormat, "logFormat");
@@ -173,6 +177,7 @@ public record Configuration(
         Limits.defaults(),
         Sys.defaults(),
         Storage.defaults(),
+        HttpSettings.DEFAULTS,
         DEFAULT_SHUTDOWN_GRACE,
         DEFAULT_LOG_LEVEL,
         LogFormat.TEXT);
@@ -189,6 +194,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         logLevel,
         logFormat);
@@ -205,6 +211,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         logLevel,
         logFormat);
@@ -221,6 +228,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         logLevel,
         logFormat);
@@ -237,6 +245,7 @@ public record Configuration(
         limits,
         value,
         storage,
+        http,
         shutdownGrace,
         logLevel,
         logFormat);
@@ -252,6 +261,23 @@ public record Configuration(
         mqtt,
         limits,
         sys,
+        value,
+        http,
+        shutdownGrace,
+        logLevel);
+  }
+
+  public Configuration withHttp(HttpSettings value) {
+    return new Configuration(
+        source,
+        socket,
+        listeners,
+        authentication,
+        authorizationRules,
+        mqtt,
+        limits,
+        sys,
+        storage,
         value,
         shutdownGrace,
         logLevel,
@@ -269,6 +295,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         value,
         logLevel,
         logFormat);
@@ -285,6 +312,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         value,
         logFormat);

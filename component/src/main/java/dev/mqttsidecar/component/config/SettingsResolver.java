@@ -3,6 +3,7 @@ package dev.mqttsidecar.component.config;
 import dev.mqttsidecar.broker.Authorizer;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.security.AuthenticationSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
@@ -58,6 +59,21 @@ public final class SettingsResolver {
                 + " authentication.passwordFile or authentication.jwt");
       }
     }
+    HttpSettings http = configuration.http();
+    if (http.enabled() && !isLoopback(http.host(), "the HTTP server", configuration.source())) {
+      allLoopback = false;
+      if (authentication.anonymous() == null && !authentication.hasCredentials()) {
+        throw new ConfigException(
+            configuration.source(),
+            null,
+            "the HTTP server binds "
+                + http.host()
+                + ", which is not a loopback address, and no authentication is configured;"
+                + " anonymous requests are allowed there only when a --config file writes"
+                + " authentication.anonymous: true (for a trusted network); otherwise configure"
+                + " authentication.passwordFile or authentication.jwt");
+      }
+    }
     boolean anonymous =
         authentication.anonymous() != null ? authentication.anonymous() : allLoopback;
     AuthenticationSettings authenticationSettings =
@@ -81,17 +97,20 @@ public final class SettingsResolver {
         broker,
         authenticationSettings,
         rules,
+        http,
         configuration.shutdownGrace());
   }
 
   private static boolean isLoopback(Listener listener, String source) throws ConfigException {
+    return isLoopback(listener.host(), "listener '" + listener.name() + "'", source);
+  }
+
+  private static boolean isLoopback(String host, String what, String source)
+      throws ConfigException {
     try {
-      return LoopbackAddresses.isLoopback(listener.host());
+      return LoopbackAddresses.isLoopback(host);
     } catch (UnknownHostException e) {
-      throw new ConfigException(
-          source,
-          null,
-          "listener '" + listener.name() + "': unknown host '" + listener.host() + "'");
+      throw new ConfigException(source, null, what + ": unknown host '" + host + "'");
     }
   }
 

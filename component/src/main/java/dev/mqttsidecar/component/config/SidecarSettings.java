@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.config;
 
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.security.AuthenticationSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param authentication who may connect, with the anonymous default resolved
  * @param authorizationRules who may publish and subscribe where; first match wins; null: everyone
  *     everywhere
+ * @param http the HTTP server
  * @param shutdownGrace how long running calls may finish after SIGTERM
  */
 public record SidecarSettings(
@@ -29,6 +31,7 @@ public record SidecarSettings(
     BrokerConfig broker,
     AuthenticationSettings authentication,
     List<AuthorizationRule> authorizationRules,
+    HttpSettings http,
     Duration shutdownGrace) {
 
   public SidecarSettings {
@@ -37,14 +40,28 @@ public record SidecarSettings(
     Objects.requireNonNull(broker, "broker");
     Objects.requireNonNull(authentication, "authentication");
     authorizationRules = authorizationRules == null ? null : List.copyOf(authorizationRules);
+    Objects.requireNonNull(http, "http");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
   }
 
   /**
    * The defaults around a socket and a broker configuration, for embedding and tests: socket mode
    * 0660, anonymous clients, no rules (as {@code broker} says: its authenticator and authorizer are
-   * used as they are).
+   * used as they are), the HTTP server on a free loopback port.
    */
+  /** These settings with {@code value} for the HTTP server. */
+  public SidecarSettings withHttp(HttpSettings value) {
+    return new SidecarSettings(
+        socketPath,
+        socketMode,
+        allowWorldWritableSocketFolder,
+        broker,
+        authentication,
+        authorizationRules,
+        value,
+        shutdownGrace);
+  }
+
   public static SidecarSettings of(
       SocketPath socketPath, BrokerConfig broker, Duration shutdownGrace) {
     return new SidecarSettings(
@@ -54,6 +71,7 @@ public record SidecarSettings(
         broker,
         new AuthenticationSettings(true, null, null),
         null,
+        HttpSettings.anyFreePort(),
         shutdownGrace);
   }
 }

@@ -8,6 +8,7 @@ import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.component.config.Configuration;
 import dev.mqttsidecar.component.config.FileMode;
 import dev.mqttsidecar.component.logging.LogFormat;
+import dev.mqttsidecar.component.http.HttpSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ class CommandLineOverridesTest {
           .withStorage(
               new Configuration.Storage(
                   Path.of("/file/data"), Durability.PERIODIC, Duration.ofMillis(7)))
+          .withHttp(new HttpSettings(true, "::1", 9999, 1000, null))
           .withShutdownGrace(Duration.ofSeconds(3))
           .withLogLevel("WARN")
           .withLogFormat(LogFormat.JSON);
@@ -98,6 +100,9 @@ class CommandLineOverridesTest {
             c.withStorage(
                 new Configuration.Storage(
                     c.storage().dataDir(), c.storage().durability(), Duration.ofMillis(250))));
+    cases.put(List.of("--no-http"), c -> c.withHttp(c.http().withEnabled(false)));
+    cases.put(List.of("--http-host", "127.0.0.3"), c -> c.withHttp(c.http().withHost("127.0.0.3")));
+    cases.put(List.of("--http-port", "0"), c -> c.withHttp(c.http().withPort(0)));
     cases.put(List.of("--shutdown-grace", "1"), c -> c.withShutdownGrace(Duration.ofSeconds(1)));
     cases.put(List.of("--log-level", "DEBUG"), c -> c.withLogLevel("DEBUG"));
     cases.put(List.of("--log-format", "text"), c -> c.withLogFormat(LogFormat.TEXT));
@@ -155,7 +160,9 @@ class CommandLineOverridesTest {
   @Test
   void everyOptionHasAKeyItOverrides() {
     Set<String> covered =
-        overrides().keySet().stream().map(args -> args.get(0)).collect(Collectors.toSet());
+        overrides().keySet().stream()
+            .map(args -> args.get(0).replace("--no-", "--"))
+            .collect(Collectors.toSet());
     Set<String> options = new TreeSet<>();
     for (OptionSpec option : new CommandLine(new SidecarCommand()).getCommandSpec().options()) {
       if (!option.usageHelp()
@@ -187,6 +194,7 @@ class CommandLineOverridesTest {
       }
     }
     args.add("--lifecycle-events");
+    args.add("--http");
     assertThat(args).contains("--max-connections", "--socket-mode", "--durability");
     Configuration defaults = Configuration.defaults();
     assertThat(apply(defaults, args.toArray(String[]::new))).isEqualTo(defaults);

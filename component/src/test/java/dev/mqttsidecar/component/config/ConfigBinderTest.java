@@ -237,6 +237,12 @@ class ConfigBinderTest {
   }
 
   @Test
+  void theConsoleIsOnUnlessSwitchedOff() throws Exception {
+    assertThat(bind("http: { port: 0 }").http().console()).isTrue();
+    assertThat(bind("http: { console: false }").http().console()).isFalse();
+  }
+
+  @Test
   void theSocketModeMayBeWrittenWithOrWithoutQuotes() throws Exception {
     assertThat(bind("socket: { mode: 0640 }").socket().mode())
         .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));

@@ -211,9 +211,29 @@ class SettingsResolverTest {
   void authorizationRulesAreHandedOnInFileOrder() throws Exception {
     SidecarSettings settings =
         resolve(
-            "authorization:\n  rules:\n    - match: { username: a }\n    - match: { username: b }\n");
+            "authorization:\n"
+                + "  rules:\n"
+                + "    - match: { username: a }\n"
+                + "    - match: { username: b }\n");
     assertThat(settings.authorizationRules())
         .extracting(rule -> rule.match().username())
         .containsExactly("a", "b");
+  }
+
+  @Test
+  void anHttpServerOnTheNetworkFollowsTheSameSecureDefault() throws Exception {
+    String http = listener("127.0.0.1") + "http: { host: 0.0.0.0, port: 0 }\n";
+    assertThatThrownBy(() -> resolve(http))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "config.yaml: the HTTP server binds 0.0.0.0, which is not a loopback address, and no"
+                + " authentication is configured;");
+    assertThat(resolve(http + "authentication: { passwordFile: passwd }\n").authentication())
+        .isEqualTo(new AuthenticationSettings(false, dir.resolve("passwd"), null));
+    assertThat(resolve(http + "authentication: { anonymous: true }\n").authentication().anonymous())
+        .isTrue();
+    assertThat(resolve(listener("127.0.0.1") + "http: { host: 0.0.0.0, enabled: false }\n"))
+        .extracting(s -> s.authentication().anonymous())
+        .isEqualTo(true);
   }
 }

@@ -62,6 +62,11 @@ public final class InProcessSidecar implements AutoCloseable {
     return sidecar.broker().mqttAddress().getPort();
   }
 
+  /** The base URL of the HTTP server, such as {@code http://127.0.0.1:34567}. */
+  public java.net.URI httpUri() {
+    return java.net.URI.create("http://127.0.0.1:" + sidecar.httpAddress().getPort());
+  }
+
   /**
    * Waits until exactly {@code count} subscribers are connected on the MQTT topic {@code topic}
    * (the Dapr topic after any topicPrefix): a PullMessages stream counts once its broker

@@ -26,6 +26,8 @@ public final class SidecarProcess implements AutoCloseable {
   private static final Pattern MQTT_LINE =
       Pattern.compile("MQTT broker listening on (\\S+):(\\d+)");
   private static final Pattern SOCKET_LINE = Pattern.compile("socket listening on (\\S+)");
+  private static final Pattern HTTP_LINE =
+      Pattern.compile("HTTP server listening on (\\S+):(\\d+)");
 
   private final Process process;
   private final Path outputFile;
@@ -77,6 +79,10 @@ public final class SidecarProcess implements AutoCloseable {
     // the source tree.
     Path workDir = Files.createTempDirectory("sidecar-work-");
     command = new ArrayList<>(command);
+    // Never the default HTTP port: tests run side by side.
+    if (!command.contains("--http-port") && !command.contains("--no-http")) {
+      command.addAll(List.of("--http-port", "0"));
+    }
     if (command.get(0).contains("/")) {
       command.set(0, Path.of(command.get(0)).toAbsolutePath().toString());
     }
@@ -148,6 +154,16 @@ public final class SidecarProcess implements AutoCloseable {
   /** The MQTT port the sidecar printed. */
   public int mqttPort() throws InterruptedException {
     return Integer.parseInt(awaitLine(MQTT_LINE, Duration.ofSeconds(10)).group(2));
+  }
+
+  /** The HTTP port the sidecar printed. */
+  public int httpPort() throws InterruptedException {
+    return Integer.parseInt(awaitLine(HTTP_LINE, Duration.ofSeconds(10)).group(2));
+  }
+
+  /** The base URL of this sidecar's HTTP server, such as {@code http://127.0.0.1:34567}. */
+  public java.net.URI httpUri() throws InterruptedException {
+    return java.net.URI.create("http://127.0.0.1:" + httpPort());
   }
 
   /** An MQTT 5 client of this sidecar's listener, not connected yet. */
