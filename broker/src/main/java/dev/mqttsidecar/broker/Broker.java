@@ -56,6 +56,9 @@ public interface Broker extends AutoCloseable {
    */
   int connectedSubscribers(String topic);
 
+  /** The counters {@code $SYS} reports, read live: for metrics. */
+  BrokerStatistics statistics();
+
   /** The retained message store. */
   RetainedStore retained();
 }
