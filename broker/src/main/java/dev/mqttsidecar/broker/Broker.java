@@ -60,6 +60,8 @@ public interface Broker extends AutoCloseable {
   default BrokerInspector inspector() {
     throw new UnsupportedOperationException("this broker cannot be inspected");
   }
+  /** The counters {@code $SYS} reports, read live: for metrics. */
+  BrokerStatistics statistics();
 
   /** The retained message store. */
   RetainedStore retained();

@@ -175,7 +175,7 @@ class ConfigFileIT {
               "mqtt-sidecar: "
                   + file
                   + ": unknown key 'listners' (known keys: authentication, authorization,"
-                  + " limits, listeners, log, mqtt, shutdownGrace, socket, storage, sys)");
+                  + " http, limits, listeners, log, mqtt, shutdownGrace, socket, storage, sys)");
     }
     config(
         """

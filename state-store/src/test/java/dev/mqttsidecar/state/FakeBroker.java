@@ -1,6 +1,7 @@
 package dev.mqttsidecar.state;
 
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.BrokerStatistics;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.RetainedStore;
@@ -26,6 +27,11 @@ public final class FakeBroker implements Broker {
 
   @Override
   public InetSocketAddress mqttAddress() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public BrokerStatistics statistics() {
     throw new UnsupportedOperationException();
   }
 

@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.server;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.BrokerInspector;
+import dev.mqttsidecar.broker.BrokerStatistics;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.PublishResult;
@@ -263,6 +264,11 @@ public final class EmbeddedBroker implements Broker {
     }
     workers.shutdownNow();
     storage.close(); // writes and syncs what is still queued
+  }
+
+  @Override
+  public BrokerStatistics statistics() {
+    return server.statistics();
   }
 
   @Override

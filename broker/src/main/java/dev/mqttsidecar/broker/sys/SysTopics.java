@@ -1,10 +1,9 @@
 package dev.mqttsidecar.broker.sys;
 
+import dev.mqttsidecar.broker.BrokerStatistics;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
 import dev.mqttsidecar.broker.core.BrokerServices;
-import dev.mqttsidecar.broker.session.Counters;
-import dev.mqttsidecar.broker.session.Session;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +27,7 @@ public final class SysTopics {
 
   private final BrokerServices services;
   private final TrafficStats stats;
+  private final LiveStatistics statistics;
   private final Instant started;
   private final Map<String, LongSupplier> more = new LinkedHashMap<>();
   private ScheduledFuture<?> timer;
@@ -35,6 +35,7 @@ public final class SysTopics {
   public SysTopics(BrokerServices services, TrafficStats stats) {
     this.services = services;
     this.stats = stats;
+    this.statistics = new LiveStatistics(services, stats);
     this.started = services.config().clock().instant();
   }
 
@@ -83,48 +84,48 @@ public final class SysTopics {
 
   /** The current values by topic suffix, in publishing order. */
   public Map<String, String> snapshot() {
-    Counters c = services.counters();
-    long subscriptions = 0;
-    for (Session s : services.sessions().all()) {
-      subscriptions += s.subscriptions().size();
-    }
+    LiveStatistics c = statistics;
     Runtime rt = Runtime.getRuntime();
     Map<String, String> v = new LinkedHashMap<>();
     Instant now = services.config().clock().instant();
     v.put("uptime", Duration.between(started, now).getSeconds() + " seconds");
     v.put("version", version());
-    v.put("clients/connected", String.valueOf(stats.clientsConnected()));
-    v.put("clients/total", String.valueOf(stats.clientsTotal()));
+    v.put("clients/connected", String.valueOf(c.clientsConnected()));
+    v.put("clients/total", String.valueOf(c.clientsTotal()));
     v.put("clients/maximum", String.valueOf(stats.clientsMaximum()));
-    v.put("clients/refused", String.valueOf(stats.connectionsRefused()));
-    v.put("messages/received", String.valueOf(stats.messagesReceived()));
-    v.put("messages/sent", String.valueOf(stats.messagesSent()));
-    v.put("bytes/received", String.valueOf(stats.bytesReceived()));
-    v.put("bytes/sent", String.valueOf(stats.bytesSent()));
+    v.put("clients/refused", String.valueOf(c.connectionsRefused()));
+    v.put("messages/received", String.valueOf(c.messagesReceived()));
+    v.put("messages/sent", String.valueOf(c.messagesSent()));
+    v.put("bytes/received", String.valueOf(c.bytesReceived()));
+    v.put("bytes/sent", String.valueOf(c.bytesSent()));
     v.put(
         "publish/messages/dropped",
         String.valueOf(
-            c.queueOverflow()
-                + c.qos0Dropped()
-                + c.expired()
-                + stats.oversizedDropped()
-                + stats.publishesNotAuthorized()
-                + stats.publishesInvalidTopic()));
-    v.put(
-        "publish/messages/dropped/not-authorized", String.valueOf(stats.publishesNotAuthorized()));
-    v.put("publish/messages/dropped/invalid-topic", String.valueOf(stats.publishesInvalidTopic()));
-    v.put("retained messages/count", String.valueOf(services.retained().size()));
-    v.put("retained messages/bytes", String.valueOf(services.retained().bytes()));
-    v.put("retained messages/refused", String.valueOf(services.retained().quota().refused()));
-    v.put("persistent sessions/count", String.valueOf(services.sessions().quota().count()));
+            c.droppedQueueFull()
+                + c.droppedQos0()
+                + c.droppedExpired()
+                + c.droppedTooLarge()
+                + c.droppedNotAuthorized()
+                + c.droppedInvalidTopic()));
+    v.put("publish/messages/dropped/not-authorized", String.valueOf(c.droppedNotAuthorized()));
+    v.put("publish/messages/dropped/invalid-topic", String.valueOf(c.droppedInvalidTopic()));
+    v.put("retained messages/count", String.valueOf(c.retainedMessages()));
+    v.put("retained messages/bytes", String.valueOf(c.retainedBytes()));
+    v.put("retained messages/refused", String.valueOf(c.retainedRefused()));
+    v.put("persistent sessions/count", String.valueOf(c.persistentSessions()));
     v.put("persistent sessions/refused", String.valueOf(services.sessions().quota().refused()));
-    v.put("subscriptions/count", String.valueOf(subscriptions));
-    v.put("subscriptions/not-authorized", String.valueOf(stats.subscriptionsNotAuthorized()));
+    v.put("subscriptions/count", String.valueOf(c.subscriptions()));
+    v.put("subscriptions/not-authorized", String.valueOf(c.subscriptionsNotAuthorized()));
     v.put("subscriptions/quota-exceeded", String.valueOf(stats.subscriptionsOverQuota()));
     v.put("subscriptions/invalid", String.valueOf(stats.subscriptionsInvalid()));
     v.put("heap/current", String.valueOf(rt.totalMemory() - rt.freeMemory()));
     more.forEach((topic, value) -> v.put(topic, String.valueOf(value.getAsLong())));
     return v;
+  }
+
+  /** The same counters, for metrics exporters. */
+  public BrokerStatistics statistics() {
+    return statistics;
   }
 
   private static String version() {

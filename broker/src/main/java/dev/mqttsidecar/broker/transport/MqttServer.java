@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker.transport;
 
+import dev.mqttsidecar.broker.BrokerStatistics;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.ListenerStartException;
 import dev.mqttsidecar.broker.core.BrokerServices;
@@ -83,6 +84,11 @@ public final class MqttServer {
     PendingWillLimit willLimit = wills.held().limit();
     sys.add("wills/pending", willLimit::pending);
     sys.add("wills/refused", willLimit::refused);
+  }
+
+  /** The counters {@code $SYS} reports, for metrics exporters. */
+  public BrokerStatistics statistics() {
+    return sys.statistics();
   }
 
   /**

@@ -64,7 +64,10 @@ public final class HttpExchange {
     return request.headers();
   }
 
-  /** A copy of the body. */
+  /**
+   * A copy of the body. Read it before the handler returns: the request is released then, even when
+   * the reply comes later.
+   */
   public byte[] body() {
     return ByteBufUtil.getBytes(request.content());
   }

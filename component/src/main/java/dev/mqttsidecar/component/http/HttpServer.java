@@ -16,7 +16,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -87,7 +86,6 @@ public final class HttpServer implements AutoCloseable {
     p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
     p.addLast("idle-close", new IdleConnectionCloser());
     p.addLast("codec", new HttpServerCodec());
-    p.addLast("continue", new HttpServerExpectContinueHandler());
     p.addLast("keep-alive", new HttpServerKeepAliveHandler());
     p.addLast("aggregate", new HttpObjectAggregator(settings.maxRequestBody(), true));
     p.addLast("chunks", new ChunkedWriteHandler());

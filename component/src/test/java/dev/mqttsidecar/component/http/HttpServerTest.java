@@ -3,9 +3,16 @@ package dev.mqttsidecar.component.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.component.testing.HttpCalls;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.net.Socket;
 import java.net.URI;
@@ -154,6 +161,40 @@ class HttpServerTest {
 
     assertThat(received.get(10, TimeUnit.SECONDS)).isEqualTo("echo ping");
     socket.abort();
+  }
+
+  @Test
+  void aHandlerMayTakeTheConnectionOverForAServerSentEventStream() throws Exception {
+    routes.get(
+        "/events",
+        exchange -> {
+          ChannelHandlerContext ctx = exchange.context();
+          EventStreamHead.start(ctx);
+          for (int i = 0; i < 3; i++) {
+            ctx.writeAndFlush(
+                new DefaultHttpContent(
+                    Unpooled.copiedBuffer("data: event " + i + "\n\n", StandardCharsets.UTF_8)));
+          }
+          ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+          return HttpReply.TAKEN_OVER.done();
+        });
+
+    HttpResponse<String> stream = HttpCalls.get(base, "/events");
+
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.headers().firstValue("content-type")).hasValue("text/event-stream");
+    assertThat(stream.body()).isEqualTo("data: event 0\n\ndata: event 1\n\ndata: event 2\n\n");
+  }
+
+  /** The head of a chunked {@code text/event-stream} response. */
+  private static final class EventStreamHead {
+    static void start(ChannelHandlerContext ctx) {
+      DefaultHttpResponse head =
+          new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+      HttpUtil.setTransferEncodingChunked(head, true);
+      ctx.writeAndFlush(head);
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.testing.BrokerFixture;
 import dev.mqttsidecar.component.Sidecar;
 import dev.mqttsidecar.component.config.SidecarSettings;
+import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,11 +37,18 @@ public final class InProcessSidecar implements AutoCloseable {
    * directory.
    */
   public static InProcessSidecar start(Path folder, BrokerConfig brokerConfig) throws Exception {
+    return start(folder, brokerConfig, HttpSettings.anyFreePort());
+  }
+
+  /** As {@link #start(Path, BrokerConfig)}, with an HTTP server as {@code http} says. */
+  public static InProcessSidecar start(Path folder, BrokerConfig brokerConfig, HttpSettings http)
+      throws Exception {
     if (brokerConfig.dataDirectory().equals(BrokerConfig.DEFAULT_DATA_DIRECTORY)) {
       brokerConfig = brokerConfig.toBuilder().durability(Durability.MEMORY).build();
     }
     SocketPath path = new SocketPath(folder, "mqtt-sidecar");
-    Sidecar sidecar = new Sidecar(SidecarSettings.of(path, brokerConfig, Duration.ofSeconds(2)));
+    Sidecar sidecar =
+        new Sidecar(SidecarSettings.of(path, brokerConfig, Duration.ofSeconds(2)).withHttp(http));
     sidecar.start();
     return new InProcessSidecar(sidecar, path.socket());
   }
