@@ -60,6 +60,7 @@ public interface Broker extends AutoCloseable {
   default BrokerInspector inspector() {
     throw new UnsupportedOperationException("this broker cannot be inspected");
   }
+
   /** The counters {@code $SYS} reports, read live: for metrics. */
   BrokerStatistics statistics();
 

@@ -29,7 +29,7 @@ final class EmbeddedInspector implements BrokerInspector {
 
   @Override
   public Map<String, String> statistics() {
-    return server.statistics();
+    return server.sysSnapshot();
   }
 
   @Override

@@ -229,8 +229,8 @@ public final class MqttServer {
     return connected;
   }
 
-  /** The current $SYS statistics. */
-  public Map<String, String> statistics() {
+  /** The current $SYS values by topic suffix. */
+  public Map<String, String> sysSnapshot() {
     return sys.snapshot();
   }
 

@@ -2,8 +2,8 @@ package dev.mqttsidecar.component.config;
 
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
-import dev.mqttsidecar.component.logging.LogFormat;
 import dev.mqttsidecar.component.http.HttpSettings;
+import dev.mqttsidecar.component.logging.LogFormat;
 import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;

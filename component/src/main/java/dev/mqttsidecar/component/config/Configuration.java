@@ -4,8 +4,8 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.Quotas;
-import dev.mqttsidecar.component.logging.LogFormat;
 import dev.mqttsidecar.component.http.HttpSettings;
+import dev.mqttsidecar.component.logging.LogFormat;
 import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
 import java.nio.file.Path;
@@ -264,7 +264,8 @@ public record Configuration(
         value,
         http,
         shutdownGrace,
-        logLevel);
+        logLevel,
+        logFormat);
   }
 
   public Configuration withHttp(HttpSettings value) {
@@ -329,6 +330,7 @@ public record Configuration(
         limits,
         sys,
         storage,
+        http,
         shutdownGrace,
         logLevel,
         value);

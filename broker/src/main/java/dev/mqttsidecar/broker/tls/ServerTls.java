@@ -1,8 +1,7 @@
-package dev.mqttsidecar.broker;
+package dev.mqttsidecar.broker.tls;
 
-import dev.mqttsidecar.broker.tls.ReloadingSslContext;
-import dev.mqttsidecar.broker.tls.TlsFileException;
-import dev.mqttsidecar.broker.tls.TlsReloader;
+import dev.mqttsidecar.broker.Listener;
+import dev.mqttsidecar.broker.ListenerStartException;
 import io.netty.handler.ssl.SslContext;
 import java.util.function.Supplier;
 
