@@ -4,25 +4,32 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The MQTT clients connected now, by client id, as their connect events: who they are is known on
- * their event loop only, so each connection records itself here when it is connected.
+ * The MQTT clients connected now, by client id. Each connection records itself when it is
+ * connected; what it is (user, address, protocol) is read only when someone asks, so an idle
+ * connection costs one map entry here.
  */
 public final class ConnectedClients {
-  private final Map<String, ClientEvent> byClientId = new ConcurrentHashMap<>();
+  /** A connection, described on demand. */
+  public interface Client {
+    String clientId();
 
-  public void connected(ClientEvent event) {
-    byClientId.put(event.clientId(), event);
+    ClientEvent describe();
   }
 
-  /** Forgets the connection of {@code event}, unless a newer one took its client id over. */
-  public void disconnected(ClientEvent event) {
-    if (event != null) {
-      byClientId.remove(event.clientId(), event);
-    }
+  private final Map<String, Client> byClientId = new ConcurrentHashMap<>();
+
+  public void connected(Client client) {
+    byClientId.put(client.clientId(), client);
   }
 
-  /** The connect event of the client connected now with {@code clientId}, or null. */
+  /** Forgets {@code client}, unless a newer connection took its client id over. */
+  public void disconnected(Client client) {
+    byClientId.remove(client.clientId(), client);
+  }
+
+  /** The client connected now with {@code clientId}, described, or null. */
   public ClientEvent get(String clientId) {
-    return byClientId.get(clientId);
+    Client client = byClientId.get(clientId);
+    return client == null ? null : client.describe();
   }
 }

@@ -6,6 +6,7 @@ import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.sys.ClientEvent;
+import dev.mqttsidecar.broker.sys.ConnectedClients;
 import dev.mqttsidecar.broker.tls.PeerCertificateName;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -42,7 +43,7 @@ import org.slf4j.event.Level;
  * stage would cost every connection a handler context): by the {@link CoalescingWriter} or {@link
  * MqttEncoder}.
  */
-final class MqttConnection extends ChannelDuplexHandler {
+final class MqttConnection extends ChannelDuplexHandler implements ConnectedClients.Client {
   private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
   /** Packets a client may pipeline behind CONNECT before CONNACK is sent. */
@@ -85,7 +86,6 @@ final class MqttConnection extends ChannelDuplexHandler {
   String closeReason; // why the connection ended, for the disconnected event; null: network lost
 
   private boolean wasConnected;
-  private ClientEvent connectedEvent;
   private ArrayDeque<Object> held; // packets that came before CONNACK; null when none wait
 
   MqttConnection(BrokerServices services, MqttServer server, String listener) {
@@ -150,7 +150,7 @@ final class MqttConnection extends ChannelDuplexHandler {
     }
     if (wasConnected) {
       server.stats().clientDisconnected();
-      server.connectedClients().disconnected(connectedEvent);
+      server.connectedClients().disconnected(this);
       if (server.events().wanted()) {
         server.events().disconnected(event(closeReason == null ? "connection lost" : closeReason));
       }
@@ -263,8 +263,7 @@ final class MqttConnection extends ChannelDuplexHandler {
     state = State.CONNECTED;
     wasConnected = true;
     server.stats().clientConnected();
-    connectedEvent = event(null);
-    server.connectedClients().connected(connectedEvent);
+    server.connectedClients().connected(this);
     if (server.events().wanted()) {
       server.events().connected(event(null));
     }
@@ -384,6 +383,16 @@ final class MqttConnection extends ChannelDuplexHandler {
 
   private ClientEvent event(String reason) {
     return ConnectionEvents.event(this, reason);
+  }
+
+  @Override
+  public String clientId() {
+    return clientId;
+  }
+
+  @Override
+  public ClientEvent describe() {
+    return event(null);
   }
 
   static String reasonText(ReasonCode reason) {
