@@ -49,7 +49,7 @@ final class EmbeddedInspector implements BrokerInspector {
     }
     List<CompletableFuture<SessionInfo>> infos = new ArrayList<>(page.size());
     for (Session s : page.values()) {
-      infos.add(s.queuedCount().thenCombine(s.inflightCount(), (q, i) -> info(s, q, i)));
+      infos.add(s.counts((q, i) -> info(s, q, i)));
     }
     List<SessionInfo> out = new ArrayList<>(infos.size());
     int index = 0;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -341,16 +342,19 @@ public final class Session {
 
   /** How many QoS 1/2 messages are in flight, read on the session's executor. */
   public CompletableFuture<Integer> inflightCount() {
-    CompletableFuture<Integer> count = new CompletableFuture<>();
-    executor.execute(() -> count.complete(state == null ? 0 : state.inflightCount()));
-    return count;
+    return counts((queued, inflight) -> inflight);
   }
 
-  /** How many messages wait in the queue, read on the session's executor. */
-  public CompletableFuture<Integer> queuedCount() {
-    CompletableFuture<Integer> count = new CompletableFuture<>();
-    executor.execute(() -> count.complete(state == null ? 0 : state.queuedCount()));
-    return count;
+  /** Queued and in-flight counts (0 and 0 before any state), read in one pass on the executor. */
+  public <T> CompletableFuture<T> counts(BiFunction<Integer, Integer, T> read) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    executor.execute(
+        () ->
+            result.complete(
+                state == null
+                    ? read.apply(0, 0)
+                    : read.apply(state.queuedCount(), state.inflightCount())));
+    return result;
   }
 
   /** PUBACK, PUBCOMP or an in-process ack; {@code expected} guards against stale acks (or null). */

@@ -152,7 +152,11 @@ final class MqttConnection extends ChannelDuplexHandler implements ConnectedClie
       server.stats().clientDisconnected();
       server.connectedClients().disconnected(this);
       if (server.events().wanted()) {
-        server.events().disconnected(event(closeReason == null ? "connection lost" : closeReason));
+        server
+            .events()
+            .disconnected(
+                ConnectionEvents.event(
+                    this, closeReason == null ? "connection lost" : closeReason));
       }
     }
     super.channelInactive(ctx);
@@ -252,7 +256,7 @@ final class MqttConnection extends ChannelDuplexHandler implements ConnectedClie
 
   /** Another connection took the session over: the disconnected event says so. */
   void sessionTakenOver() {
-    closeReason = reasonText(ReasonCode.SESSION_TAKEN_OVER);
+    closeReason = ConnectionEvents.reasonText(ReasonCode.SESSION_TAKEN_OVER);
   }
 
   /** Called once the session is attached and CONNACK written: start normal operation. */
@@ -265,7 +269,7 @@ final class MqttConnection extends ChannelDuplexHandler implements ConnectedClie
     server.stats().clientConnected();
     server.connectedClients().connected(this);
     if (server.events().wanted()) {
-      server.events().connected(event(null));
+      server.events().connected(describe());
     }
     if (channel.pipeline().get(ConnectDeadline.NAME) != null) {
       channel.pipeline().remove(ConnectDeadline.NAME);
@@ -381,10 +385,6 @@ final class MqttConnection extends ChannelDuplexHandler implements ConnectedClie
     }
   }
 
-  private ClientEvent event(String reason) {
-    return ConnectionEvents.event(this, reason);
-  }
-
   @Override
   public String clientId() {
     return clientId;
@@ -392,11 +392,7 @@ final class MqttConnection extends ChannelDuplexHandler implements ConnectedClie
 
   @Override
   public ClientEvent describe() {
-    return event(null);
-  }
-
-  static String reasonText(ReasonCode reason) {
-    return ConnectionEvents.reasonText(reason);
+    return ConnectionEvents.event(this, null);
   }
 
   static int packetId(MqttMessage m) {
