@@ -17,6 +17,7 @@ import dev.mqttsidecar.component.http.HttpRoutes;
 import dev.mqttsidecar.component.http.HttpServer;
 import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.http.PublishRoute;
+import dev.mqttsidecar.component.metrics.SidecarMetrics;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
 import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
@@ -63,13 +64,15 @@ public final class Sidecar implements AutoCloseable {
   private final ExecutorService credentialChecks =
       Executors.newFixedThreadPool(2, DaemonThreads.named("http-credentials"));
   private final HttpCredentials httpCredentials;
+  private final SidecarMetrics metrics = new SidecarMetrics();
   private volatile boolean brokerStarted;
   private volatile boolean socketServing;
 
   public Sidecar(SidecarSettings settings) {
     this.settings = settings;
     this.socketPath = settings.socketPath();
-    this.brokerConfig = settings.broker();
+    this.brokerConfig =
+        settings.broker().toBuilder().storageObserver(metrics.storageObserver()).build();
     this.httpCredentials =
         new HttpCredentials(
             brokerConfig.authenticator(), brokerConfig.authorizer(), credentialChecks);
@@ -100,6 +103,8 @@ public final class Sidecar implements AutoCloseable {
       broker = Broker.create(brokerConfig);
       broker.start();
       brokerStarted = true;
+      metrics.bindBroker(broker);
+      metrics.register(httpRoutes, httpCredentials);
       httpRoutes.post(
           PublishRoute.PATTERN, new PublishRoute(broker, httpCredentials, brokerConfig.clock()));
       if (settings.http().console()) {
@@ -120,7 +125,12 @@ public final class Sidecar implements AutoCloseable {
       List<BindableService> services = new ArrayList<>(pubSub.services());
       services.addAll(stateStore.services());
       server =
-          new ComponentServer(socketPath, settings.socketMode(), services, this::connectionClosed);
+          new ComponentServer(
+              socketPath,
+              settings.socketMode(),
+              services,
+              metrics.grpcInterceptor(),
+              this::connectionClosed);
       server.start();
       socketServing = true;
     } catch (Exception | Error e) {
@@ -257,6 +267,7 @@ public final class Sidecar implements AutoCloseable {
       httpTls = null;
     }
     credentialChecks.shutdownNow();
+    metrics.close();
     if (guard != null) {
       guard.close();
       guard = null;

@@ -73,6 +73,7 @@ final class ConnectionEnd {
    */
   static void refuseConnect(MqttConnection c, byte code311, byte code5) {
     c.state = MqttConnection.State.CLOSED;
+    c.server.stats().countConnectRefused(code5);
     byte code = c.mqtt5 ? code5 : code311;
     c.channel
         .writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))
