@@ -5,6 +5,7 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.component.config.SidecarSettings;
+import dev.mqttsidecar.component.dataflow.Dataflows;
 import dev.mqttsidecar.component.fs.OwnedFolder;
 import dev.mqttsidecar.component.fs.UnsafePathException;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
@@ -41,6 +42,7 @@ public final class Sidecar implements AutoCloseable {
 
   private SocketGuard guard;
   private Broker broker;
+  private Dataflows dataflows;
   private PubSubComponent pubSub;
   private StateStoreComponent stateStore;
   private ComponentServer server;
@@ -76,6 +78,13 @@ public final class Sidecar implements AutoCloseable {
             listener.name(),
             listener.protocol().name().toLowerCase(Locale.ROOT),
             listener.tls() == null ? "" : ", tls");
+      }
+      if (!settings.dataflows().isEmpty()) {
+        dataflows =
+            Dataflows.start(
+                broker,
+                settings.dataflows(),
+                brokerConfig.dataDirectory().toAbsolutePath().toString());
       }
       pubSub = new PubSubComponent(broker, InstanceHeader::current, brokerConfig.clock());
       stateStore = new StateStoreComponent(broker, InstanceHeader::current, brokerConfig.clock());
@@ -114,6 +123,11 @@ public final class Sidecar implements AutoCloseable {
     return settings;
   }
 
+  /** The running dataflows and their endpoints' status, or null when none are configured. */
+  public Dataflows dataflows() {
+    return dataflows;
+  }
+
   /** The broker, once started. */
   public Broker broker() {
     return broker;
@@ -137,6 +151,10 @@ public final class Sidecar implements AutoCloseable {
     if (stateStore != null) {
       stateStore.close();
       stateStore = null;
+    }
+    if (dataflows != null) {
+      dataflows.close();
+      dataflows = null;
     }
     if (broker != null) {
       broker.stop();

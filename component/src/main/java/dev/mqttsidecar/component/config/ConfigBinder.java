@@ -22,6 +22,7 @@ public final class ConfigBinder {
   private final ListenersBinder listeners;
   private final SecurityBinder security;
   private final LimitsBinder limits;
+  private final DataflowsBinder dataflows;
 
   private ConfigBinder(String source, Path baseDir) {
     this.source = source;
@@ -29,6 +30,7 @@ public final class ConfigBinder {
     this.listeners = new ListenersBinder(checks);
     this.security = new SecurityBinder(checks);
     this.limits = new LimitsBinder(checks);
+    this.dataflows = new DataflowsBinder(checks);
   }
 
   /**
@@ -60,7 +62,8 @@ public final class ConfigBinder {
         sys(document.sys(), defaults.sys()),
         storage(document.storage(), defaults.storage()),
         seconds("shutdownGrace", document.shutdownGrace(), defaults.shutdownGrace()),
-        logLevel(document.log(), defaults.logLevel()));
+        logLevel(document.log(), defaults.logLevel()),
+        dataflows.bind(document.endpoints(), document.dataflows()));
   }
 
   private Configuration.Socket socket(ConfigDocument.Socket section, Configuration.Socket absent)

@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.Quotas;
+import dev.mqttsidecar.component.dataflow.DataflowSettings;
 import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Set;
  * @param authorizationRules first match wins; null without an {@code authorization} section (every
  *     client may publish and subscribe everywhere)
  * @param logLevel TRACE, DEBUG, INFO, WARN or ERROR
+ * @param dataflows the endpoints and dataflows; {@link DataflowSettings#NONE} without any
  */
 public record Configuration(
     String source,
@@ -35,7 +37,8 @@ public record Configuration(
     Sys sys,
     Storage storage,
     Duration shutdownGrace,
-    String logLevel) {
+    String logLevel,
+    DataflowSettings dataflows) {
 
   /** Component socket mode unless configured: the owner and its group may connect. */
   public static final Set<PosixFilePermission> DEFAULT_SOCKET_MODE = FileMode.parse("0660");
@@ -55,6 +58,7 @@ public record Configuration(
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(logLevel, "logLevel");
+    Objects.requireNonNull(dataflows, "dataflows");
   }
 
   /**
@@ -170,7 +174,8 @@ public record Configuration(
         Sys.defaults(),
         Storage.defaults(),
         DEFAULT_SHUTDOWN_GRACE,
-        DEFAULT_LOG_LEVEL);
+        DEFAULT_LOG_LEVEL,
+        DataflowSettings.NONE);
   }
 
   public Configuration withSocket(Socket value) {
@@ -185,7 +190,8 @@ public record Configuration(
         sys,
         storage,
         shutdownGrace,
-        logLevel);
+        logLevel,
+        dataflows);
   }
 
   public Configuration withListeners(List<Listener> value) {
@@ -200,7 +206,8 @@ public record Configuration(
         sys,
         storage,
         shutdownGrace,
-        logLevel);
+        logLevel,
+        dataflows);
   }
 
   public Configuration withMqtt(Mqtt value) {
@@ -215,7 +222,8 @@ public record Configuration(
         sys,
         storage,
         shutdownGrace,
-        logLevel);
+        logLevel,
+        dataflows);
   }
 
   public Configuration withSys(Sys value) {
@@ -230,7 +238,8 @@ public record Configuration(
         value,
         storage,
         shutdownGrace,
-        logLevel);
+        logLevel,
+        dataflows);
   }
 
   public Configuration withStorage(Storage value) {
@@ -245,7 +254,8 @@ public record Configuration(
         sys,
         value,
         shutdownGrace,
-        logLevel);
+        logLevel,
+        dataflows);
   }
 
   public Configuration withShutdownGrace(Duration value) {
@@ -260,7 +270,8 @@ public record Configuration(
         sys,
         storage,
         value,
-        logLevel);
+        logLevel,
+        dataflows);
   }
 
   public Configuration withLogLevel(String value) {
@@ -275,6 +286,7 @@ public record Configuration(
         sys,
         storage,
         shutdownGrace,
-        value);
+        value,
+        dataflows);
   }
 }

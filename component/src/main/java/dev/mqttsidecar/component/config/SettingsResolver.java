@@ -81,7 +81,8 @@ public final class SettingsResolver {
         broker,
         authenticationSettings,
         rules,
-        configuration.shutdownGrace());
+        configuration.shutdownGrace(),
+        configuration.dataflows());
   }
 
   private static boolean isLoopback(Listener listener, String source) throws ConfigException {

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.config;
 
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.component.dataflow.DataflowSettings;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.security.AuthenticationSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param authorizationRules who may publish and subscribe where; first match wins; null: everyone
  *     everywhere
  * @param shutdownGrace how long running calls may finish after SIGTERM
+ * @param dataflows the endpoints and dataflows to run
  */
 public record SidecarSettings(
     SocketPath socketPath,
@@ -29,7 +31,8 @@ public record SidecarSettings(
     BrokerConfig broker,
     AuthenticationSettings authentication,
     List<AuthorizationRule> authorizationRules,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    DataflowSettings dataflows) {
 
   public SidecarSettings {
     Objects.requireNonNull(socketPath, "socketPath");
@@ -38,6 +41,7 @@ public record SidecarSettings(
     Objects.requireNonNull(authentication, "authentication");
     authorizationRules = authorizationRules == null ? null : List.copyOf(authorizationRules);
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(dataflows, "dataflows");
   }
 
   /**
@@ -54,6 +58,20 @@ public record SidecarSettings(
         broker,
         new AuthenticationSettings(true, null, null),
         null,
-        shutdownGrace);
+        shutdownGrace,
+        DataflowSettings.NONE);
+  }
+
+  /** The same settings running {@code value}'s endpoints and dataflows. */
+  public SidecarSettings withDataflows(DataflowSettings value) {
+    return new SidecarSettings(
+        socketPath,
+        socketMode,
+        allowWorldWritableSocketFolder,
+        broker,
+        authentication,
+        authorizationRules,
+        shutdownGrace,
+        value);
   }
 }

@@ -31,7 +31,8 @@ class ConfigErrorsTest {
         mistake(
             "listners: []",
             "config.yaml: unknown key 'listners' (known keys: authentication, authorization,"
-                + " limits, listeners, log, mqtt, shutdownGrace, socket, storage, sys)"),
+                + " dataflows, endpoints, limits, listeners, log, mqtt, shutdownGrace, socket,"
+                + " storage, sys)"),
         mistake(
             "listeners:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n    tls: { crt: x }",
             "config.yaml: listeners[1].tls: unknown key 'crt' (known keys: cert, clientCa, key,"
@@ -156,7 +157,8 @@ class ConfigErrorsTest {
         mistake(
             "listeners: [{ name: a, port: 1 }, { name: b, port: 2, tls: { cert: server.pem,"
                 + " key: server-key.pem } }]",
-            "config.yaml: listeners[1].tls.key: file not found: server-key.pem (DIR/server-key.pem)"),
+            "config.yaml: listeners[1].tls.key: file not found: server-key.pem"
+                + " (DIR/server-key.pem)"),
         mistake(
             "listeners: [{ name: a, port: 1, tls: { key: server.pem } }]",
             "config.yaml: listeners[0].tls.cert: missing; this key is required"),

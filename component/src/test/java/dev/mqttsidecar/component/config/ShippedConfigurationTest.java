@@ -39,7 +39,17 @@ class ShippedConfigurationTest {
   @Test
   void theExampleLoadsBesideTheFilesItNames() throws Exception {
     Path copy = Files.copy(EXAMPLE, dir.resolve("mqtt-sidecar.yaml"));
-    ReferencedFiles.write(dir, "server.pem", "server-key.pem", "ca.pem", "passwd", "jwks.json");
+    ReferencedFiles.write(
+        dir,
+        "server.pem",
+        "server-key.pem",
+        "ca.pem",
+        "passwd",
+        "jwks.json",
+        "cloud-ca.pem",
+        "cloud-client.pem",
+        "cloud-client-key.pem",
+        "cloud-password");
     Configuration c = ConfigBinder.load(copy, "mqtt-sidecar.yaml");
     SidecarSettings settings = SettingsResolver.resolve(c, null);
 
