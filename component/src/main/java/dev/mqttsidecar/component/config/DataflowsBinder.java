@@ -2,8 +2,8 @@ package dev.mqttsidecar.component.config;
 
 import dev.mqttsidecar.component.dataflow.DataflowSettings;
 import dev.mqttsidecar.component.dataflow.FlowSettings;
+import dev.mqttsidecar.component.dataflow.FormatOptions;
 import dev.mqttsidecar.component.dataflow.LoopCheck;
-import dev.mqttsidecar.component.dataflow.OutputFormat;
 import dev.mqttsidecar.component.dataflow.TopicTemplate;
 import dev.mqttsidecar.component.endpoint.EndpointSettings;
 import dev.mqttsidecar.component.endpoint.TopicFilters;
@@ -22,23 +22,29 @@ import java.util.stream.Collectors;
 final class DataflowsBinder {
   private final Checks checks;
   private final EndpointsBinder endpoints;
+  private final FormatBinder formats;
+  private final CloudEventsBinder cloudEvents;
 
   DataflowsBinder(Checks checks) {
     this.checks = checks;
     this.endpoints = new EndpointsBinder(checks);
+    this.formats = new FormatBinder(checks);
+    this.cloudEvents = new CloudEventsBinder(checks);
   }
 
   DataflowSettings bind(
       List<DataflowsDocument.Endpoint> endpointEntries, List<DataflowsDocument.Dataflow> entries)
       throws ConfigException {
     List<EndpointSettings> bound = endpoints.bind(endpointEntries);
+    cloudEvents.checkEndpoints(endpointEntries);
     Set<String> endpointNames =
         bound.stream().map(EndpointSettings::name).collect(Collectors.toSet());
     List<FlowSettings> flows = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     for (int i = 0; entries != null && i < entries.size(); i++) {
       String key = "dataflows[" + i + "]";
-      FlowSettings flow = flow(key, checks.required(key, entries.get(i)), endpointNames);
+      DataflowsDocument.Dataflow entry = checks.required(key, entries.get(i));
+      FlowSettings flow = flow(key, entry, endpointNames, bound, endpointEntries);
       if (names.putIfAbsent(flow.name(), key) != null) {
         throw checks.error(
             key + ".name",
@@ -53,7 +59,12 @@ final class DataflowsBinder {
     return new DataflowSettings(bound, flows);
   }
 
-  private FlowSettings flow(String key, DataflowsDocument.Dataflow f, Set<String> endpoints)
+  private FlowSettings flow(
+      String key,
+      DataflowsDocument.Dataflow f,
+      Set<String> endpoints,
+      List<EndpointSettings> bound,
+      List<DataflowsDocument.Endpoint> endpointEntries)
       throws ConfigException {
     String name = checks.text(key + ".name", checks.required(key + ".name", f.name()));
     DataflowsDocument.Source source = checks.required(key + ".source", f.source());
@@ -75,11 +86,7 @@ final class DataflowsBinder {
     }
     TopicTemplate template = template(key + ".destination", destination, topics);
     String format = f.format() == null ? "Raw" : f.format();
-    try {
-      OutputFormat.named(format);
-    } catch (IllegalArgumentException e) {
-      throw checks.error(key + ".format", e.getMessage());
-    }
+    FormatOptions options = formats.bind(key, format, f.csv(), f.protobuf());
     String deadLetter = checks.text(key + ".deadLetterTopic", f.deadLetterTopic());
     if (deadLetter != null
         && (!TopicFilters.isValid(deadLetter)
@@ -89,7 +96,16 @@ final class DataflowsBinder {
       throw checks.error(
           key + ".deadLetterTopic", "'" + deadLetter + "' is not a topic name without wildcards");
     }
-    return new FlowSettings(name, from, topics, to, template, format, deadLetter);
+    return new FlowSettings(
+        name,
+        from,
+        topics,
+        to,
+        template,
+        format,
+        deadLetter,
+        options,
+        cloudEvents.bind(key, f, to, bound, endpointEntries));
   }
 
   private String endpoint(String key, String name, Set<String> endpoints) throws ConfigException {

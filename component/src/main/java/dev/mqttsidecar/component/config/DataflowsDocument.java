@@ -24,7 +24,8 @@ final class DataflowsDocument {
       Integer sessionExpirySeconds,
       Integer keepAliveSeconds,
       Integer maxInflightMessages,
-      Integer maxBufferedMessages) {}
+      Integer maxBufferedMessages,
+      String cloudEventAttributes) {}
 
   record EndpointTls(String trustedCaFile, String certFile, String keyFile) {}
 
@@ -32,7 +33,19 @@ final class DataflowsDocument {
       String method, String username, String passwordFile, String passwordEnv, String tokenFile) {}
 
   record Dataflow(
-      String name, Source source, Destination destination, String format, String deadLetterTopic) {}
+      String name,
+      Source source,
+      Destination destination,
+      String format,
+      Csv csv,
+      Protobuf protobuf,
+      String deadLetterTopic,
+      String cloudEventAttributes,
+      String cloudEvents) {}
+
+  record Csv(Boolean header, List<String> columns) {}
+
+  record Protobuf(String descriptorFile, String messageType, String unknownFields) {}
 
   record Source(String endpoint, List<String> topics) {}
 

@@ -49,7 +49,7 @@ final class Dataflow {
       Broker broker,
       ScheduledExecutorService scheduler) {
     this.settings = settings;
-    this.format = OutputFormat.named(settings.formatName());
+    this.format = OutputFormat.create(settings.formatName(), settings.formatOptions());
     this.destination = destination;
     this.broker = broker;
     this.scheduler = scheduler;
@@ -70,6 +70,7 @@ final class Dataflow {
               : null;
       String topic = settings.destinationTopic().resolve(message.topic(), json);
       out = message.with(topic, format.convert(message.payload(), json), format.contentType());
+      out = settings.cloudEvents().apply(out, message.topic(), settings.name());
     } catch (FlowMessageException e) {
       failed.incrementAndGet();
       unusable(message, e.getMessage(), ack);

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param destinationEndpoint the endpoint written to, or null for the embedded broker
  * @param deadLetterTopic where messages that cannot go through are published on the embedded
  *     broker, or null
+ * @param formatOptions the settings of {@code formatName}
+ * @param cloudEvents what the flow does about CloudEvents
  */
 public record FlowSettings(
     String name,
@@ -20,10 +22,35 @@ public record FlowSettings(
     String destinationEndpoint,
     TopicTemplate destinationTopic,
     String formatName,
-    String deadLetterTopic) {
+    String deadLetterTopic,
+    FormatOptions formatOptions,
+    CloudEventsHandling cloudEvents) {
+
+  /** A flow with the format's default settings that forwards CloudEvents as they are. */
+  public FlowSettings(
+      String name,
+      String sourceEndpoint,
+      List<String> sourceTopics,
+      String destinationEndpoint,
+      TopicTemplate destinationTopic,
+      String formatName,
+      String deadLetterTopic) {
+    this(
+        name,
+        sourceEndpoint,
+        sourceTopics,
+        destinationEndpoint,
+        destinationTopic,
+        formatName,
+        deadLetterTopic,
+        FormatOptions.DEFAULTS,
+        CloudEventsHandling.PROPAGATE);
+  }
 
   public FlowSettings {
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(formatOptions, "formatOptions");
+    Objects.requireNonNull(cloudEvents, "cloudEvents");
     sourceTopics = List.copyOf(sourceTopics);
     Objects.requireNonNull(destinationTopic, "destinationTopic");
     Objects.requireNonNull(formatName, "formatName");

@@ -1,13 +1,15 @@
 package dev.mqttsidecar.component.dataflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
- * How a dataflow writes a message's payload at its destination. A format converting from JSON gets
- * the parsed message; new formats (CSV, Protobuf, MessagePack, CBOR with Jackson's data formats)
- * implement this and register in {@link #named}.
+ * How a dataflow writes a message's payload at its destination. Every format but Raw converts from
+ * the message parsed as JSON, with Jackson's data formats (protobuf's JSON mapping for Protobuf).
  */
 public interface OutputFormat {
+  List<String> NAMES =
+      List.of("Raw", "JSON", "JSONStream", "CSV", "Protobuf", "MessagePack", "CBOR");
 
   /** Whether {@link #convert} needs the payload parsed as JSON. */
   boolean needsJson();
@@ -21,18 +23,42 @@ public interface OutputFormat {
   /** The MQTT 5 Content Type of the output, or null to keep the message's own. */
   String contentType();
 
+  /** The format called {@code name} in the configuration file, with its default settings. */
+  static OutputFormat named(String name) {
+    return create(name, FormatOptions.DEFAULTS);
+  }
+
   /**
    * The format called {@code name} in the configuration file.
    *
-   * @throws IllegalArgumentException for an unknown name
+   * @throws FormatSettingException for an unknown name or a wrong setting (a descriptor file that
+   *     cannot be read, a message type it does not have)
    */
-  static OutputFormat named(String name) {
+  static OutputFormat create(String name, FormatOptions options) {
     return switch (name) {
       case "Raw" -> new RawFormat();
       case "JSON" -> new JsonFormat();
+      case "JSONStream" -> new JsonStreamFormat();
+      case "CSV" -> new CsvFormat(options.csvHeader(), options.csvColumns());
+      case "Protobuf" ->
+          ProtobufFormat.load(
+              options.protobufDescriptorFile(),
+              options.protobufMessageType(),
+              options.protobufIgnoreUnknownFields());
+      case "MessagePack" -> JacksonBinaryFormat.messagePack();
+      case "CBOR" -> JacksonBinaryFormat.cbor();
       default ->
-          throw new IllegalArgumentException(
-              "must be Raw or JSON, was '" + name + "' (more formats come in a later version)");
+          throw new FormatSettingException(
+              "format", "must be one of " + String.join(", ", NAMES) + ", was '" + name + "'");
     };
+  }
+
+  /** The parsed message, or a refusal naming the format when the payload is not JSON. */
+  static JsonNode requireJson(JsonNode json, String format) {
+    if (json == null) {
+      throw new FlowMessageException(
+          "the payload is not valid JSON, so it cannot become " + format);
+    }
+    return json;
   }
 }

@@ -74,9 +74,9 @@ class DataflowsConfigTest {
         Arguments.of(
             CLOUD
                 + "dataflows: [{ name: up, source: { topics: [a] },"
-                + " destination: { endpoint: cloud, topic: x }, format: CSV }]",
-            "config.yaml: dataflows[0].format: must be Raw or JSON, was 'CSV' (more formats come"
-                + " in a later version)"),
+                + " destination: { endpoint: cloud, topic: x }, format: Avro }]",
+            "config.yaml: dataflows[0].format: must be one of Raw, JSON, JSONStream, CSV,"
+                + " Protobuf, MessagePack, CBOR, was 'Avro'"),
         Arguments.of(
             "endpoints: [{ name: cloud, host: h, protocol: Tcp }]",
             "config.yaml: endpoints[0].protocol: must be Mqtt or WebSockets, was 'Tcp'"),

@@ -50,6 +50,10 @@ class ShippedConfigurationTest {
         "cloud-client.pem",
         "cloud-client-key.pem",
         "cloud-password");
+    // The Protobuf flow's descriptor set is read at start: a real one, the tests' own.
+    Files.copy(
+        Path.of(getClass().getResource("../dataflow/telemetry.desc").toURI()),
+        dir.resolve("telemetry.desc"));
     Configuration c = ConfigBinder.load(copy, "mqtt-sidecar.yaml");
     SidecarSettings settings = SettingsResolver.resolve(c, null);
 
