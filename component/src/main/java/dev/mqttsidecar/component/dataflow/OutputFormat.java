@@ -55,7 +55,7 @@ public interface OutputFormat {
 
   /** The parsed message, or a refusal naming the format when the payload is not JSON. */
   static JsonNode requireJson(JsonNode json, String format) {
-    if (json == null) {
+    if (json == null || json.isMissingNode()) { // Jackson reads an empty payload as missing
       throw new FlowMessageException(
           "the payload is not valid JSON, so it cannot become " + format);
     }

@@ -87,6 +87,14 @@ class JacksonFormatsTest {
         .hasMessageContaining("not valid JSON");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"JSONStream", "CSV", "MessagePack", "CBOR"})
+  void anEmptyPayloadIsNoJson(String format) {
+    assertThatThrownBy(() -> convert(format, ""))
+        .isInstanceOf(FlowMessageException.class)
+        .hasMessageContaining("not valid JSON");
+  }
+
   @Test
   void anUnknownFormatNamesTheChoices() {
     assertThatThrownBy(() -> OutputFormat.named("Avro"))
