@@ -15,11 +15,8 @@ final class JsonFormat implements OutputFormat {
 
   @Override
   public byte[] convert(byte[] payload, JsonNode json) {
-    if (json == null) {
-      throw new FlowMessageException("the payload is not valid JSON");
-    }
     try {
-      return MAPPER.writeValueAsBytes(json);
+      return MAPPER.writeValueAsBytes(OutputFormat.requireJson(json, "JSON"));
     } catch (JsonProcessingException e) {
       throw new FlowMessageException("cannot write the payload as JSON: " + e.getMessage());
     }

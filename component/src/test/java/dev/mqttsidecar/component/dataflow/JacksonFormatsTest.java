@@ -88,7 +88,7 @@ class JacksonFormatsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"JSONStream", "CSV", "MessagePack", "CBOR"})
+  @ValueSource(strings = {"JSON", "JSONStream", "CSV", "MessagePack", "CBOR"})
   void anEmptyPayloadIsNoJson(String format) {
     assertThatThrownBy(() -> convert(format, ""))
         .isInstanceOf(FlowMessageException.class)
