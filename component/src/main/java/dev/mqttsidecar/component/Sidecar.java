@@ -9,6 +9,7 @@ import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import dev.mqttsidecar.broker.tls.ServerTls;
 import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.console.Console;
+import dev.mqttsidecar.component.dataflow.Dataflows;
 import dev.mqttsidecar.component.fs.OwnedFolder;
 import dev.mqttsidecar.component.fs.UnsafePathException;
 import dev.mqttsidecar.component.http.HealthRoutes;
@@ -55,6 +56,7 @@ public final class Sidecar implements AutoCloseable {
 
   private SocketGuard guard;
   private volatile Broker broker;
+  private Dataflows dataflows;
   private PubSubComponent pubSub;
   private StateStoreComponent stateStore;
   private ComponentServer server;
@@ -119,6 +121,14 @@ public final class Sidecar implements AutoCloseable {
             listener.name(),
             listener.protocol().name().toLowerCase(Locale.ROOT),
             listener.tls() == null ? "" : ", tls");
+      }
+      if (!settings.dataflows().isEmpty()) {
+        dataflows =
+            Dataflows.start(
+                broker,
+                settings.dataflows(),
+                brokerConfig.dataDirectory().toAbsolutePath().toString());
+        metrics.bindDataflows(dataflows);
       }
       pubSub = new PubSubComponent(broker, InstanceHeader::current, brokerConfig.clock());
       stateStore = new StateStoreComponent(broker, InstanceHeader::current, brokerConfig.clock());
@@ -228,6 +238,11 @@ public final class Sidecar implements AutoCloseable {
     return settings;
   }
 
+  /** The running dataflows and their endpoints' status, or null when none are configured. */
+  public Dataflows dataflows() {
+    return dataflows;
+  }
+
   /** The broker, once started. */
   public Broker broker() {
     return broker;
@@ -253,6 +268,10 @@ public final class Sidecar implements AutoCloseable {
     if (stateStore != null) {
       stateStore.close();
       stateStore = null;
+    }
+    if (dataflows != null) {
+      dataflows.close();
+      dataflows = null;
     }
     if (broker != null) {
       broker.stop();

@@ -2,6 +2,7 @@ package dev.mqttsidecar.component.metrics;
 
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.StorageObserver;
+import dev.mqttsidecar.component.dataflow.Dataflows;
 import dev.mqttsidecar.component.http.HttpCredentials;
 import dev.mqttsidecar.component.http.HttpRoutes;
 import io.grpc.ServerInterceptor;
@@ -57,6 +58,11 @@ public final class SidecarMetrics implements AutoCloseable {
   public void bindBroker(Broker broker) {
     bind(new BrokerMeters(broker.statistics()));
     bind(new QueueDepthMeters(broker.inspector()));
+  }
+
+  /** The endpoints' and dataflows' status. */
+  public void bindDataflows(Dataflows dataflows) {
+    bind(new DataflowMeters(dataflows));
   }
 
   public void bind(MeterBinder binder) {
