@@ -58,13 +58,17 @@ public final class StateServiceClient implements AutoCloseable {
         .qos(MqttQos.AT_LEAST_ONCE)
         .callback(client::onResponse)
         .send()
-        .thenApply(
-            ack -> {
-              if (ack.getReasonCodes().get(0).isError()) {
+        .handle(
+            (ack, failure) -> {
+              // hivemq fails the future when every reason code is an error [MQTT-3.9.3].
+              if (failure != null || ack.getReasonCodes().get(0).isError()) {
                 throw new StateServiceException(
                     new StateFailure(
                         "PERMISSION_DENIED",
-                        "subscribing to " + client.responseTopic + ": " + ack.getReasonCodes(),
+                        "the broker refused the subscription to "
+                            + client.responseTopic
+                            + ": "
+                            + (failure != null ? failure.getMessage() : ack.getReasonCodes()),
                         null));
               }
               return client;
