@@ -25,6 +25,8 @@ import dev.mqttsidecar.component.socket.InstanceHeader;
 import dev.mqttsidecar.component.socket.SocketGuard;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.state.grpc.StateStoreComponent;
+import dev.mqttsidecar.state.mqtt.StateService;
+import dev.mqttsidecar.state.mqtt.StateServiceSettings;
 import io.grpc.BindableService;
 import io.netty.channel.epoll.Epoll;
 import java.net.InetSocketAddress;
@@ -59,6 +61,7 @@ public final class Sidecar implements AutoCloseable {
   private Dataflows dataflows;
   private PubSubComponent pubSub;
   private StateStoreComponent stateStore;
+  private StateService stateService;
   private ComponentServer server;
   private final HttpRoutes httpRoutes = new HttpRoutes();
   private volatile HttpServer httpServer;
@@ -132,6 +135,8 @@ public final class Sidecar implements AutoCloseable {
       }
       pubSub = new PubSubComponent(broker, InstanceHeader::current, brokerConfig.clock());
       stateStore = new StateStoreComponent(broker, InstanceHeader::current, brokerConfig.clock());
+      stateService = new StateService(broker, brokerConfig.clock(), StateServiceSettings.DEFAULTS);
+      stateService.start();
       List<BindableService> services = new ArrayList<>(pubSub.services());
       services.addAll(stateStore.services());
       server =
@@ -248,6 +253,11 @@ public final class Sidecar implements AutoCloseable {
     return broker;
   }
 
+  /** The state service over MQTT, or null before start and after close. */
+  public StateService stateService() {
+    return stateService;
+  }
+
   /**
    * Stops accepting calls, drains them within the grace period, stops the broker, removes the
    * socket.
@@ -264,6 +274,10 @@ public final class Sidecar implements AutoCloseable {
     if (pubSub != null) {
       pubSub.close();
       pubSub = null;
+    }
+    if (stateService != null) {
+      stateService.close();
+      stateService = null;
     }
     if (stateStore != null) {
       stateStore.close();
