@@ -57,20 +57,7 @@ final class GrpcCallMeters implements ServerInterceptor {
         .description("calls daprd made over the component socket, by method and status")
         .tag("method", method)
         .tag("status", code.name())
-        .serviceLevelObjectives(
-            Duration.ofNanos(100_000),
-            Duration.ofNanos(250_000),
-            Duration.ofNanos(500_000),
-            Duration.ofMillis(1),
-            Duration.ofMillis(2),
-            Duration.ofMillis(5),
-            Duration.ofMillis(10),
-            Duration.ofMillis(25),
-            Duration.ofMillis(50),
-            Duration.ofMillis(100),
-            Duration.ofMillis(250),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(5))
+        .serviceLevelObjectives(LatencyBuckets.BOUNDS)
         .register(registry);
   }
 }

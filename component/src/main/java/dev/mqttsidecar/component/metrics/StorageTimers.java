@@ -4,7 +4,6 @@ import dev.mqttsidecar.broker.StorageObserver;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** The durable store's disk writes and fsyncs as latency histograms. */
@@ -35,22 +34,8 @@ final class StorageTimers implements StorageObserver {
         .register(registry);
   }
 
-  /** Fixed buckets from 50 µs to 1 s: a disk write is never faster, and slower is an outage. */
   private static Timer.Builder histogram(Timer.Builder builder) {
-    return builder.serviceLevelObjectives(
-        Duration.ofNanos(50_000),
-        Duration.ofNanos(100_000),
-        Duration.ofNanos(250_000),
-        Duration.ofNanos(500_000),
-        Duration.ofMillis(1),
-        Duration.ofMillis(2),
-        Duration.ofMillis(5),
-        Duration.ofMillis(10),
-        Duration.ofMillis(25),
-        Duration.ofMillis(50),
-        Duration.ofMillis(100),
-        Duration.ofMillis(250),
-        Duration.ofSeconds(1));
+    return builder.serviceLevelObjectives(LatencyBuckets.BOUNDS);
   }
 
   @Override
