@@ -43,6 +43,7 @@ import java.util.Objects;
  *     directory); unused with {@link Durability#MEMORY}
  * @param durability when a write counts as durable, and therefore when it is acknowledged
  * @param syncInterval how often the write-ahead log is fsync'd with {@link Durability#PERIODIC}
+ * @param storageObserver told how long the durable store's disk writes and fsyncs take (metrics)
  */
 public record BrokerConfig(
     List<Listener> listeners,
@@ -71,7 +72,8 @@ public record BrokerConfig(
     Clock clock,
     Path dataDirectory,
     Durability durability,
-    Duration syncInterval) {
+    Duration syncInterval,
+    StorageObserver storageObserver) {
 
   /** Default data directory, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
@@ -98,6 +100,7 @@ public record BrokerConfig(
     Objects.requireNonNull(authorizer, "authorizer");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(dataDirectory, "dataDirectory");
+    Objects.requireNonNull(storageObserver, "storageObserver");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(syncInterval, "syncInterval");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -172,6 +175,7 @@ public record BrokerConfig(
     b.dataDirectory = dataDirectory;
     b.durability = durability;
     b.syncInterval = syncInterval;
+    b.storageObserver = storageObserver;
     return b;
   }
 
@@ -200,6 +204,7 @@ public record BrokerConfig(
     private EnhancedAuthenticator enhancedAuthenticator = null;
     private Authenticator authenticator = Authenticator.ALLOW_ALL;
     private Authorizer authorizer = Authorizer.ALLOW_ALL;
+    private StorageObserver storageObserver = StorageObserver.NONE;
     private Clock clock = Clock.systemUTC();
     private Path dataDirectory = DEFAULT_DATA_DIRECTORY;
     private Durability durability = Durability.FSYNC;
@@ -334,6 +339,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder storageObserver(StorageObserver value) {
+      this.storageObserver = value;
+      return this;
+    }
+
     public Builder authorizer(Authorizer value) {
       this.authorizer = value;
       return this;
@@ -387,7 +397,8 @@ public record BrokerConfig(
           clock,
           dataDirectory,
           durability,
-          syncInterval);
+          syncInterval,
+          storageObserver);
     }
   }
 }

@@ -19,4 +19,13 @@ public interface BrokerInspector {
    * @param after the last key of the previous page, or "" for the first page
    */
   List<SessionInfo> sessions(String after, int limit);
+
+  /**
+   * Messages waiting in all sessions' queues and sent but not yet acknowledged, summed in one pass;
+   * a session too busy to answer within a short deadline is left out of the sum.
+   */
+  QueueDepths queueDepths();
+
+  /** Totals of {@link #queueDepths()}. */
+  record QueueDepths(long queued, long inflight) {}
 }

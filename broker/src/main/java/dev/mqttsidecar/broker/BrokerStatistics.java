@@ -1,5 +1,7 @@
 package dev.mqttsidecar.broker;
 
+import java.util.Map;
+
 /**
  * The broker's running totals and current values: the counters {@code $SYS/broker/...} publishes,
  * read live (each call sums the counter now). For metrics exporters; never a second set of
@@ -20,6 +22,19 @@ public interface BrokerStatistics {
 
   /** PUBLISH packets sent to MQTT clients. */
   long messagesSent();
+
+  /** PUBLISH packets received from MQTT clients at this QoS. */
+  long messagesReceived(Qos qos);
+
+  /** PUBLISH packets sent to MQTT clients at this QoS. */
+  long messagesSent(Qos qos);
+
+  /**
+   * CONNECTs refused with a CONNACK, by reason: the MQTT 5 reason code's name in lower case ({@code
+   * bad_user_name_or_password}, {@code not_authorized}, {@code quota_exceeded}, ...; a 3.1.1 client
+   * got the matching return code). The same keys every time, zeros included.
+   */
+  Map<String, Long> connectsRefused();
 
   /** Payload bytes received in PUBLISH packets. */
   long bytesReceived();

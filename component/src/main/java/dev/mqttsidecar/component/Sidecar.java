@@ -9,6 +9,7 @@ import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import dev.mqttsidecar.broker.tls.ServerTls;
 import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.console.Console;
+import dev.mqttsidecar.component.dataflow.Dataflows;
 import dev.mqttsidecar.component.fs.OwnedFolder;
 import dev.mqttsidecar.component.fs.UnsafePathException;
 import dev.mqttsidecar.component.http.HealthRoutes;
@@ -17,12 +18,15 @@ import dev.mqttsidecar.component.http.HttpRoutes;
 import dev.mqttsidecar.component.http.HttpServer;
 import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.http.PublishRoute;
+import dev.mqttsidecar.component.metrics.SidecarMetrics;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
 import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
 import dev.mqttsidecar.component.socket.SocketGuard;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.state.grpc.StateStoreComponent;
+import dev.mqttsidecar.state.mqtt.StateService;
+import dev.mqttsidecar.state.mqtt.StateServiceSettings;
 import io.grpc.BindableService;
 import io.netty.channel.epoll.Epoll;
 import java.net.InetSocketAddress;
@@ -54,8 +58,10 @@ public final class Sidecar implements AutoCloseable {
 
   private SocketGuard guard;
   private volatile Broker broker;
+  private Dataflows dataflows;
   private PubSubComponent pubSub;
   private StateStoreComponent stateStore;
+  private StateService stateService;
   private ComponentServer server;
   private final HttpRoutes httpRoutes = new HttpRoutes();
   private volatile HttpServer httpServer;
@@ -63,13 +69,15 @@ public final class Sidecar implements AutoCloseable {
   private final ExecutorService credentialChecks =
       Executors.newFixedThreadPool(2, DaemonThreads.named("http-credentials"));
   private final HttpCredentials httpCredentials;
+  private final SidecarMetrics metrics = new SidecarMetrics();
   private volatile boolean brokerStarted;
   private volatile boolean socketServing;
 
   public Sidecar(SidecarSettings settings) {
     this.settings = settings;
     this.socketPath = settings.socketPath();
-    this.brokerConfig = settings.broker();
+    this.brokerConfig =
+        settings.broker().toBuilder().storageObserver(metrics.storageObserver()).build();
     this.httpCredentials =
         new HttpCredentials(
             brokerConfig.authenticator(), brokerConfig.authorizer(), credentialChecks);
@@ -100,6 +108,8 @@ public final class Sidecar implements AutoCloseable {
       broker = Broker.create(brokerConfig);
       broker.start();
       brokerStarted = true;
+      metrics.bindBroker(broker);
+      metrics.register(httpRoutes, httpCredentials);
       httpRoutes.post(
           PublishRoute.PATTERN, new PublishRoute(broker, httpCredentials, brokerConfig.clock()));
       if (settings.http().console()) {
@@ -115,12 +125,27 @@ public final class Sidecar implements AutoCloseable {
             listener.protocol().name().toLowerCase(Locale.ROOT),
             listener.tls() == null ? "" : ", tls");
       }
+      if (!settings.dataflows().isEmpty()) {
+        dataflows =
+            Dataflows.start(
+                broker,
+                settings.dataflows(),
+                brokerConfig.dataDirectory().toAbsolutePath().toString());
+        metrics.bindDataflows(dataflows);
+      }
       pubSub = new PubSubComponent(broker, InstanceHeader::current, brokerConfig.clock());
       stateStore = new StateStoreComponent(broker, InstanceHeader::current, brokerConfig.clock());
+      stateService = new StateService(broker, brokerConfig.clock(), StateServiceSettings.DEFAULTS);
+      stateService.start();
       List<BindableService> services = new ArrayList<>(pubSub.services());
       services.addAll(stateStore.services());
       server =
-          new ComponentServer(socketPath, settings.socketMode(), services, this::connectionClosed);
+          new ComponentServer(
+              socketPath,
+              settings.socketMode(),
+              services,
+              metrics.grpcInterceptor(),
+              this::connectionClosed);
       server.start();
       socketServing = true;
     } catch (Exception | Error e) {
@@ -218,9 +243,19 @@ public final class Sidecar implements AutoCloseable {
     return settings;
   }
 
+  /** The running dataflows and their endpoints' status, or null when none are configured. */
+  public Dataflows dataflows() {
+    return dataflows;
+  }
+
   /** The broker, once started. */
   public Broker broker() {
     return broker;
+  }
+
+  /** The state service over MQTT, or null before start and after close. */
+  public StateService stateService() {
+    return stateService;
   }
 
   /**
@@ -240,9 +275,17 @@ public final class Sidecar implements AutoCloseable {
       pubSub.close();
       pubSub = null;
     }
+    if (stateService != null) {
+      stateService.close();
+      stateService = null;
+    }
     if (stateStore != null) {
       stateStore.close();
       stateStore = null;
+    }
+    if (dataflows != null) {
+      dataflows.close();
+      dataflows = null;
     }
     if (broker != null) {
       broker.stop();
@@ -257,6 +300,7 @@ public final class Sidecar implements AutoCloseable {
       httpTls = null;
     }
     credentialChecks.shutdownNow();
+    metrics.close();
     if (guard != null) {
       guard.close();
       guard = null;

@@ -175,7 +175,8 @@ class ConfigFileIT {
               "mqtt-sidecar: "
                   + file
                   + ": unknown key 'listners' (known keys: authentication, authorization,"
-                  + " http, limits, listeners, log, mqtt, shutdownGrace, socket, storage, sys)");
+                  + " dataflows, endpoints, http, limits, listeners, log, mqtt, shutdownGrace,"
+                  + " socket, storage, sys)");
     }
     config(
         """

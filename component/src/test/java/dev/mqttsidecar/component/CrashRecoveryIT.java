@@ -41,10 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
  * at QoS 1 and 2 are under way, then restarted on the same data directory: every acknowledged write
  * must be there, with its last acknowledged value (or a later one that was on its way when the
  * process died), and every acknowledged message must reach the persistent subscriber. Duplicates (a
- * message delivered again after a restart) are allowed and counted.
+ * message delivered again after a restart) are allowed and counted. CI runs 12 rounds; {@code
+ * -Dcrash.rounds=N} runs more.
  */
 class CrashRecoveryIT {
-  private static final int ROUNDS = 20;
+  private static final int ROUNDS = Integer.getInteger("crash.rounds", 12);
   private static final String STORE = "mqtt-state";
   private static final int STATE_WRITERS = 3;
   private static final long CALL_DEADLINE_SECONDS = 5;

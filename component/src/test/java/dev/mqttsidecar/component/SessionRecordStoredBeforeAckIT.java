@@ -23,10 +23,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * restart were acknowledged to their publisher and reached nobody. Found by the session life-cycle
  * model (periodic mode, a crash right after a CONNECT). Each round grants a new subscription and
  * kills the process at once. (The CONNACK window alone is narrower than a test can hit reliably:
- * the record is written a moment after CONNACK anyway; the model hit it once.)
+ * the record is written a moment after CONNACK anyway; the model hit it once.) {@code
+ * -Dcrash.rounds=N} runs more rounds than the 5 of CI.
  */
 class SessionRecordStoredBeforeAckIT {
-  private static final int ROUNDS = 8;
+  private static final int ROUNDS = Integer.getInteger("crash.rounds", 5);
 
   @TempDir Path folder;
 

@@ -8,9 +8,8 @@ import java.util.TreeMap;
 
 /**
  * Parses the string values daprd passes as metadata. Booleans follow Dapr's {@code IsTruthy}
- * spelling; durations are a number with an optional unit ({@code ms}, {@code s}, {@code m}, {@code
- * h}) where a bare number means seconds: {@code "30"}, {@code "1.5s"}, {@code "500ms"}. Keys match
- * case-insensitively, as in Dapr's own components.
+ * spelling; durations are Go's ({@code "1m30s"}, {@code "250ms"}, {@code "1h"}), or a bare number
+ * of seconds ({@code "30"}). Keys match case-insensitively, as in Dapr's own components.
  */
 public final class MetadataValues {
   private static final Set<String> TRUE = Set.of("true", "t", "yes", "y", "on", "1");
@@ -74,7 +73,10 @@ public final class MetadataValues {
     Duration parsed = parseDuration(value);
     if (parsed == null) {
       throw new InvalidMetadataException(
-          key, "'" + value + "' is not a duration (e.g. \"30\" or \"30s\", \"500ms\", \"2m\")");
+          key,
+          "'"
+              + value
+              + "' is not a duration (e.g. \"30s\", \"500ms\", \"1m30s\", or \"30\" for seconds)");
     }
     if (parsed.compareTo(min) < 0) {
       throw new InvalidMetadataException(key, value + " is shorter than " + min.toMillis() + "ms");
@@ -82,35 +84,10 @@ public final class MetadataValues {
     return parsed;
   }
 
-  /** A duration such as "30", "1.5s", "500ms", "2m", "1h"; null if malformed. */
+  /**
+   * A duration in Go's syntax or a bare number of seconds (see {@link GoDuration}); null if not.
+   */
   public static Duration parseDuration(String text) {
-    String s = text.trim().toLowerCase(Locale.ROOT);
-    long unitMillis;
-    String number;
-    if (s.endsWith("ms")) {
-      unitMillis = 1;
-      number = s.substring(0, s.length() - 2);
-    } else if (s.endsWith("s")) {
-      unitMillis = 1000;
-      number = s.substring(0, s.length() - 1);
-    } else if (s.endsWith("m")) {
-      unitMillis = 60_000;
-      number = s.substring(0, s.length() - 1);
-    } else if (s.endsWith("h")) {
-      unitMillis = 3_600_000;
-      number = s.substring(0, s.length() - 1);
-    } else {
-      unitMillis = 1000;
-      number = s;
-    }
-    try {
-      double amount = Double.parseDouble(number.trim());
-      if (Double.isNaN(amount) || amount < 0 || amount * unitMillis > Long.MAX_VALUE / 2) {
-        return null;
-      }
-      return Duration.ofMillis(Math.round(amount * unitMillis));
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return GoDuration.parse(text);
   }
 }

@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
       "Each connection needs a file descriptor here and in the broker: see ulimit -n."
     })
 public final class ConnectionsCommand implements Callable<Integer> {
+  /** After the broker went idle, before its memory is read: both readings alike. */
+  private static final long SETTLED_EXTRA_MILLIS = 1500;
 
   @Mixin BrokerAddressOptions broker;
 
@@ -76,7 +78,8 @@ public final class ConnectionsCommand implements Callable<Integer> {
       defaultValue = "3",
       description =
           "Seconds to keep the connections idle before measuring memory (default:"
-              + " ${DEFAULT-VALUE}).")
+              + " ${DEFAULT-VALUE}); then, as before the first reading, it waits until the broker"
+              + " uses under 10% of a core over 0.5 s (at most 30 s) and 1.5 s more.")
   double hold;
 
   @Option(
@@ -145,6 +148,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
         }
         TimeUnit.MILLISECONDS.sleep(500);
       }
+      BrokerSettling.await(brokerPid, SETTLED_EXTRA_MILLIS);
       long rssBefore = ProcFs.rssKib(brokerPid);
       long start = System.nanoTime();
       try (IdleConnections idle =
@@ -160,6 +164,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
                   + idle.firstFailure());
         }
         TimeUnit.MILLISECONDS.sleep((long) (hold * 1000));
+        BrokerSettling.await(brokerPid, SETTLED_EXTRA_MILLIS);
         long rssAfter = ProcFs.rssKib(brokerPid);
         long perConnection =
             rssBefore < 0 || rssAfter < 0 || established == 0

@@ -4,6 +4,7 @@ import dev.mqttsidecar.bench.mqtt.BrokerAddressOptions;
 import dev.mqttsidecar.bench.report.ResultFiles;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -26,6 +27,13 @@ import picocli.CommandLine.Option;
 public final class LoadCommand implements Callable<Integer> {
 
   @Mixin BrokerAddressOptions broker;
+
+  @Option(
+      names = "--subscriber-port",
+      description =
+          "Port of the broker the subscribers connect to, on --host (default: --port); another"
+              + " port measures forwarding from the --port broker to that one.")
+  Integer subscriberPort;
 
   @Option(
       names = "--scenario",
@@ -175,8 +183,12 @@ public final class LoadCommand implements Callable<Integer> {
           case "5", "5.0" -> MqttVersion.MQTT_5;
           default -> throw new IllegalArgumentException("--mqtt must be 3.1.1 or 5, was " + mqtt);
         };
+    InetSocketAddress publishTo = broker.address();
     return new LoadSpec(
-        broker.address(),
+        publishTo,
+        subscriberPort == null
+            ? publishTo
+            : new InetSocketAddress(publishTo.getHostString(), subscriberPort),
         Scenario.parse(scenario),
         publishers,
         subscribers,

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,8 +89,8 @@ public final class LoadRun {
                 spec.window(),
                 endToEnd));
       }
-      connect(bootstrap, subscribers, channels, "subscribers");
-      connect(bootstrap, publishers, channels, "publishers");
+      connect(bootstrap, spec.subscriberBroker(), subscribers, channels, "subscribers");
+      connect(bootstrap, spec.broker(), publishers, channels, "publishers");
 
       long start = System.nanoTime() + START_DELAY_NANOS;
       timeline =
@@ -123,6 +124,7 @@ public final class LoadRun {
 
   private void connect(
       Bootstrap bootstrap,
+      InetSocketAddress broker,
       List<? extends MqttClientHandler> handlers,
       List<Channel> channels,
       String what)
@@ -134,7 +136,7 @@ public final class LoadRun {
             CONNECT_TIMEOUT,
             i -> {
               MqttClientHandler h = handlers.get(i);
-              ChannelFuture f = MqttPipeline.connect(bootstrap, spec.broker(), null, h);
+              ChannelFuture f = MqttPipeline.connect(bootstrap, broker, null, h);
               channels.add(f.channel());
               return h.ready();
             });

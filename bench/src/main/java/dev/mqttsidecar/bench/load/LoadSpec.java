@@ -10,6 +10,8 @@ import java.util.Objects;
  * One load run.
  *
  * @param broker where the broker listens
+ * @param subscriberBroker where the subscribers connect: {@code broker}, or another broker that
+ *     {@code broker} forwards to (a bridge, a dataflow)
  * @param scenario who publishes to whom
  * @param publishers publisher connections (1 for fan-out)
  * @param subscribers subscriber connections (1 for fan-in; equal to publishers for pairs)
@@ -27,6 +29,7 @@ import java.util.Objects;
  */
 public record LoadSpec(
     InetSocketAddress broker,
+    InetSocketAddress subscriberBroker,
     Scenario scenario,
     int publishers,
     int subscribers,
@@ -43,6 +46,7 @@ public record LoadSpec(
 
   public LoadSpec {
     Objects.requireNonNull(broker, "broker");
+    Objects.requireNonNull(subscriberBroker, "subscriberBroker");
     Objects.requireNonNull(scenario, "scenario");
     Objects.requireNonNull(qos, "qos");
     Objects.requireNonNull(version, "version");

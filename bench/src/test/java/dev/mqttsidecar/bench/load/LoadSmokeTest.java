@@ -105,6 +105,45 @@ class LoadSmokeTest {
     assertThat(column(header, row, "unique")).isEqualTo(column(header, row, "sent"));
   }
 
+  @Test
+  void subscribersOnAnotherBrokerGetOnlyWhatIsForwardedThere(@TempDir Path dir) throws Exception {
+    // A second broker that nothing forwards to: every message is lost, which shows the
+    // subscribers are there and not on the publishers' broker.
+    Broker other =
+        Broker.create(BrokerConfig.builder().port(0).durability(Durability.MEMORY).build());
+    other.start();
+    Path csv = dir.resolve("load.csv");
+    int exit;
+    try {
+      exit =
+          run(
+              "--subscriber-port",
+              Integer.toString(other.mqttAddress().getPort()),
+              "--qos",
+              "1",
+              "-p",
+              "2",
+              "--rate",
+              "1000",
+              "--warmup",
+              "0",
+              "--duration",
+              "1",
+              "--drain-timeout",
+              "1",
+              "--csv",
+              csv.toString());
+    } finally {
+      other.stop();
+    }
+
+    assertThat(exit).as("exit 3: QoS 1 messages lost").isEqualTo(3);
+    String[] header = Files.readAllLines(csv).get(0).split(",");
+    String[] row = Files.readAllLines(csv).get(1).split(",");
+    assertThat(Long.parseLong(column(header, row, "sent"))).isPositive();
+    assertThat(column(header, row, "received")).isEqualTo("0");
+  }
+
   private static int run(String... args) {
     String[] all = new String[args.length + 3];
     all[0] = "load";

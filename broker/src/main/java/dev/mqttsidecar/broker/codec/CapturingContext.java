@@ -8,9 +8,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
+import io.netty.util.DefaultAttributeMap;
 import io.netty.util.concurrent.EventExecutor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,16 +24,44 @@ import java.util.List;
  * The context a decoder that is not in any pipeline runs in: everything goes to the real context of
  * the connection whose bytes it decodes ({@link #delegate}), except what the decoder passes on,
  * which is kept here for the caller ({@link #captured}). So the caller sees exactly what one frame
- * decoded to, and the decoder's per-connection state (the protocol version, a channel attribute)
- * stays with the connection.
+ * decoded to.
+ *
+ * <p>The decoder's one piece of per-connection state, the protocol version, is a channel attribute
+ * to Netty's decoder; as one on the real channel it would cost each connection an attribute entry
+ * (48 bytes) for its whole life. The decoder sees the connection's channel through a view whose
+ * version attribute is this context's own, set by the caller for each frame ({@link #delegate}).
  */
 final class CapturingContext implements ChannelHandlerContext {
+  /** Netty's MqttCodecUtil key: attribute keys are unique by name. */
+  private static final AttributeKey<MqttVersion> MQTT_VERSION =
+      AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
   private final List<Object> captured = new ArrayList<>(2);
+  private final Attribute<MqttVersion> version = new DefaultAttributeMap().attr(MQTT_VERSION);
+  private final Channel channelView =
+      (Channel)
+          Proxy.newProxyInstance(
+              Channel.class.getClassLoader(), new Class<?>[] {Channel.class}, this::onChannel);
   private ChannelHandlerContext delegate;
 
-  /** Sets the connection the next calls are for; null once done. */
-  void delegate(ChannelHandlerContext ctx) {
+  /**
+   * Sets the connection the next calls are for, and the protocol version it spoke in its CONNECT
+   * (any before it: Netty's decoder learns it from the CONNECT itself); null once done.
+   */
+  void delegate(ChannelHandlerContext ctx, MqttVersion connected) {
     delegate = ctx;
+    version.set(connected);
+  }
+
+  private Object onChannel(Object proxy, Method method, Object[] args) throws Throwable {
+    if (args != null && args.length == 1 && args[0] == MQTT_VERSION) {
+      return "attr".equals(method.getName()) ? version : version.get() != null;
+    }
+    try {
+      return method.invoke(delegate.channel(), args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   /** What was passed on, in order; the caller takes it out (and owns it). */
@@ -49,7 +82,7 @@ final class CapturingContext implements ChannelHandlerContext {
 
   @Override
   public Channel channel() {
-    return delegate.channel();
+    return channelView;
   }
 
   @Override
@@ -139,13 +172,13 @@ final class CapturingContext implements ChannelHandlerContext {
   @Override
   @SuppressWarnings("deprecation")
   public <T> Attribute<T> attr(AttributeKey<T> key) {
-    return delegate.channel().attr(key);
+    return channelView.attr(key);
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public <T> boolean hasAttr(AttributeKey<T> key) {
-    return delegate.channel().hasAttr(key);
+    return channelView.hasAttr(key);
   }
 
   @Override

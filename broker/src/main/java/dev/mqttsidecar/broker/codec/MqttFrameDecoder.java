@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import java.util.List;
 
 /**
@@ -93,7 +94,11 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
       return;
     }
     firstPacket = false;
-    Object packet = SharedMqttDecoder.decode(ctx, in.readRetainedSlice((int) total));
+    Object packet =
+        SharedMqttDecoder.decode(
+            ctx,
+            in.readRetainedSlice((int) total),
+            mqtt5 ? MqttVersion.MQTT_5 : MqttVersion.MQTT_3_1_1);
     if (packet == null) {
       // The decoder wanted bytes past the declared remaining length, or left some over.
       fail(in, out, ReasonCode.MALFORMED_PACKET, "the frame does not hold exactly one packet");

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.List;
@@ -35,19 +36,20 @@ final class SharedMqttDecoder {
 
   /**
    * Decodes one whole frame (and releases it): the packet, or null when the frame did not decode to
-   * exactly one packet (whatever it decoded to is released).
+   * exactly one packet (whatever it decoded to is released). {@code version} is what the
+   * connection's CONNECT said, null before it.
    */
-  static Object decode(ChannelHandlerContext ctx, ByteBuf frame) {
+  static Object decode(ChannelHandlerContext ctx, ByteBuf frame, MqttVersion version) {
     SharedMqttDecoder shared = PER_THREAD.get();
     // A packet handled while another is decoded on this thread gets a decoder of its own.
     return shared.busy
-        ? new SharedMqttDecoder().decodeFrame(ctx, frame)
-        : shared.decodeFrame(ctx, frame);
+        ? new SharedMqttDecoder().decodeFrame(ctx, frame, version)
+        : shared.decodeFrame(ctx, frame, version);
   }
 
-  private Object decodeFrame(ChannelHandlerContext ctx, ByteBuf frame) {
+  private Object decodeFrame(ChannelHandlerContext ctx, ByteBuf frame, MqttVersion version) {
     busy = true;
-    capture.delegate(ctx);
+    capture.delegate(ctx, version);
     boolean clean = false;
     try {
       decoder.channelRead(capture, frame);
@@ -69,7 +71,7 @@ final class SharedMqttDecoder {
       if (!clean) {
         retire();
       }
-      capture.delegate(null);
+      capture.delegate(null, null);
       busy = false;
     }
   }

@@ -3,9 +3,7 @@ package dev.mqttsidecar.broker.concurrent;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -21,19 +19,22 @@ import org.slf4j.LoggerFactory;
  * pool, so order and confinement hold across a switch.
  *
  * <p>Every session has one, so it is kept small: plain fields changed through {@link VarHandle}s
- * rather than atomic wrapper objects.
+ * rather than atomic wrapper objects, and no queue object: submitted tasks form a linked stack in a
+ * field (empty while idle), which the draining thread reverses into submission order.
  */
 public final class SerialExecutor implements Executor {
   private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
   private static final int BATCH = 256;
   private static final VarHandle POOL;
   private static final VarHandle SCHEDULED;
+  private static final VarHandle SUBMITTED;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       POOL = lookup.findVarHandle(SerialExecutor.class, "pool", Executor.class);
       SCHEDULED = lookup.findVarHandle(SerialExecutor.class, "scheduled", boolean.class);
+      SUBMITTED = lookup.findVarHandle(SerialExecutor.class, "submitted", Node.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -42,7 +43,8 @@ public final class SerialExecutor implements Executor {
   private final Executor home;
   private volatile Executor pool;
   private final Runnable drainTask = this::drain;
-  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private volatile Node submitted; // not yet taken by a drain, newest first; any thread pushes
+  private Node backlog; // taken but not run yet, oldest first; only the draining thread uses it
   private volatile boolean scheduled;
   private volatile Thread runner;
 
@@ -67,15 +69,15 @@ public final class SerialExecutor implements Executor {
       // Already on the thread the tasks would run on and none is running or scheduled: run now.
       // A publish on one connection then reaches a subscriber on the same event loop without a
       // task and a wake-up per message, and its outcome is known before the call returns.
-      if (tasks.isEmpty()) {
+      if (!hasTasks()) {
         runNow(task);
       } else {
-        tasks.add(task); // behind a task whose submitter lost the race to schedule it
+        push(task); // behind a task whose submitter lost the race to schedule it
         drain();
       }
       return;
     }
-    tasks.add(task);
+    push(task);
     schedule();
   }
 
@@ -101,7 +103,7 @@ public final class SerialExecutor implements Executor {
       runner = null;
       scheduled = false;
     }
-    if (!tasks.isEmpty()) {
+    if (hasTasks()) {
       schedule();
     }
   }
@@ -148,7 +150,7 @@ public final class SerialExecutor implements Executor {
     runner = Thread.currentThread();
     try {
       for (int i = 0; i < BATCH; i++) {
-        Runnable task = tasks.poll();
+        Runnable task = poll();
         if (task == null) {
           break;
         }
@@ -158,8 +160,55 @@ public final class SerialExecutor implements Executor {
       runner = null;
       scheduled = false;
     }
-    if (!tasks.isEmpty()) {
+    if (hasTasks()) {
       schedule();
+    }
+  }
+
+  private void push(Runnable task) {
+    Node node = new Node(task);
+    Node head;
+    do {
+      head = submitted;
+      node.next = head;
+    } while (!SUBMITTED.compareAndSet(this, head, node));
+  }
+
+  /**
+   * Whether a task waits. Read outside a drain it may see a stale backlog: that costs at most a
+   * drain that finds nothing, and a task pushed after the read schedules a drain itself.
+   */
+  private boolean hasTasks() {
+    return submitted != null || backlog != null;
+  }
+
+  /** The oldest task not yet run, or null; only while draining. */
+  private Runnable poll() {
+    if (backlog == null) {
+      Node taken = (Node) SUBMITTED.getAndSet(this, null);
+      Node oldestFirst = null;
+      while (taken != null) {
+        Node next = taken.next;
+        taken.next = oldestFirst;
+        oldestFirst = taken;
+        taken = next;
+      }
+      backlog = oldestFirst;
+      if (backlog == null) {
+        return null;
+      }
+    }
+    Node first = backlog;
+    backlog = first.next;
+    return first.task;
+  }
+
+  private static final class Node {
+    final Runnable task;
+    Node next;
+
+    Node(Runnable task) {
+      this.task = task;
     }
   }
 }

@@ -179,7 +179,9 @@ public final class EmbeddedBroker implements Broker {
         StoreConfig.fsync(config.dataDirectory().toAbsolutePath())
             .withDurability(config.durability())
             .withSyncInterval(config.syncInterval());
-    return RocksStorage.open(store, config.clock());
+    RocksStorage rocks = RocksStorage.open(store, config.clock());
+    rocks.observe(config.storageObserver());
+    return rocks;
   }
 
   /** Internal services, for tests and metrics. */

@@ -1,9 +1,14 @@
 package dev.mqttsidecar.broker.sys;
 
 import dev.mqttsidecar.broker.BrokerStatistics;
+import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.codec.ReasonCode;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.session.Counters;
 import dev.mqttsidecar.broker.session.Session;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /** {@link BrokerStatistics} read from the broker's own counters, the ones {@code $SYS} reports. */
 public final class LiveStatistics implements BrokerStatistics {
@@ -30,6 +35,38 @@ public final class LiveStatistics implements BrokerStatistics {
   @Override
   public long connectionsRefused() {
     return stats.connectionsRefused();
+  }
+
+  @Override
+  public long messagesReceived(Qos qos) {
+    return stats.messagesReceived(qos.value());
+  }
+
+  @Override
+  public long messagesSent(Qos qos) {
+    return stats.messagesSent(qos.value());
+  }
+
+  @Override
+  public Map<String, Long> connectsRefused() {
+    Map<String, Long> refused = new LinkedHashMap<>();
+    for (ReasonCode code : ReasonCode.values()) {
+      if (isConnackFailure(code.value() & 0xFF)) {
+        refused.put(code.name().toLowerCase(Locale.ROOT), stats.connectsRefused(code.value()));
+      }
+    }
+    return refused;
+  }
+
+  /** The failure codes a CONNACK may carry (MQTT 5.0 section 3.2.2.2). */
+  private static boolean isConnackFailure(int code) {
+    return (code >= 0x80 && code <= 0x8A)
+        || code == 0x8C
+        || code == 0x90
+        || code == 0x95
+        || code == 0x97
+        || (code >= 0x99 && code <= 0x9D)
+        || code == 0x9F;
   }
 
   @Override

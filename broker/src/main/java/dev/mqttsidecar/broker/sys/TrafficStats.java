@@ -1,12 +1,14 @@
 package dev.mqttsidecar.broker.sys;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Broker-wide traffic counters of the MQTT listener, reported on {@code $SYS}. */
 public final class TrafficStats {
-  private final LongAdder messagesReceived = new LongAdder();
-  private final LongAdder messagesSent = new LongAdder();
+  // Indexed by QoS: one add per PUBLISH either way, as the totals cost before.
+  private final LongAdder[] messagesReceived = adders(3);
+  private final LongAdder[] messagesSent = adders(3);
   private final LongAdder bytesReceived = new LongAdder();
   private final LongAdder bytesSent = new LongAdder();
   private final LongAdder oversizedDropped = new LongAdder();
@@ -17,19 +19,40 @@ public final class TrafficStats {
   private final LongAdder publishesInvalidTopic = new LongAdder();
   private final LongAdder clientsTotal = new LongAdder();
   private final LongAdder connectionsRefused = new LongAdder();
+  // CONNECTs refused with a CONNACK, by MQTT 5 reason code (a 3.1.1 client got the matching
+  // return code): rare, so a plain array of atomics.
+  private final AtomicLongArray connectsRefused = new AtomicLongArray(256);
   private final AtomicInteger clientsConnected = new AtomicInteger();
   private final AtomicInteger clientsMaximum = new AtomicInteger();
 
-  /** An inbound PUBLISH of {@code bytes} payload bytes. */
-  public void received(int bytes) {
-    messagesReceived.increment();
+  private static LongAdder[] adders(int n) {
+    LongAdder[] adders = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      adders[i] = new LongAdder();
+    }
+    return adders;
+  }
+
+  /** An inbound PUBLISH at {@code qos} of {@code bytes} payload bytes. */
+  public void received(int qos, int bytes) {
+    messagesReceived[qos].increment();
     bytesReceived.add(bytes);
   }
 
-  /** An outbound PUBLISH of {@code bytes} payload bytes. */
-  public void sent(int bytes) {
-    messagesSent.increment();
+  /** An outbound PUBLISH at {@code qos} of {@code bytes} payload bytes. */
+  public void sent(int qos, int bytes) {
+    messagesSent[qos].increment();
     bytesSent.add(bytes);
+  }
+
+  /** A CONNECT refused with this MQTT 5 reason code (section 3.2.2.2). */
+  public void countConnectRefused(byte reasonCode) {
+    connectsRefused.incrementAndGet(reasonCode & 0xFF);
+  }
+
+  /** CONNECTs refused with this MQTT 5 reason code. */
+  public long connectsRefused(int reasonCode) {
+    return connectsRefused.get(reasonCode & 0xFF);
   }
 
   /** A PUBLISH not sent because it exceeded the client's Maximum Packet Size [MQTT-3.1.2-25]. */
@@ -84,11 +107,27 @@ public final class TrafficStats {
   }
 
   public long messagesReceived() {
-    return messagesReceived.sum();
+    return sum(messagesReceived);
   }
 
   public long messagesSent() {
-    return messagesSent.sum();
+    return sum(messagesSent);
+  }
+
+  public long messagesReceived(int qos) {
+    return messagesReceived[qos].sum();
+  }
+
+  public long messagesSent(int qos) {
+    return messagesSent[qos].sum();
+  }
+
+  private static long sum(LongAdder[] adders) {
+    long sum = 0;
+    for (LongAdder adder : adders) {
+      sum += adder.sum();
+    }
+    return sum;
   }
 
   public long bytesReceived() {

@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.codec.PublishMapper;
 import dev.mqttsidecar.broker.codec.ReasonCode;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
@@ -52,9 +53,13 @@ final class ConnectionEnd {
   }
 
   /** A packet the decoder could not read: a refused CONNECT, or a protocol error after it. */
-  static void decodeFailure(MqttConnection c, Throwable cause) {
+  static void decodeFailure(MqttConnection c, MqttMessage failed) {
+    Throwable cause = failed.decoderResult().cause();
     LOG.debug("malformed packet from {}: {}", c.channel.remoteAddress(), cause.toString());
     if (c.state == MqttConnection.State.AWAIT_CONNECT) {
+      if (failed.variableHeader() instanceof MqttConnectVariableHeader vh) {
+        c.mqtt5 = vh.version() == 5; // the refusal is encoded in the client's version
+      }
       if (cause instanceof MqttUnacceptableProtocolVersionException) {
         // Answered in 3.1.1 form, which every client version can read [MQTT-3.1.2-2].
         refuseConnect(c, (byte) 0x01, (byte) 0x01);
@@ -73,6 +78,7 @@ final class ConnectionEnd {
    */
   static void refuseConnect(MqttConnection c, byte code311, byte code5) {
     c.state = MqttConnection.State.CLOSED;
+    c.server.stats().countConnectRefused(code5);
     byte code = c.mqtt5 ? code5 : code311;
     c.channel
         .writeAndFlush(Packets.connAck(code, false, MqttProperties.NO_PROPERTIES))

@@ -37,6 +37,7 @@ final class ListenerInitializer extends ChannelInitializer<SocketChannel> {
       ch.close(); // over maxConnections: nothing is read, nothing is allocated
       return;
     }
+    SharedSocketAddresses.share(ch);
     try {
       addStages(ch);
     } catch (RuntimeException | Error e) {

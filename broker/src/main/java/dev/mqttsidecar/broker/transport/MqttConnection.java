@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.transport;
 import dev.mqttsidecar.broker.ClientIdentity;
 import dev.mqttsidecar.broker.codec.ProtocolViolation;
 import dev.mqttsidecar.broker.codec.ReasonCode;
+import dev.mqttsidecar.broker.codec.VersionedMqttEncoder;
 import dev.mqttsidecar.broker.core.BrokerServices;
 import dev.mqttsidecar.broker.session.Session;
 import dev.mqttsidecar.broker.sys.ClientEvent;
@@ -14,7 +15,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -128,7 +128,7 @@ final class MqttConnection extends ChannelDuplexHandler implements ConnectedClie
     if (writer != null && msg instanceof MqttMessage) {
       writer.writeBatch(); // packets the writer holds go first
     }
-    MqttEncoder.INSTANCE.write(ctx, msg, promise); // passes anything but MQTT packets through
+    VersionedMqttEncoder.write(ctx, msg, promise, mqtt5); // passes anything else through
   }
 
   /** The pipeline is torn down once the channel closed: its connection slot is free again. */
@@ -206,7 +206,7 @@ final class MqttConnection extends ChannelDuplexHandler implements ConnectedClie
       return;
     }
     if (m.decoderResult().isFailure()) {
-      ConnectionEnd.decodeFailure(this, m.decoderResult().cause());
+      ConnectionEnd.decodeFailure(this, m);
       return;
     }
     MqttMessageType type = m.fixedHeader().messageType();

@@ -72,7 +72,7 @@ final class MqttOutbound implements Outbound {
     if (alias != null) {
       aliases.commit(alias);
     }
-    conn.server.stats().sent(m.payloadSize());
+    conn.server.stats().sent(entry == null ? 0 : m.qos().value(), m.payloadSize());
     conn.send(packet);
   }
 

@@ -14,7 +14,6 @@ import dev.mqttsidecar.broker.tls.ReloadingSslContext;
 import dev.mqttsidecar.broker.tls.TlsFileException;
 import dev.mqttsidecar.broker.tls.TlsReloader;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -44,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class MqttServer {
   private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
 
-  private static final RecvByteBufAllocator RECEIVE_BUFFERS = new AdaptiveRecvByteBufAllocator();
+  private static final RecvByteBufAllocator RECEIVE_BUFFERS = new PerThreadReceiveBuffers();
 
   private final BrokerServices services;
   private final Wills wills;
@@ -129,7 +128,7 @@ public final class MqttServer {
               // No TCP_NODELAY here: Netty sets it on every accepted socket already (epoll and
               // NIO),
               // and setting it again would cost a system call per connection.
-              // One allocator for all: by default every connection gets its own (stateless) one.
+              // One allocator for all, with one sizing handle per event loop, not per connection.
               .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFERS)
               // The kernel finds peers that vanished without a FIN (a device that lost power)
               // even on connections whose MQTT keep alive is 0.

@@ -107,7 +107,7 @@ final class PublishHandler {
       rejectPayloadFormat(qos, packetId);
       return;
     }
-    conn.server.stats().received(p.content().readableBytes());
+    conn.server.stats().received(qos, p.content().readableBytes());
     // After alias resolution: an alias never stands for a topic the client may not publish to.
     if (!PublishPermission.mayPublish(config, conn.identity, topic)) {
       conn.server.stats().countPublishNotAuthorized();

@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.broker.testing.LeakCheck;
+import dev.mqttsidecar.broker.testing.Mqtt5Packets;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
@@ -264,5 +266,31 @@ class MqttFrameDecoderTest {
     channel.writeInbound(in);
     assertThat(in.refCnt()).isZero();
     release(outputs());
+  }
+
+  @Test
+  void theProtocolVersionAppliesToLaterPacketsWithoutAChannelAttribute() {
+    EmbeddedChannel ch = new EmbeddedChannel(new MqttFrameDecoder(1024));
+    try {
+      ch.writeInbound(Unpooled.wrappedBuffer(Mqtt5Packets.connect("v5", 30, Mqtt5Packets.props())));
+      byte[] contentType = Mqtt5Packets.strProp(0x03, "text/plain");
+      ch.writeInbound(
+          Unpooled.wrappedBuffer(
+              Mqtt5Packets.publish("a/b", 1, 7, Mqtt5Packets.props(contentType), new byte[] {1})));
+      List<Object> out = outputs(ch);
+      try {
+        assertThat(out).hasSize(2);
+        MqttPublishMessage publish = (MqttPublishMessage) out.get(1);
+        assertThat(publish.decoderResult().isSuccess()).isTrue();
+        assertThat(publish.variableHeader().properties().getProperty(0x03).value())
+            .isEqualTo("text/plain"); // decoded as 5.0: properties after the packet id
+        // Netty's own decoder keeps the version in one, for the whole life of a connection.
+        assertThat(ch.hasAttr(AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION"))).isFalse();
+      } finally {
+        out.forEach(ReferenceCountUtil::release);
+      }
+    } finally {
+      ch.finishAndReleaseAll();
+    }
   }
 }

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +74,49 @@ class SerialExecutorTest {
     assertThat(seen).hasSize(101).endsWith("last");
     for (int i = 0; i < 100; i++) {
       assertThat(seen.get(i)).isEqualTo(String.valueOf(i));
+    }
+  }
+
+  @Test
+  void tasksFromManyThreadsRunOneAtATimeEachThreadsInItsOrder() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4); // drains run on any of them
+    ExecutorService submitters = Executors.newFixedThreadPool(4);
+    try {
+      SerialExecutor executor = new SerialExecutor(pool);
+      int perThread = 5_000;
+      AtomicInteger running = new AtomicInteger();
+      AtomicInteger overlaps = new AtomicInteger();
+      int[] lastSeen = new int[4];
+      Arrays.fill(lastSeen, -1);
+      AtomicInteger outOfOrder = new AtomicInteger();
+      CountDownLatch done = new CountDownLatch(4 * perThread);
+      for (int t = 0; t < 4; t++) {
+        int submitter = t;
+        submitters.execute(
+            () -> {
+              for (int i = 0; i < perThread; i++) {
+                int n = i;
+                executor.execute(
+                    () -> {
+                      if (running.incrementAndGet() != 1) {
+                        overlaps.incrementAndGet();
+                      }
+                      if (lastSeen[submitter] != n - 1) { // confined: no lock needed
+                        outOfOrder.incrementAndGet();
+                      }
+                      lastSeen[submitter] = n;
+                      running.decrementAndGet();
+                      done.countDown();
+                    });
+              }
+            });
+      }
+      assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(overlaps.get()).isZero();
+      assertThat(outOfOrder.get()).isZero();
+    } finally {
+      submitters.shutdownNow();
+      pool.shutdownNow();
     }
   }
 }

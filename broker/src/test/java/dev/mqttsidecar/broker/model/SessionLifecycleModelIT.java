@@ -23,7 +23,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 @AddLifecycleHook(ModelRunSettings.class)
 class SessionLifecycleModelIT {
-  static final int TRIES = 12;
+  static final int TRIES = 8;
 
   @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
   void fsync(@ForAll("sequences") List<Step> steps) throws Exception {

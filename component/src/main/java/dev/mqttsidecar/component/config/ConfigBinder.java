@@ -24,6 +24,7 @@ public final class ConfigBinder {
   private final ListenersBinder listeners;
   private final SecurityBinder security;
   private final LimitsBinder limits;
+  private final DataflowsBinder dataflows;
 
   private ConfigBinder(String source, Path baseDir) {
     this.source = source;
@@ -31,6 +32,7 @@ public final class ConfigBinder {
     this.listeners = new ListenersBinder(checks);
     this.security = new SecurityBinder(checks);
     this.limits = new LimitsBinder(checks);
+    this.dataflows = new DataflowsBinder(checks);
   }
 
   /**
@@ -64,7 +66,8 @@ public final class ConfigBinder {
         http(document.http(), defaults.http()),
         seconds("shutdownGrace", document.shutdownGrace(), defaults.shutdownGrace()),
         logLevel(document.log(), defaults.logLevel()),
-        logFormat(document.log(), defaults.logFormat()));
+        logFormat(document.log(), defaults.logFormat()),
+        dataflows.bind(document.endpoints(), document.dataflows()));
   }
 
   private Configuration.Socket socket(ConfigDocument.Socket section, Configuration.Socket absent)

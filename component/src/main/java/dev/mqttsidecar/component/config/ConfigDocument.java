@@ -24,11 +24,14 @@ record ConfigDocument(
     Storage storage,
     Http http,
     Integer shutdownGrace,
-    Log log) {
+    Log log,
+    List<DataflowsDocument.Endpoint> endpoints,
+    List<DataflowsDocument.Dataflow> dataflows) {
 
   /** The document of an empty file: every default. */
   static final ConfigDocument EMPTY =
-      new ConfigDocument(null, null, null, null, null, null, null, null, null, null, null);
+      new ConfigDocument(
+          null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   record Socket(
       String folder,

@@ -4,6 +4,7 @@ import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.Listener;
 import dev.mqttsidecar.broker.Quotas;
+import dev.mqttsidecar.component.dataflow.DataflowSettings;
 import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.logging.LogFormat;
 import dev.mqttsidecar.security.AuthenticationSettings.JwtSettings;
@@ -27,6 +28,7 @@ import java.util.Set;
  * @param http the HTTP server (health, metrics, publish)
  * @param logLevel TRACE, DEBUG, INFO, WARN or ERROR
  * @param logFormat how log lines are written
+ * @param dataflows the endpoints and dataflows; {@link DataflowSettings#NONE} without any
  */
 public record Configuration(
     String source,
@@ -41,7 +43,8 @@ public record Configuration(
     HttpSettings http,
     Duration shutdownGrace,
     String logLevel,
-    LogFormat logFormat) {
+    LogFormat logFormat,
+    DataflowSettings dataflows) {
 
   /** Component socket mode unless configured: the owner and its group may connect. */
   public static final Set<PosixFilePermission> DEFAULT_SOCKET_MODE = FileMode.parse("0660");
@@ -63,6 +66,7 @@ public record Configuration(
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(dataflows, "dataflows");
   }
 
   /**
@@ -180,7 +184,8 @@ public record Configuration(
         HttpSettings.DEFAULTS,
         DEFAULT_SHUTDOWN_GRACE,
         DEFAULT_LOG_LEVEL,
-        LogFormat.TEXT);
+        LogFormat.TEXT,
+        DataflowSettings.NONE);
   }
 
   public Configuration withSocket(Socket value) {
@@ -197,7 +202,8 @@ public record Configuration(
         http,
         shutdownGrace,
         logLevel,
-        logFormat);
+        logFormat,
+        dataflows);
   }
 
   public Configuration withListeners(List<Listener> value) {
@@ -214,7 +220,8 @@ public record Configuration(
         http,
         shutdownGrace,
         logLevel,
-        logFormat);
+        logFormat,
+        dataflows);
   }
 
   public Configuration withMqtt(Mqtt value) {
@@ -231,7 +238,8 @@ public record Configuration(
         http,
         shutdownGrace,
         logLevel,
-        logFormat);
+        logFormat,
+        dataflows);
   }
 
   public Configuration withSys(Sys value) {
@@ -248,7 +256,8 @@ public record Configuration(
         http,
         shutdownGrace,
         logLevel,
-        logFormat);
+        logFormat,
+        dataflows);
   }
 
   public Configuration withStorage(Storage value) {
@@ -265,7 +274,8 @@ public record Configuration(
         http,
         shutdownGrace,
         logLevel,
-        logFormat);
+        logFormat,
+        dataflows);
   }
 
   public Configuration withHttp(HttpSettings value) {
@@ -282,7 +292,8 @@ public record Configuration(
         value,
         shutdownGrace,
         logLevel,
-        logFormat);
+        logFormat,
+        dataflows);
   }
 
   public Configuration withShutdownGrace(Duration value) {
@@ -299,7 +310,8 @@ public record Configuration(
         http,
         value,
         logLevel,
-        logFormat);
+        logFormat,
+        dataflows);
   }
 
   public Configuration withLogLevel(String value) {
@@ -316,7 +328,8 @@ public record Configuration(
         http,
         shutdownGrace,
         value,
-        logFormat);
+        logFormat,
+        dataflows);
   }
 
   public Configuration withLogFormat(LogFormat value) {
@@ -333,6 +346,7 @@ public record Configuration(
         http,
         shutdownGrace,
         logLevel,
-        value);
+        value,
+        dataflows);
   }
 }

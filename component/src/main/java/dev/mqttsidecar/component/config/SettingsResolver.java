@@ -98,7 +98,8 @@ public final class SettingsResolver {
         authenticationSettings,
         rules,
         http,
-        configuration.shutdownGrace());
+        configuration.shutdownGrace(),
+        configuration.dataflows());
   }
 
   private static boolean isLoopback(Listener listener, String source) throws ConfigException {

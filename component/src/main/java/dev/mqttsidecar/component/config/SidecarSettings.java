@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.config;
 
 import dev.mqttsidecar.broker.BrokerConfig;
+import dev.mqttsidecar.component.dataflow.DataflowSettings;
 import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.security.AuthenticationSettings;
@@ -23,6 +24,7 @@ import java.util.Set;
  *     everywhere
  * @param http the HTTP server
  * @param shutdownGrace how long running calls may finish after SIGTERM
+ * @param dataflows the endpoints and dataflows to run
  */
 public record SidecarSettings(
     SocketPath socketPath,
@@ -32,7 +34,8 @@ public record SidecarSettings(
     AuthenticationSettings authentication,
     List<AuthorizationRule> authorizationRules,
     HttpSettings http,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    DataflowSettings dataflows) {
 
   public SidecarSettings {
     Objects.requireNonNull(socketPath, "socketPath");
@@ -42,13 +45,9 @@ public record SidecarSettings(
     authorizationRules = authorizationRules == null ? null : List.copyOf(authorizationRules);
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(dataflows, "dataflows");
   }
 
-  /**
-   * The defaults around a socket and a broker configuration, for embedding and tests: socket mode
-   * 0660, anonymous clients, no rules (as {@code broker} says: its authenticator and authorizer are
-   * used as they are), the HTTP server on a free loopback port.
-   */
   /** These settings with {@code value} for the HTTP server. */
   public SidecarSettings withHttp(HttpSettings value) {
     return new SidecarSettings(
@@ -59,9 +58,15 @@ public record SidecarSettings(
         authentication,
         authorizationRules,
         value,
-        shutdownGrace);
+        shutdownGrace,
+        dataflows);
   }
 
+  /**
+   * The defaults around a socket and a broker configuration, for embedding and tests: socket mode
+   * 0660, anonymous clients, no rules (as {@code broker} says: its authenticator and authorizer are
+   * used as they are), the HTTP server on a free loopback port.
+   */
   public static SidecarSettings of(
       SocketPath socketPath, BrokerConfig broker, Duration shutdownGrace) {
     return new SidecarSettings(
@@ -72,6 +77,21 @@ public record SidecarSettings(
         new AuthenticationSettings(true, null, null),
         null,
         HttpSettings.anyFreePort(),
-        shutdownGrace);
+        shutdownGrace,
+        DataflowSettings.NONE);
+  }
+
+  /** The same settings running {@code value}'s endpoints and dataflows. */
+  public SidecarSettings withDataflows(DataflowSettings value) {
+    return new SidecarSettings(
+        socketPath,
+        socketMode,
+        allowWorldWritableSocketFolder,
+        broker,
+        authentication,
+        authorizationRules,
+        http,
+        shutdownGrace,
+        value);
   }
 }

@@ -10,6 +10,7 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Applies the configured level and format to the root logger. Called once the command line and the
@@ -31,6 +32,12 @@ public final class LogOutput {
     }
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(parsed);
+    // gRPC (and parts of the JDK) log through java.util.logging, which would print its own
+    // two-line format to standard error: route it into this output, so a JSON run stays JSON.
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
     if (format == LogFormat.JSON) {
       for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
         if (it.next() instanceof OutputStreamAppender<ILoggingEvent> appender) {

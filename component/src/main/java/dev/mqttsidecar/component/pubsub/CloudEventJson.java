@@ -11,31 +11,44 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * JSON and content-type helpers for CloudEvents 1.0 in JSON format. JSON is UTF-8 (RFC 8259 §8.1):
- * bytes that are not well-formed UTF-8 are never taken for JSON, as Jackson would read them into
- * strings with unpaired surrogates that it then writes as JSON nobody can parse.
+ * JSON and content-type helpers for CloudEvents 1.0 in JSON format, for the pub/sub component and
+ * the dataflows. JSON is UTF-8 (RFC 8259 §8.1): bytes that are not well-formed UTF-8 are never
+ * taken for JSON, as Jackson would read them into strings with unpaired surrogates that it then
+ * writes as JSON nobody can parse.
  */
-final class CloudEventJson {
-  static final String CONTENT_TYPE = "application/cloudevents+json";
-  static final String OCTET_STREAM = "application/octet-stream";
-  static final String SPEC_VERSION = "specversion";
-  static final String DATA = "data";
-  static final String DATA_BASE64 = "data_base64";
-  static final String DATA_CONTENT_TYPE = "datacontenttype";
+public final class CloudEventJson {
+  public static final String CONTENT_TYPE = "application/cloudevents+json";
+  public static final String OCTET_STREAM = "application/octet-stream";
+  public static final String SPEC_VERSION = "specversion";
+  public static final String DATA = "data";
+  public static final String DATA_BASE64 = "data_base64";
+  public static final String DATA_CONTENT_TYPE = "datacontenttype";
 
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  public static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonFactory FACTORY = MAPPER.getFactory();
 
+  /**
+   * [CE 1.0 3.1.1] attribute names: lower-case letters and digits, at most 20 SHOULD be supported.
+   */
+  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]{1,20}");
+
   private CloudEventJson() {}
+
+  /** Whether a user property of this name can be a CloudEvent attribute (not {@code data}). */
+  public static boolean isAttributeName(String name) {
+    return ATTRIBUTE_NAME.matcher(name).matches() && !name.equals(DATA);
+  }
 
   /**
    * Whether {@code payload} is a JSON object with a top-level string {@code specversion}. Reads
    * only the top level, skipping nested values, so large events are cheap to classify.
    */
-  static boolean isCloudEvent(byte[] payload) {
+  public static boolean isCloudEvent(byte[] payload) {
     if (!startsLikeObject(payload) || utf8OrNull(payload) == null) {
       return false;
     }
@@ -61,7 +74,7 @@ final class CloudEventJson {
   }
 
   /** The payload as a JSON object, or null if it is not one. */
-  static ObjectNode parseObject(byte[] payload) {
+  public static ObjectNode parseObject(byte[] payload) {
     if (!startsLikeObject(payload) || utf8OrNull(payload) == null) {
       return null;
     }
@@ -74,7 +87,7 @@ final class CloudEventJson {
   }
 
   /** The payload as any JSON value, or null if it is not valid JSON. */
-  static JsonNode parseValue(byte[] payload) {
+  public static JsonNode parseValue(byte[] payload) {
     if (payload.length == 0 || utf8OrNull(payload) == null) {
       return null;
     }
@@ -87,7 +100,7 @@ final class CloudEventJson {
   }
 
   /** The payload as text, or null when it is not well-formed UTF-8. */
-  static String utf8OrNull(byte[] payload) {
+  public static String utf8OrNull(byte[] payload) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
@@ -100,7 +113,7 @@ final class CloudEventJson {
     }
   }
 
-  static byte[] write(JsonNode node) {
+  public static byte[] write(JsonNode node) {
     try {
       return MAPPER.writeValueAsBytes(node);
     } catch (IOException e) {
@@ -109,18 +122,18 @@ final class CloudEventJson {
   }
 
   /** application/json, text/json or any {@code +json} type, parameters ignored. */
-  static boolean isJson(String contentType) {
+  public static boolean isJson(String contentType) {
     String base = baseType(contentType);
     return base.equals("application/json") || base.equals("text/json") || base.endsWith("+json");
   }
 
   /** text/*, XML: types whose CloudEvent data is a JSON string. */
-  static boolean isText(String contentType) {
+  public static boolean isText(String contentType) {
     String base = baseType(contentType);
     return base.startsWith("text/") || base.equals("application/xml") || base.endsWith("+xml");
   }
 
-  static boolean isCloudEventContentType(String contentType) {
+  public static boolean isCloudEventContentType(String contentType) {
     return baseType(contentType).equals(CONTENT_TYPE);
   }
 
@@ -131,6 +144,29 @@ final class CloudEventJson {
     int semicolon = contentType.indexOf(';');
     String base = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
     return base.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Sets {@code data} (JSON value or string) or {@code data_base64}, and {@code datacontenttype}:
+   * the given type, else JSON, UTF-8 text or bytes as the payload looks.
+   */
+  public static void putData(ObjectNode event, byte[] payload, String contentType) {
+    if (contentType == null || isJson(contentType)) {
+      JsonNode value = parseValue(payload);
+      if (value != null) {
+        event.put(DATA_CONTENT_TYPE, contentType != null ? contentType : "application/json");
+        event.set(DATA, value);
+        return;
+      }
+    }
+    String text = contentType == null || isText(contentType) ? utf8OrNull(payload) : null;
+    if (text != null) {
+      event.put(DATA_CONTENT_TYPE, contentType != null ? contentType : "text/plain");
+      event.put(DATA, text);
+      return;
+    }
+    event.put(DATA_CONTENT_TYPE, contentType != null ? contentType : OCTET_STREAM);
+    event.put(DATA_BASE64, Base64.getEncoder().encodeToString(payload));
   }
 
   private static boolean startsLikeObject(byte[] payload) {

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Presents an MQTT message to daprd so that daprd can always parse it as a CloudEvent.
@@ -47,11 +46,6 @@ final class MqttToDapr {
   static final String MQTT_TYPE = "dev.mqttsidecar.mqtt.message";
   private static final String DAPR_SOURCE = "Dapr";
   private static final String DAPR_TYPE = "com.dapr.event.sent";
-
-  /**
-   * [CE 1.0 3.1.1] attribute names: lower-case letters and digits, at most 20 SHOULD be supported.
-   */
-  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
   /** What daprd receives in a PullMessagesResponse. */
   record Converted(byte[] data, String contentType, Map<String, String> metadata) {}
@@ -116,14 +110,14 @@ final class MqttToDapr {
       byte[] payload, String contentType, List<UserProperty> properties) {
     ObjectNode event = CloudEventJson.MAPPER.createObjectNode();
     for (UserProperty p : properties) {
-      if (isAttribute(p.name())) {
+      if (CloudEventJson.isAttributeName(p.name())) {
         event.put(p.name(), p.value());
       }
     }
     String type =
         contentType != null ? contentType : textOrNull(event.get(CloudEventJson.DATA_CONTENT_TYPE));
     event.remove(CloudEventJson.DATA_CONTENT_TYPE);
-    putData(event, payload, type);
+    CloudEventJson.putData(event, payload, type);
     return CloudEventJson.write(event);
   }
 
@@ -158,48 +152,14 @@ final class MqttToDapr {
     event.put("topic", daprTopic);
     event.put("pubsubname", pubsubName);
     for (UserProperty p : properties) {
-      if (isAttribute(p.name())
+      if (CloudEventJson.isAttributeName(p.name())
           && !event.has(p.name())
           && !p.name().equals(CloudEventJson.DATA_CONTENT_TYPE)) {
         event.put(p.name(), p.value());
       }
     }
-    putData(event, payload, contentType);
+    CloudEventJson.putData(event, payload, contentType);
     return event;
-  }
-
-  /**
-   * Sets {@code data} (JSON value or string) or {@code data_base64}, and {@code datacontenttype}:
-   * the given type, else JSON, UTF-8 text or bytes as the payload looks.
-   */
-  static void putData(ObjectNode event, byte[] payload, String contentType) {
-    if (contentType == null || CloudEventJson.isJson(contentType)) {
-      JsonNode value = CloudEventJson.parseValue(payload);
-      if (value != null) {
-        event.put(
-            CloudEventJson.DATA_CONTENT_TYPE,
-            contentType != null ? contentType : "application/json");
-        event.set(CloudEventJson.DATA, value);
-        return;
-      }
-    }
-    String text =
-        contentType == null || CloudEventJson.isText(contentType)
-            ? CloudEventJson.utf8OrNull(payload)
-            : null;
-    if (text != null) {
-      event.put(CloudEventJson.DATA_CONTENT_TYPE, contentType != null ? contentType : "text/plain");
-      event.put(CloudEventJson.DATA, text);
-      return;
-    }
-    event.put(
-        CloudEventJson.DATA_CONTENT_TYPE,
-        contentType != null ? contentType : CloudEventJson.OCTET_STREAM);
-    event.put(CloudEventJson.DATA_BASE64, Base64.getEncoder().encodeToString(payload));
-  }
-
-  private static boolean isAttribute(String name) {
-    return ATTRIBUTE_NAME.matcher(name).matches() && !name.equals(CloudEventJson.DATA);
   }
 
   private static boolean hasProperty(List<UserProperty> properties, String name) {

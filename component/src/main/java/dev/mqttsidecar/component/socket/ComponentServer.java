@@ -44,6 +44,7 @@ public final class ComponentServer {
   private final SocketPath path;
   private final Set<PosixFilePermission> socketMode;
   private final List<BindableService> services;
+  private final ServerInterceptor callMeters;
   private final Consumer<String> connectionClosed;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -55,16 +56,19 @@ public final class ComponentServer {
    * @param socketMode the socket file's permissions: who may connect (connecting needs write
    *     permission on the socket file)
    * @param services the component services; each call carries its {@link InstanceHeader} key
+   * @param callMeters times every call of the services (metrics)
    * @param connectionClosed told the id of every daprd connection that closes
    */
   public ComponentServer(
       SocketPath path,
       Set<PosixFilePermission> socketMode,
       List<BindableService> services,
+      ServerInterceptor callMeters,
       Consumer<String> connectionClosed) {
     this.path = path;
     this.socketMode = Set.copyOf(socketMode);
     this.services = List.copyOf(services);
+    this.callMeters = callMeters;
     this.connectionClosed = connectionClosed;
   }
 
@@ -91,7 +95,8 @@ public final class ComponentServer {
             .addService(health.getHealthService());
     ServerInterceptor instanceHeader = InstanceHeader.interceptor();
     for (BindableService service : services) {
-      builder.addService(ServerInterceptors.intercept(service, instanceHeader));
+      // Interceptors run last-added first: the meters time the call with the header handling.
+      builder.addService(ServerInterceptors.intercept(service, instanceHeader, callMeters));
     }
     try {
       server = builder.build().start();

@@ -31,7 +31,8 @@ class ConfigErrorsTest {
         mistake(
             "listners: []",
             "config.yaml: unknown key 'listners' (known keys: authentication, authorization,"
-                + " http, limits, listeners, log, mqtt, shutdownGrace, socket, storage, sys)"),
+                + " dataflows, endpoints, http, limits, listeners, log, mqtt, shutdownGrace, socket,"
+                + " storage, sys)"),
         mistake(
             "listeners:\n  - name: a\n    port: 1\n  - name: b\n    port: 2\n    tls: { crt: x }",
             "config.yaml: listeners[1].tls: unknown key 'crt' (known keys: cert, clientCa, key,"

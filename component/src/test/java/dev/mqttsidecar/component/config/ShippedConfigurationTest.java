@@ -39,7 +39,21 @@ class ShippedConfigurationTest {
   @Test
   void theExampleLoadsBesideTheFilesItNames() throws Exception {
     Path copy = Files.copy(EXAMPLE, dir.resolve("mqtt-sidecar.yaml"));
-    ReferencedFiles.write(dir, "server.pem", "server-key.pem", "ca.pem", "passwd", "jwks.json");
+    ReferencedFiles.write(
+        dir,
+        "server.pem",
+        "server-key.pem",
+        "ca.pem",
+        "passwd",
+        "jwks.json",
+        "cloud-ca.pem",
+        "cloud-client.pem",
+        "cloud-client-key.pem",
+        "cloud-password");
+    // The Protobuf flow's descriptor set is read at start: a real one, the tests' own.
+    Files.copy(
+        Path.of(getClass().getResource("../dataflow/telemetry.desc").toURI()),
+        dir.resolve("telemetry.desc"));
     Configuration c = ConfigBinder.load(copy, "mqtt-sidecar.yaml");
     SidecarSettings settings = SettingsResolver.resolve(c, null);
 

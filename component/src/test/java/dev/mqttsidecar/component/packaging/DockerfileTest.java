@@ -95,6 +95,21 @@ class DockerfileTest {
   }
 
   @Test
+  void theBuildStageHasThePomOfEveryModuleTheRootPomLists() throws Exception {
+    Matcher modules =
+        Pattern.compile("<module>([^<]+)</module>")
+            .matcher(Files.readString(ROOT.resolve("pom.xml")));
+    String copies = String.join("\n", dockerfile.stages().get(0).all("COPY"));
+    while (modules.find()) {
+      String module = modules.group(1);
+      assertThat(copies)
+          .as("Maven needs %s/pom.xml to build with -pl component -am", module)
+          .containsPattern(
+              "(?m)^(" + Pattern.quote(module) + "|" + Pattern.quote(module + "/pom.xml") + ") ");
+    }
+  }
+
+  @Test
   void everyCopiedFileExistsAndIsNotIgnoredByTheBuildContext() throws Exception {
     List<String> ignored =
         Files.readAllLines(ROOT.resolve(".dockerignore")).stream()

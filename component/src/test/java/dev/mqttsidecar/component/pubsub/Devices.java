@@ -58,14 +58,14 @@ public final class Devices {
     return publish.get();
   }
 
-  static Map<String, String> userProperties(Mqtt5Publish publish) {
+  public static Map<String, String> userProperties(Mqtt5Publish publish) {
     return publish.getUserProperties().asList().stream()
         .collect(
             Collectors.toMap(
                 p -> p.getName().toString(), p -> p.getValue().toString(), (a, b) -> b));
   }
 
-  static String contentType(Mqtt5Publish publish) {
+  public static String contentType(Mqtt5Publish publish) {
     return publish.getContentType().map(Object::toString).orElse(null);
   }
 }

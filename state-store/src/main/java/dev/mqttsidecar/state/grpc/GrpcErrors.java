@@ -67,7 +67,7 @@ final class GrpcErrors {
         .asRuntimeException();
   }
 
-  private static StatusRuntimeException etag(Code code, String description) {
+  static StatusRuntimeException etag(Code code, String description) {
     BadRequest badRequest =
         BadRequest.newBuilder()
             .addFieldViolations(

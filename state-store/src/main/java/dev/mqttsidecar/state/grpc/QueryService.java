@@ -4,7 +4,6 @@ import dapr.proto.components.v1.QueriableStateStoreGrpc;
 import dapr.proto.components.v1.State;
 import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
-import dev.mqttsidecar.state.query.QueryPage;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -20,15 +19,6 @@ final class QueryService extends QueriableStateStoreGrpc.QueriableStateStoreImpl
 
   @Override
   public void query(State.QueryRequest request, StreamObserver<State.QueryResponse> observer) {
-    Calls.reply(
-        observer,
-        () -> {
-          RetainedStateStore store = instances.current();
-          QueryPage page = store.query(ProtoMapping.query(request.getQuery()));
-          State.QueryResponse.Builder response =
-              State.QueryResponse.newBuilder().setToken(page.token());
-          page.items().forEach(e -> response.addItems(ProtoMapping.queryItem(e)));
-          return response.build();
-        });
+    Calls.reply(observer, () -> StateCalls.query(instances.current(), request));
   }
 }

@@ -5,18 +5,12 @@ import dapr.proto.components.v1.StateStoreGrpc;
 import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
-import dev.mqttsidecar.state.StateEntry;
-import dev.mqttsidecar.state.StateError;
-import dev.mqttsidecar.state.StateException;
 import dev.mqttsidecar.state.StoreConfig;
 import dev.mqttsidecar.state.StoreConfigParser;
-import dev.mqttsidecar.state.WriteOutcome;
 import io.dapr.v1.ComponentProtos;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +53,7 @@ final class StateStoreService extends StateStoreGrpc.StateStoreImplBase {
         observer,
         () -> {
           instances.current();
-          return ComponentProtos.FeaturesResponse.newBuilder().addAllFeatures(FEATURES).build();
+          return StateCalls.features();
         });
   }
 
@@ -76,95 +70,34 @@ final class StateStoreService extends StateStoreGrpc.StateStoreImplBase {
 
   @Override
   public void get(State.GetRequest request, StreamObserver<State.GetResponse> observer) {
-    Calls.reply(
-        observer, () -> ProtoMapping.getResponse(instances.current().get(request.getKey())));
+    Calls.reply(observer, () -> StateCalls.get(instances.current(), request));
   }
 
   @Override
   public void set(State.SetRequest request, StreamObserver<State.SetResponse> observer) {
-    Calls.replyLater(
-        observer,
-        () ->
-            instances
-                .current()
-                .apply(List.of(ProtoMapping.put(request)))
-                .thenApply(orThrow(State.SetResponse.getDefaultInstance())));
+    Calls.replyLater(observer, () -> StateCalls.set(instances.current(), request));
   }
 
   @Override
   public void delete(State.DeleteRequest request, StreamObserver<State.DeleteResponse> observer) {
-    Calls.replyLater(
-        observer,
-        () ->
-            instances
-                .current()
-                .apply(List.of(ProtoMapping.remove(request)))
-                .thenApply(orThrow(State.DeleteResponse.getDefaultInstance())));
+    Calls.replyLater(observer, () -> StateCalls.delete(instances.current(), request));
   }
 
   @Override
   public void bulkGet(
       State.BulkGetRequest request, StreamObserver<State.BulkGetResponse> observer) {
-    Calls.reply(
-        observer,
-        () -> {
-          RetainedStateStore store = instances.current();
-          BulkWrites.checkItemCount(store, "BulkGet", request.getItemsCount());
-          State.BulkGetResponse.Builder response = State.BulkGetResponse.newBuilder();
-          long bytes = 0;
-          for (State.GetRequest item : request.getItemsList()) {
-            try {
-              Optional<StateEntry> entry = store.get(item.getKey());
-              bytes += entry.map(e -> e.value().length).orElse(0);
-              if (bytes > store.config().maxResponseBytes()) {
-                throw new StateException(
-                    new StateError.TooLarge(
-                        "BulkGet result is over this store's maxResponseBytes ("
-                            + store.config().maxResponseBytes()
-                            + " bytes of values): ask for fewer keys at a time"));
-              }
-              response.addItems(ProtoMapping.bulkItem(item.getKey(), entry));
-            } catch (StateException e) {
-              if (e.error() instanceof StateError.TooLarge) {
-                throw e;
-              }
-              response.addItems(
-                  State.BulkStateItem.newBuilder().setKey(item.getKey()).setError(e.getMessage()));
-            }
-          }
-          return response.build();
-        });
+    Calls.reply(observer, () -> StateCalls.bulkGet(instances.current(), request));
   }
 
   @Override
   public void bulkSet(
       State.BulkSetRequest request, StreamObserver<State.BulkSetResponse> observer) {
-    Calls.replyLater(
-        observer,
-        () ->
-            BulkWrites.applyEach(
-                    instances.current(), "BulkSet", request.getItemsList(), ProtoMapping::put)
-                .thenApply(orThrow(State.BulkSetResponse.getDefaultInstance())));
+    Calls.replyLater(observer, () -> StateCalls.bulkSet(instances.current(), request));
   }
 
   @Override
   public void bulkDelete(
       State.BulkDeleteRequest request, StreamObserver<State.BulkDeleteResponse> observer) {
-    Calls.replyLater(
-        observer,
-        () ->
-            BulkWrites.applyEach(
-                    instances.current(), "BulkDelete", request.getItemsList(), ProtoMapping::remove)
-                .thenApply(orThrow(State.BulkDeleteResponse.getDefaultInstance())));
-  }
-
-  /** The response on success; a failure becomes the status the adapter maps it to. */
-  static <T> Function<WriteOutcome, T> orThrow(T response) {
-    return outcome -> {
-      if (outcome instanceof WriteOutcome.Failed failed) {
-        throw new StateException(failed.error());
-      }
-      return response;
-    };
+    Calls.replyLater(observer, () -> StateCalls.bulkDelete(instances.current(), request));
   }
 }

@@ -4,11 +4,7 @@ import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.TransactionalStateStoreGrpc;
 import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.state.RetainedStateStore;
-import dev.mqttsidecar.state.StateException;
-import dev.mqttsidecar.state.StateOp;
 import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Dapr's {@code TransactionalStateStore}: all operations in order, atomically and durably, as one
@@ -26,26 +22,6 @@ final class TransactionalService
   public void transact(
       State.TransactionalStateRequest request,
       StreamObserver<State.TransactionalStateResponse> observer) {
-    Calls.replyLater(
-        observer,
-        () -> {
-          RetainedStateStore store = instances.current();
-          int max = store.config().maxTransactionOperations();
-          if (request.getOperationsCount() > max) {
-            throw StateException.invalid(
-                "transaction has "
-                    + request.getOperationsCount()
-                    + " operations, more than maxTransactionOperations "
-                    + max);
-          }
-          List<StateOp> ops = new ArrayList<>(request.getOperationsCount());
-          for (State.TransactionalStateOperation op : request.getOperationsList()) {
-            ops.add(ProtoMapping.op(op));
-          }
-          return store
-              .apply(ops)
-              .thenApply(
-                  StateStoreService.orThrow(State.TransactionalStateResponse.getDefaultInstance()));
-        });
+    Calls.replyLater(observer, () -> StateCalls.transact(instances.current(), request));
   }
 }

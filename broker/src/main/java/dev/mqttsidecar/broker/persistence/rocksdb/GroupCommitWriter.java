@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.StorageObserver;
 import dev.mqttsidecar.broker.persistence.StorageException;
 import dev.mqttsidecar.broker.persistence.StorageOverloadedException;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class GroupCommitWriter implements AutoCloseable {
   private final LongAdder syncs = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  private volatile StorageObserver observer = StorageObserver.NONE;
   private volatile boolean closed;
   private boolean unsynced; // writer thread only
 
@@ -122,6 +124,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     return CompletableFuture.failedFuture(new StorageOverloadedException(why + "; write refused"));
   }
 
+  /** Who is told how long disk writes and fsyncs take. */
+  void observe(StorageObserver value) {
+    this.observer = value;
+  }
+
   public WriterStats stats() {
     return new WriterStats(writes.sum(), commits.sum(), syncs.sum(), failures.sum(), refused.sum());
   }
@@ -175,6 +182,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         ops.addAll(p.ops());
       }
     }
+    long start = System.nanoTime();
     try {
       sink.commit(ops, syncEachGroup);
     } catch (Throwable t) {
@@ -183,6 +191,7 @@ public final class GroupCommitWriter implements AutoCloseable {
       fail(group, t);
       return;
     }
+    observer.written(group.size(), System.nanoTime() - start, syncEachGroup);
     commits.increment();
     if (syncEachGroup) {
       syncs.increment();
@@ -195,7 +204,9 @@ public final class GroupCommitWriter implements AutoCloseable {
 
   private void syncNow() {
     try {
+      long start = System.nanoTime();
       sink.sync();
+      observer.synced(System.nanoTime() - start);
       syncs.increment();
       unsynced = false;
     } catch (Throwable t) {

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.StorageObserver;
 import dev.mqttsidecar.broker.persistence.CachedRetainedPersistence;
 import dev.mqttsidecar.broker.persistence.QueuePersistence;
 import dev.mqttsidecar.broker.persistence.RestoredSession;
@@ -47,6 +48,11 @@ public final class RocksStorage implements Storage {
    */
   public static RocksStorage open(StoreConfig config, Clock clock) {
     return new RocksStorage(config, RocksStore.open(config), clock);
+  }
+
+  /** Who is told how long disk writes and fsyncs take. */
+  public void observe(StorageObserver observer) {
+    store.observe(observer);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.persistence.rocksdb;
 
 import dev.mqttsidecar.broker.Durability;
+import dev.mqttsidecar.broker.StorageObserver;
 import dev.mqttsidecar.broker.persistence.StorageException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -278,6 +279,11 @@ public final class RocksStore implements AutoCloseable {
 
   public WriterStats stats() {
     return writer.stats();
+  }
+
+  /** Who is told how long disk writes and fsyncs take. */
+  public void observe(StorageObserver observer) {
+    writer.observe(observer);
   }
 
   /** Writes what is queued, syncs, and releases the database and every native resource. */
