@@ -134,13 +134,17 @@ class SessionIT {
     assertThat(fresh.connectWith().cleanStart(true).send().isSessionPresent())
         .isFalse(); // [MQTT-3.1.2-4]
     fresh.disconnect();
-    assertThat(
-            fixture
-                .broker()
-                .publish(Message.of("cs", new byte[0], Qos.AT_LEAST_ONCE, false))
-                .get()
-                .matchedSubscribers())
-        .isZero();
+    // The replaced session ends on its own executor, a moment after CONNACK: wait for it.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                fixture
+                        .broker()
+                        .publish(Message.of("cs", new byte[0], Qos.AT_LEAST_ONCE, false))
+                        .get()
+                        .matchedSubscribers()
+                    == 0);
   }
 
   @Test
