@@ -305,16 +305,27 @@ public final class Session {
   }
 
   /** Ends the session now and takes over any attached outbound (a new connection's clean start). */
-  public void endAndTakeOver() {
+  /**
+   * Ends the session on its executor and closes its connection as taken over.
+   *
+   * @return completes once the session has ended: its subscriptions no longer match
+   */
+  public CompletableFuture<Void> endAndTakeOver() {
+    CompletableFuture<Void> ended = new CompletableFuture<>();
     executor.execute(
         () -> {
-          Outbound old = outbound;
-          if (old != null) {
-            detachNow(old);
-            old.takenOver();
+          try {
+            Outbound old = outbound;
+            if (old != null) {
+              detachNow(old);
+              old.takenOver();
+            }
+            endNow();
+          } finally {
+            ended.complete(null);
           }
-          endNow();
         });
+    return ended;
   }
 
   public void pause() {

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.broker.session;
 
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -20,8 +21,11 @@ public final class SessionRegistry {
     this.quota = quota;
   }
 
-  /** The result of {@link #open}: the session and whether it existed before [MQTT-3.2.2-2]. */
-  public record Opened(Session session, boolean present) {}
+  /**
+   * The result of {@link #open}: the session, whether it existed before [MQTT-3.2.2-2], and when
+   * the session it replaced (if any) has ended.
+   */
+  public record Opened(Session session, boolean present, CompletableFuture<Void> replacedEnded) {}
 
   /**
    * Returns the session for {@code key}, creating it if absent or if {@code cleanStart}; a replaced
@@ -59,12 +63,13 @@ public final class SessionRegistry {
               replaced[0] = existing;
               return factory.apply(k);
             });
+    CompletableFuture<Void> replacedEnded = CompletableFuture.completedFuture(null);
     if (replaced[0] != null) {
       // Before the new session is handed out, so its first write follows this delete.
       replaced[0].stored().forget();
-      replaced[0].endAndTakeOver();
+      replacedEnded = replaced[0].endAndTakeOver();
     }
-    return new Opened(s, present[0]);
+    return new Opened(s, present[0], replacedEnded);
   }
 
   /**

@@ -256,7 +256,13 @@ final class ConnectHandler {
                     conn.onEventLoop(connAck); // queued before the session's writes
                   }
                 });
-    DurableAttach.afterWrites(conn, session, expiry, willStored, attach);
+    // CONNACK waits for a replaced session to end: until then its subscriptions still match, and a
+    // message the client publishes after CONNACK would be routed to a session it discarded.
+    CompletableFuture<Void> ready =
+        opened.replacedEnded().isDone()
+            ? willStored
+            : CompletableFuture.allOf(willStored, opened.replacedEnded());
+    DurableAttach.afterWrites(conn, session, expiry, ready, attach);
   }
 
   /**

@@ -171,7 +171,7 @@ class SessionTest {
   @Test
   void endAndTakeOverClosesTheConnectionAndEnds() {
     attach(out, 5);
-    session.endAndTakeOver();
+    assertThat(session.endAndTakeOver()).isCompleted();
     assertThat(out.take()).containsExactly("CONNACK", "taken over");
     assertThat(session.isEnded()).isTrue();
     assertThat(session.isOnline()).isFalse();
