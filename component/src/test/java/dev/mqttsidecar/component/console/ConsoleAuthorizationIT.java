@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.component.testing.HttpCalls;
 import dev.mqttsidecar.component.testing.InProcessSidecar;
-import dev.mqttsidecar.security.AuthenticationSettings;
-import dev.mqttsidecar.security.AuthorizationRule;
-import dev.mqttsidecar.security.ClientAuthenticator;
-import dev.mqttsidecar.security.RuleAuthorizer;
-import dev.mqttsidecar.security.password.PasswordFileEditor;
+import dev.mqttsidecar.component.testing.SecuredBroker;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -35,27 +30,17 @@ class ConsoleAuthorizationIT {
 
   @BeforeEach
   void start() throws Exception {
-    Path passwd = folder.resolve("passwd");
-    PasswordFileEditor.setPassword(passwd, "device-1", "pw-1".toCharArray());
-    PasswordFileEditor.setPassword(passwd, "operator", "op-pw".toCharArray());
-    List<AuthorizationRule> rules =
-        List.of(
-            new AuthorizationRule(
-                new AuthorizationRule.Match(null, "operator", null, null),
-                List.of("#"),
-                List.of("#", "$SYS/#")),
-            new AuthorizationRule(
-                new AuthorizationRule.Match(null, "device-*", null, null),
-                List.of("devices/${client.username}/#"),
-                List.of("devices/${client.username}/#")));
     BrokerConfig config =
-        BrokerConfig.builder()
-            .port(0)
-            .authenticator(
-                new ClientAuthenticator(
-                    new AuthenticationSettings(false, passwd, null), Clock.systemUTC()))
-            .authorizer(new RuleAuthorizer(rules))
-            .build();
+        SecuredBroker.builder()
+            .user("device-1", "pw-1")
+            .user("operator", "op-pw")
+            .allow(null, "operator", List.of("#"), List.of("#", "$SYS/#"))
+            .allow(
+                null,
+                "device-*",
+                List.of("devices/${client.username}/#"),
+                List.of("devices/${client.username}/#"))
+            .config(folder);
     sidecar = InProcessSidecar.start(folder, config);
     console = sidecar.httpUri().resolve("/console/");
   }

@@ -9,17 +9,12 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.component.testing.HttpCalls;
 import dev.mqttsidecar.component.testing.InProcessSidecar;
-import dev.mqttsidecar.security.AuthenticationSettings;
-import dev.mqttsidecar.security.AuthorizationRule;
-import dev.mqttsidecar.security.ClientAuthenticator;
-import dev.mqttsidecar.security.RuleAuthorizer;
-import dev.mqttsidecar.security.password.PasswordFileEditor;
+import dev.mqttsidecar.component.testing.SecuredBroker;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,27 +35,13 @@ class HttpPublishAuthorizationTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path passwd = folder.resolve("passwd");
-    PasswordFileEditor.setPassword(passwd, "device-1", "pw-1".toCharArray());
-    PasswordFileEditor.setPassword(passwd, "operator", "op-pw".toCharArray());
-    List<AuthorizationRule> rules =
-        List.of(
-            new AuthorizationRule(
-                new AuthorizationRule.Match(null, "operator", null, null),
-                List.of("#"),
-                List.of("#")),
-            new AuthorizationRule(
-                new AuthorizationRule.Match("http-device-*", "device-*", null, null),
-                List.of("devices/${client.username}/#"),
-                List.of()));
     BrokerConfig config =
-        BrokerConfig.builder()
-            .port(0)
-            .authenticator(
-                new ClientAuthenticator(
-                    new AuthenticationSettings(false, passwd, null), Clock.systemUTC()))
-            .authorizer(new RuleAuthorizer(rules))
-            .build();
+        SecuredBroker.builder()
+            .user("device-1", "pw-1")
+            .user("operator", "op-pw")
+            .allow(null, "operator", List.of("#"), List.of("#"))
+            .allow("http-device-*", "device-*", List.of("devices/${client.username}/#"), List.of())
+            .config(folder);
     sidecar = InProcessSidecar.start(folder, config);
     http = sidecar.httpUri();
   }

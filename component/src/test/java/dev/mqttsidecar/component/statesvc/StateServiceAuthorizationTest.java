@@ -9,14 +9,9 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import dapr.proto.components.v1.State;
 import dev.mqttsidecar.broker.BrokerConfig;
 import dev.mqttsidecar.component.testing.InProcessSidecar;
-import dev.mqttsidecar.security.AuthenticationSettings;
-import dev.mqttsidecar.security.AuthorizationRule;
-import dev.mqttsidecar.security.ClientAuthenticator;
-import dev.mqttsidecar.security.RuleAuthorizer;
-import dev.mqttsidecar.security.password.PasswordFileEditor;
+import dev.mqttsidecar.component.testing.SecuredBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,32 +31,19 @@ class StateServiceAuthorizationTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path passwd = folder.resolve("passwd");
-    for (String user : List.of("app", "reader", "device")) {
-      PasswordFileEditor.setPassword(passwd, user, "pw".toCharArray());
-    }
-    List<AuthorizationRule> rules =
-        List.of(
-            new AuthorizationRule(
-                new AuthorizationRule.Match(null, "app", null, null),
-                List.of("$state/v1/orders/#"),
-                List.of("$state/response/${client.id}/#")),
-            new AuthorizationRule(
-                new AuthorizationRule.Match(null, "reader", null, null),
-                List.of(),
-                List.of("$state/response/${client.id}/#")),
-            new AuthorizationRule(
-                new AuthorizationRule.Match(null, "device", null, null),
-                List.of("devices/#"),
-                List.of("devices/#")));
     BrokerConfig config =
-        BrokerConfig.builder()
-            .port(0)
-            .authenticator(
-                new ClientAuthenticator(
-                    new AuthenticationSettings(false, passwd, null), Clock.systemUTC()))
-            .authorizer(new RuleAuthorizer(rules))
-            .build();
+        SecuredBroker.builder()
+            .user("app", "pw")
+            .user("reader", "pw")
+            .user("device", "pw")
+            .allow(
+                null,
+                "app",
+                List.of("$state/v1/orders/#"),
+                List.of("$state/response/${client.id}/#"))
+            .allow(null, "reader", List.of(), List.of("$state/response/${client.id}/#"))
+            .allow(null, "device", List.of("devices/#"), List.of("devices/#"))
+            .config(folder);
     sidecar = InProcessSidecar.start(folder, config);
   }
 
