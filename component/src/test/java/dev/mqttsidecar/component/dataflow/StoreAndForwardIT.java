@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import dev.mqttsidecar.broker.testing.TestPki;
+import dev.mqttsidecar.component.testing.HttpCalls;
 import dev.mqttsidecar.component.testing.SidecarProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +66,11 @@ class StoreAndForwardIT {
 
   /** Writes the configuration: one endpoint (this Mosquitto) and {@code flow}. */
   private void configure(String flow) throws Exception {
+    configure(flow, "");
+  }
+
+  /** As {@link #configure(String)}, with more endpoint keys ({@code "key: value"} lines). */
+  private void configure(String flow, String endpointKeys) throws Exception {
     Path password = Files.writeString(dir.resolve("cloud-password"), Mosquitto.PASSWORD + "\n");
     config =
         Files.writeString(
@@ -75,10 +81,16 @@ class StoreAndForwardIT {
                 host: 127.0.0.1
                 port: %d
                 authentication: {method: UsernamePassword, username: %s, passwordFile: %s}
+            %s
             dataflows:
             %s
             """
-                .formatted(mosquitto.port, Mosquitto.USER, password, flow.indent(2)));
+                .formatted(
+                    mosquitto.port,
+                    Mosquitto.USER,
+                    password,
+                    endpointKeys.indent(4),
+                    flow.indent(2)));
   }
 
   /** The sidecar program, durable (the default, fsync) in the same data folder every time. */
@@ -310,5 +322,36 @@ class StoreAndForwardIT {
     awaitAll(upstream, count);
     int repeats = assertInOrder(upstream, count);
     System.out.println("repeats after the outage: " + repeats);
+  }
+
+  @Test
+  void aFullMemoryQueueKeepsTheRestInTheSessionAndTheOrder() throws Exception {
+    configure(UP, "maxBufferedMessages: 5");
+    List<Integer> upstream = Collections.synchronizedList(new ArrayList<>());
+    persistentReceiver("cloud-app", mosquitto.port, true, upstream)
+        .subscribeWith()
+        .topicFilter("edge/#")
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .send()
+        .get(30, TimeUnit.SECONDS);
+    mosquitto.stop();
+    startSidecar();
+    int count = 300;
+    publishNumbers(
+        publisher(client("device", sidecar.mqttPort(), false)),
+        "devices/d1",
+        count,
+        new AtomicInteger());
+    // The in-flight window (100) is more than the queue takes (5): the rest is turned away.
+    Pattern overflow =
+        Pattern.compile("endpoint_messages_overflow_total\\{endpoint=\"cloud\"} [1-9]");
+    await()
+        .atMost(WAIT)
+        .until(() -> overflow.matcher(HttpCalls.get(sidecar.httpUri(), "/metrics").body()).find());
+
+    mosquitto.start();
+    persistentReceiver("cloud-app", mosquitto.port, true, upstream);
+    awaitAll(upstream, count);
+    assertInOrder(upstream, count);
   }
 }
