@@ -10,9 +10,9 @@ import dev.mqttsidecar.broker.UserProperty;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -23,36 +23,40 @@ import org.slf4j.LoggerFactory;
  * it with the source only once the destination accepted it (QoS 1). A message that cannot be mapped
  * or converted, or that the destination refuses for good, is counted, logged and (with a
  * dead-letter topic) published there, and settled: it never holds up the flow. A destination that
- * cannot take a message now (unreachable, full) gets it again after a pause.
+ * cannot take a message now (unreachable, full) gets it again after a pause, in order ({@link
+ * OrderedSender}). A message that went through too many dataflows already is not forwarded again
+ * ({@link HopLimit}).
  */
 final class Dataflow {
   private static final Logger log = LoggerFactory.getLogger(Dataflow.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-  private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+  private static final Duration LOOP_LOG_INTERVAL = Duration.ofMinutes(1);
 
   private final FlowSettings settings;
   private final OutputFormat format;
-  private final Destination destination;
+  private final OrderedSender sender;
+  private final HopLimit hopLimit;
   private final Broker broker;
-  private final ScheduledExecutorService scheduler;
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong looped = new AtomicLong();
+  private final AtomicLong lastLoopLog = new AtomicLong();
   private final AtomicInteger waiting = new AtomicInteger();
 
   Dataflow(
       FlowSettings settings,
       Destination destination,
       Broker broker,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      HopLimit hopLimit) {
     this.settings = settings;
     this.format = OutputFormat.create(settings.formatName(), settings.formatOptions());
-    this.destination = destination;
+    this.sender = new OrderedSender(destination, scheduler);
+    this.hopLimit = hopLimit;
     this.broker = broker;
-    this.scheduler = scheduler;
   }
 
   String name() {
@@ -62,6 +66,11 @@ final class Dataflow {
   /** Takes one message from the source; {@code ack} runs once it is settled. */
   void handle(FlowMessage message, Acknowledgement ack) {
     waiting.incrementAndGet();
+    if (HopLimit.exceeded(message.userProperties())) {
+      looped(message);
+      settle(ack);
+      return;
+    }
     FlowMessage out;
     try {
       JsonNode json =
@@ -71,12 +80,13 @@ final class Dataflow {
       String topic = settings.destinationTopic().resolve(message.topic(), json);
       out = message.with(topic, format.convert(message.payload(), json), format.contentType());
       out = settings.cloudEvents().apply(out, message.topic(), settings.name());
+      out = hopLimit.stamp(out, message.userProperties());
     } catch (FlowMessageException e) {
       failed.incrementAndGet();
       unusable(message, e.getMessage(), ack);
       return;
     }
-    send(out, message, ack, FIRST_RETRY);
+    send(out, message, ack);
   }
 
   private static JsonNode parse(byte[] payload) {
@@ -87,8 +97,8 @@ final class Dataflow {
     }
   }
 
-  private void send(FlowMessage out, FlowMessage original, Acknowledgement ack, Duration pause) {
-    destination
+  private void send(FlowMessage out, FlowMessage original, Acknowledgement ack) {
+    sender
         .send(out)
         .whenComplete(
             (ok, error) -> {
@@ -99,22 +109,33 @@ final class Dataflow {
               } else if (cause instanceof Destination.Refused) {
                 refused.incrementAndGet();
                 unusable(original, "refused by the destination: " + cause.getMessage(), ack);
-              } else if (out.qos() == 0) {
-                dropped.incrementAndGet();
-                log.debug("dataflow {}: QoS 0 message dropped: {}", settings.name(), cause);
-                settle(ack);
-              } else if (cause instanceof java.util.concurrent.CancellationException) {
+              } else if (cause instanceof CancellationException) {
                 // Closing: left unsettled, so the source delivers it again after the restart.
                 waiting.decrementAndGet();
               } else {
-                Duration next =
-                    pause.multipliedBy(2).compareTo(MAX_RETRY) > 0
-                        ? MAX_RETRY
-                        : pause.multipliedBy(2);
-                scheduler.schedule(
-                    () -> send(out, original, ack, next), pause.toMillis(), TimeUnit.MILLISECONDS);
+                dropped.incrementAndGet(); // QoS 0: the sender retries only QoS 1
+                log.debug("dataflow {}: QoS 0 message dropped: {}", settings.name(), cause);
+                settle(ack);
               }
             });
+  }
+
+  /** Counted; logged the first time and then at most once a minute, as a loop repeats fast. */
+  private void looped(FlowMessage message) {
+    long count = looped.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastLoopLog.get();
+    if ((count == 1 || now - last >= LOOP_LOG_INTERVAL.toNanos())
+        && lastLoopLog.compareAndSet(last, now)) {
+      log.warn(
+          "dataflow {}: message on '{}' not forwarded: it went through {} dataflows already ({}),"
+              + " so it is going round a loop through another broker; {} stopped so far",
+          settings.name(),
+          message.topic(),
+          HopLimit.hops(message.userProperties()),
+          HopLimit.HOPS,
+          count);
+    }
   }
 
   private void settle(Acknowledgement ack) {
@@ -179,6 +200,7 @@ final class Dataflow {
         refused.get(),
         dropped.get(),
         deadLettered.get(),
+        looped.get(),
         waiting.get());
   }
 }

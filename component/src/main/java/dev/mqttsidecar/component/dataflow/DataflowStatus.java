@@ -8,6 +8,8 @@ package dev.mqttsidecar.component.dataflow;
  * @param refused messages the destination refused for good
  * @param dropped QoS 0 messages dropped because the destination could not take them
  * @param deadLettered failed or refused messages published to the dead-letter topic
+ * @param looped messages not forwarded because they went through {@link HopLimit#MAX_HOPS}
+ *     dataflows already (a loop through another broker)
  * @param waiting messages read and not yet settled with the source
  */
 public record DataflowStatus(
@@ -17,6 +19,7 @@ public record DataflowStatus(
     long refused,
     long dropped,
     long deadLettered,
+    long looped,
     int waiting) {
 
   public String summary() {
@@ -32,6 +35,8 @@ public record DataflowStatus(
         + dropped
         + ", dead-lettered "
         + deadLettered
+        + ", looped "
+        + looped
         + ", waiting "
         + waiting;
   }

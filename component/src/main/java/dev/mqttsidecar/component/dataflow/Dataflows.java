@@ -69,6 +69,9 @@ public final class Dataflows implements AutoCloseable {
   }
 
   private void build(Broker broker, DataflowSettings settings, String instance) {
+    // Stable across restarts of this sidecar, distinct between sidecars: names who forwarded last.
+    HopLimit hopLimit =
+        new HopLimit(StableClientId.of(EndpointSettings.DEFAULT_CLIENT_ID_PREFIX, "", instance));
     Map<String, EndpointSettings> endpoints = new HashMap<>();
     settings.endpoints().forEach(e -> endpoints.put(e.name(), e));
     for (FlowSettings flow : settings.flows()) {
@@ -91,7 +94,7 @@ public final class Dataflows implements AutoCloseable {
           in == null || in.settings().retain() == EndpointSettings.RetainPolicy.KEEP;
       Destination destination =
           out == null ? new EmbeddedDestination(broker, keepRetain) : new EndpointDestination(out);
-      Dataflow dataflow = new Dataflow(flow, destination, broker, scheduler);
+      Dataflow dataflow = new Dataflow(flow, destination, broker, scheduler, hopLimit);
       flows.add(dataflow);
       if (in == null) {
         sources.add(

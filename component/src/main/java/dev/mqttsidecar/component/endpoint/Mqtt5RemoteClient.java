@@ -27,6 +27,15 @@ import java.util.function.Consumer;
 
 /** MQTT 5 through hivemq-mqtt-client, with manual acknowledgement of received messages. */
 final class Mqtt5RemoteClient implements RemoteClient {
+  /**
+   * The Receive Maximum announced: the protocol's largest (MQTT 5.0 §3.1.2.11.3). Some brokers
+   * (Mosquitto 2.0) send a resumed session's unacknowledged messages on top of new ones, beyond a
+   * smaller announced value; the client then closes the connection as a protocol error, and every
+   * reconnect repeats it, so nothing gets through. What the sidecar holds is bounded by the
+   * broker's own in-flight and queue limits instead.
+   */
+  private static final int RECEIVE_MAXIMUM = 65_535;
+
   private final Mqtt5AsyncClient client;
   private volatile Events events;
   private volatile boolean reconnect = true;
@@ -80,7 +89,7 @@ final class Mqtt5RemoteClient implements RemoteClient {
             .sessionExpiryInterval(spec.sessionExpiry().toSeconds())
             .keepAlive((int) spec.keepAlive().toSeconds())
             .restrictions()
-            .receiveMaximum(spec.receiveMaximum())
+            .receiveMaximum(RECEIVE_MAXIMUM)
             .sendMaximum(spec.receiveMaximum())
             .applyRestrictions();
     if (spec.username() != null || spec.password() != null) {

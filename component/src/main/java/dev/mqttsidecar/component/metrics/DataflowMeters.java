@@ -77,6 +77,7 @@ final class DataflowMeters implements MeterBinder {
       flowCounter(registry, name, "refused", DataflowStatus::refused);
       flowCounter(registry, name, "dropped", DataflowStatus::dropped);
       flowCounter(registry, name, "dead_lettered", DataflowStatus::deadLettered);
+      flowCounter(registry, name, "looped", DataflowStatus::looped);
       Gauge.builder("dataflow.waiting.messages", this, m -> m.flow(name).waiting())
           .description("messages read and not yet settled with the source")
           .tag("dataflow", name)

@@ -64,6 +64,8 @@ final class Mosquitto implements AutoCloseable {
             "password_file " + passwd,
             "persistence true",
             "persistence_location " + dir.resolve("store") + "/",
+            // Unbounded queues for offline persistent sessions: tests count every message.
+            "max_queued_messages 0",
             "log_dest file " + dir.resolve("mosquitto.log"),
             "log_type all",
             "listener " + port + " 127.0.0.1",

@@ -71,8 +71,12 @@ class MosquittoDataflowIT {
   }
 
   private EndpointSettings endpoint(boolean tls) throws Exception {
+    return endpoint("cloud", tls);
+  }
+
+  private EndpointSettings endpoint(String name, boolean tls) throws Exception {
     Path password = Files.writeString(dir.resolve("cloud-password"), Mosquitto.PASSWORD + "\n");
-    EndpointSettings plain = EndpointSettings.of("cloud", "localhost", mosquitto.port);
+    EndpointSettings plain = EndpointSettings.of(name, "localhost", mosquitto.port);
     return new EndpointSettings(
         plain.name(),
         plain.host(),
@@ -92,10 +96,15 @@ class MosquittoDataflowIT {
   }
 
   private void startSidecar(EndpointSettings endpoint, FlowSettings... flows) throws Exception {
+    startSidecar(List.of(endpoint), flows);
+  }
+
+  private void startSidecar(List<EndpointSettings> endpoints, FlowSettings... flows)
+      throws Exception {
     BrokerConfig broker = BrokerConfig.builder().port(0).durability(Durability.MEMORY).build();
     SidecarSettings settings =
         SidecarSettings.of(new SocketPath(dir, "mqtt-sidecar"), broker, Duration.ofSeconds(2))
-            .withDataflows(new DataflowSettings(List.of(endpoint), List.of(flows)));
+            .withDataflows(new DataflowSettings(endpoints, List.of(flows)));
     sidecar = new Sidecar(settings);
     sidecar.start();
   }
@@ -300,5 +309,68 @@ class MosquittoDataflowIT {
     for (int i = 0; i < count; i++) {
       assertThat(topics).contains("edge/m" + i);
     }
+  }
+
+  @Test
+  void aLoopThroughMosquittoThatTheStartCheckCannotSeeStopsAtTheHopLimit() throws Exception {
+    // Two endpoints naming the same Mosquitto: to the start-time check they are two brokers, and
+    // No Local does not hold either, as the message comes back over the other connection.
+    startSidecar(
+        List.of(endpoint("cloud", false), endpoint("cloud-again", false)),
+        flow("up", null, "loop/#", "cloud", TopicTemplate.parse("loop/${2}"), "Raw"),
+        flow("down", "cloud-again", "loop/#", null, TopicTemplate.parse("loop/${2}"), "Raw"));
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                sidecar.dataflows().endpoints().stream()
+                    .allMatch(e -> e.state() == EndpointStatus.State.CONNECTED));
+    Mqtt5BlockingClient device = embeddedClient("device-1");
+    // The down flow subscribes once connected: probe until one has gone round to the hop limit.
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              device.publishWith().topic("loop/probe").payload(new byte[0]).send();
+              return sidecar.dataflows().flows().get(0).looped() > 0;
+            });
+    Mqtt5BlockingClient upstream = mosquittoClient("loop-watcher", false);
+    upstream.subscribeWith().topicFilter("loop/x").qos(MqttQos.AT_LEAST_ONCE).send();
+    Mqtt5BlockingClient.Mqtt5Publishes up = upstream.publishes(MqttGlobalPublishFilter.ALL);
+    Mqtt5BlockingClient.Mqtt5Publishes seen = device.publishes(MqttGlobalPublishFilter.ALL);
+    device.subscribeWith().topicFilter("loop/x").qos(MqttQos.AT_LEAST_ONCE).send();
+    long loopedBefore = sidecar.dataflows().flows().get(0).looped();
+    device
+        .publishWith()
+        .topic("loop/x")
+        .payload("once".getBytes())
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .send();
+
+    // Each round trip adds two hops: up forwards hops 0, 2, 4, 6 and stops the one with 8.
+    int rounds = HopLimit.MAX_HOPS / 2;
+    for (int i = 0; i < rounds; i++) {
+      String hops = Integer.toString(2 * i + 1);
+      assertThat(receive(up).getUserProperties().asList())
+          .anyMatch(
+              p ->
+                  p.getName().toString().equals(HopLimit.HOPS)
+                      && p.getValue().toString().equals(hops));
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> sidecar.dataflows().flows().get(0).looped() > loopedBefore);
+    assertThat(up.receive(1, TimeUnit.SECONDS)).as("no copy past the hop limit").isEmpty();
+    int copies = 0;
+    while (seen.receive(1, TimeUnit.SECONDS).isPresent()) {
+      copies++;
+    }
+    assertThat(copies).as("the original and one copy per round").isEqualTo(rounds + 1);
+    String metrics =
+        HttpCalls.get(URI.create("http://127.0.0.1:" + sidecar.httpAddress().getPort()), "/metrics")
+            .body();
+    assertThat(metrics)
+        .containsPattern("dataflow_messages_total\\{dataflow=\"up\",outcome=\"looped\"} [1-9]");
   }
 }
