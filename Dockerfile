@@ -13,6 +13,7 @@ WORKDIR /src
 COPY pom.xml ./
 COPY bench/pom.xml bench/
 COPY brokers/artemis-launcher/pom.xml brokers/artemis-launcher/
+COPY bench/brokers/hivemq/pom.xml bench/brokers/hivemq/
 COPY samples/pubsub/pom.xml samples/pubsub/
 COPY samples/state-app/pom.xml samples/state-app/
 COPY samples/verify/pom.xml samples/verify/

@@ -1,4 +1,4 @@
-package dev.mqttsidecar.component.cluster;
+package dev.mqttsidecar.component.brokers;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;

@@ -1,4 +1,4 @@
-package dev.mqttsidecar.component.cluster;
+package dev.mqttsidecar.component.brokers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
