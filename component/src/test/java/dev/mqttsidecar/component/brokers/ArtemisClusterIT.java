@@ -93,23 +93,7 @@ class ArtemisClusterIT {
     subscriber.disconnect();
     List<String> acknowledged = new CopyOnWriteArrayList<>();
 
-    // Publishes on node 1 until it dies; stops at a bound if it never does.
-    CompletableFuture<Void> stream =
-        CompletableFuture.runAsync(
-            () -> {
-              try (Publisher p = new Publisher("payments-app", cluster.node(1).mqttPort())) {
-                for (int i = 0; i < 20_000; i++) {
-                  p.publish("payments", "before-" + i);
-                  acknowledged.add("before-" + i);
-                }
-              } catch (RuntimeException nodeGone) {
-                // The node died under the publish in flight, which was not acknowledged.
-              }
-            });
-    await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100);
-    cluster.node(1).kill();
-    stream.get(30, TimeUnit.SECONDS);
-    assertThat(acknowledged.size()).as("node 1 died mid-stream").isLessThan(20_000);
+    streamUntilNode1IsKilled(acknowledged);
 
     // The subscriber and the publisher move to node 2 and the stream goes on there.
     assertThat(subscriber.connect(cluster.node(2).mqttPort()).isSessionPresent())
@@ -127,6 +111,25 @@ class ArtemisClusterIT {
     cluster.node(1).start();
     cluster.awaitFormed();
 
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> assertThat(new HashSet<>(subscriber.received())).containsAll(acknowledged));
+  }
+
+  @Test
+  void aPersistentSessionSurvivesItsNodesKillWithEveryAcknowledgedMessage() throws Exception {
+    Subscriber subscriber = track(new Subscriber("ledger", 600));
+    subscriber.connect(cluster.node(1).mqttPort());
+    subscriber.subscribe("payments");
+    subscriber.disconnect();
+    List<String> acknowledged = new CopyOnWriteArrayList<>();
+    streamUntilNode1IsKilled(acknowledged);
+
+    cluster.node(1).start();
+    assertThat(subscriber.connect(cluster.node(1).mqttPort()).isSessionPresent())
+        .as("the session is in node 1's journal")
+        .isTrue();
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
@@ -162,6 +165,29 @@ class ArtemisClusterIT {
         .during(Duration.ofMillis(500))
         .atMost(Duration.ofSeconds(5))
         .until(() -> new HashSet<>(later.received()).equals(expected));
+  }
+
+  /**
+   * Publishes QoS 1 messages {@code before-N} on node 1, recording those PUBACKed, and kills node 1
+   * with kill -9 once 100 are; the publish in flight then fails and is not recorded.
+   */
+  private void streamUntilNode1IsKilled(List<String> acknowledged) throws Exception {
+    CompletableFuture<Void> stream =
+        CompletableFuture.runAsync(
+            () -> {
+              try (Publisher p = new Publisher("payments-app", cluster.node(1).mqttPort())) {
+                for (int i = 0; i < 20_000; i++) {
+                  p.publish("payments", "before-" + i);
+                  acknowledged.add("before-" + i);
+                }
+              } catch (RuntimeException nodeGone) {
+                // The node died under the publish in flight, which was not acknowledged.
+              }
+            });
+    await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100);
+    cluster.node(1).kill();
+    stream.get(30, TimeUnit.SECONDS);
+    assertThat(acknowledged.size()).as("node 1 died mid-stream").isLessThan(20_000);
   }
 
   private <T extends AutoCloseable> T track(T client) {
