@@ -9,9 +9,11 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # The Maven repository lives in a build cache mount: a change to the sources downloads nothing
 # again. Maven reads the pom of every module the root pom lists, so the poms of those that are not
-# built (bench, the samples) come too, without their sources.
+# built (bench, the samples, the test brokers) come too, without their sources.
 COPY pom.xml ./
 COPY bench/pom.xml bench/
+COPY brokers/artemis-launcher/pom.xml brokers/artemis-launcher/
+COPY bench/brokers/hivemq/pom.xml bench/brokers/hivemq/
 COPY samples/pubsub/pom.xml samples/pubsub/
 COPY samples/state-app/pom.xml samples/state-app/
 COPY samples/verify/pom.xml samples/verify/

@@ -3,14 +3,15 @@
 // or an annotation that is not a string fails here instead of at `kubectl apply`. Dapr's
 // Component has no schema there; the container in its dapr.io/component-container annotation is
 // checked as a Kubernetes Container, which is what the Dapr injector turns it into.
-//   node .ci/k8s-schema/validate.mjs components-yaml/kubernetes/*.yaml
+//   node .ci/k8s-schema/validate.mjs components-yaml/kubernetes/*.yaml components-yaml/kubernetes/*/*.yaml
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
-import { Deployment } from "kubernetes-models/apps/v1";
+import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { ConfigMap, Container, Service } from "kubernetes-models/v1";
 
 const models = {
   "apps/v1 Deployment": Deployment,
+  "apps/v1 StatefulSet": StatefulSet,
   "v1 Service": Service,
   "v1 ConfigMap": ConfigMap,
 };

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mqttsidecar.broker.testing.TestPki;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import dev.mqttsidecar.component.testing.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +45,8 @@ final class Mosquitto implements AutoCloseable {
             .start();
     assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
-    int port = freePort();
-    int tlsPort = freePort();
+    int port = LoopbackPorts.free();
+    int tlsPort = LoopbackPorts.free();
     Path config = dir.resolve("mosquitto.conf");
     Files.createDirectories(dir.resolve("store"));
     Files.writeString(
@@ -89,7 +85,7 @@ final class Mosquitto implements AutoCloseable {
         .until(
             () -> {
               assertThat(process.isAlive()).as("mosquitto running; see " + dir).isTrue();
-              return accepts(port) && accepts(tlsPort);
+              return LoopbackPorts.accepts(port) && LoopbackPorts.accepts(tlsPort);
             });
   }
 
@@ -97,21 +93,6 @@ final class Mosquitto implements AutoCloseable {
   void stop() throws Exception {
     process.destroy();
     assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

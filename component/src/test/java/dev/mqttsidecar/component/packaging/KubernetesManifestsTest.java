@@ -30,7 +30,7 @@ import picocli.CommandLine;
 class KubernetesManifestsTest {
   private static final Map<String, Set<String>> KINDS =
       Map.of(
-          "apps/v1", Set.of("Deployment"),
+          "apps/v1", Set.of("Deployment", "StatefulSet"),
           "v1", Set.of("Service", "ConfigMap"),
           "dapr.io/v1alpha1", Set.of("Component"));
   private static final String DNS_SUBDOMAIN =
@@ -72,7 +72,7 @@ class KubernetesManifestsTest {
         t.at(map).forEach(v -> assertThat(v.isTextual()).as("%s: %s values", d, map).isTrue());
       }
       switch (d.kind()) {
-        case "Deployment" -> checkDeployment(d);
+        case "Deployment", "StatefulSet" -> checkDeployment(d);
         case "Service" -> assertThat(t.at("/spec/ports")).as("%s: ports", d).isNotEmpty();
         case "ConfigMap" -> t.at("/data").forEach(v -> assertThat(v.isTextual()).isTrue());
         case "Component" -> checkComponent(d);
@@ -92,10 +92,19 @@ class KubernetesManifestsTest {
     Set<String> volumes = new HashSet<>();
     t.at("/spec/template/spec/volumes")
         .forEach(v -> assertThat(volumes.add(v.get("name").asText())).isTrue());
+    t.at("/spec/volumeClaimTemplates")
+        .forEach(v -> assertThat(volumes.add(v.at("/metadata/name").asText())).isTrue());
     List<JsonNode> containers = new ArrayList<>();
     t.at("/spec/template/spec/containers").forEach(containers::add);
-    if (d.file().getFileName().toString().equals("deployment.yaml")) {
-      containers.add(Manifests.injectedContainer()); // its volumes are the pod's
+    if (t.at("/spec/template/metadata/annotations/dapr.io~1inject-pluggable-components")
+        .asText()
+        .equals("true")) {
+      // Its volumes are the pod's; the Components are in the same file or components.yaml.
+      Path file =
+          d.file().getFileName().toString().equals("deployment.yaml")
+              ? Manifests.KUBERNETES.resolve("components.yaml")
+              : d.file();
+      containers.add(Manifests.injectedContainer(file));
     }
     Set<String> names = new HashSet<>();
     for (JsonNode c : containers) {
@@ -223,19 +232,6 @@ class KubernetesManifestsTest {
 
   /** Whether a path is on a volume mounted writable in the variant's sidecar container. */
   private static boolean writableMount(Variant v, Path path) {
-    Set<String> writableVolumes = new HashSet<>();
-    for (JsonNode volume : v.deployment().at("/spec/template/spec/volumes")) {
-      if (volume.has("emptyDir") || volume.has("persistentVolumeClaim")) {
-        writableVolumes.add(volume.get("name").asText());
-      }
-    }
-    for (JsonNode mount : v.container().path("volumeMounts")) {
-      if (path.startsWith(mount.get("mountPath").asText())
-          && !mount.path("readOnly").asBoolean()
-          && writableVolumes.contains(mount.get("name").asText())) {
-        return true;
-      }
-    }
-    return false;
+    return Manifests.writableMount(v.deployment(), v.container(), path);
   }
 }
