@@ -160,6 +160,13 @@ public final class SidecarCommand implements Callable<Integer> {
   boolean lifecycleEvents;
 
   @Option(
+      names = "--no-broker",
+      description =
+          "Serve only the component socket: no MQTT listener, no data directory, no embedded"
+              + " state. Every Component then needs a url (remote mode).")
+  boolean noBroker;
+
+  @Option(
       names = "--data-dir",
       paramLabel = "DIR",
       defaultValue = "data",
@@ -222,7 +229,7 @@ public final class SidecarCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Sidecar sidecar = new Sidecar(settings);
+    Sidecar sidecar = new Sidecar(settings, !noBroker);
     try {
       sidecar.start();
     } catch (SocketInUseException
