@@ -20,6 +20,7 @@ import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.http.PublishRoute;
 import dev.mqttsidecar.component.metrics.SidecarMetrics;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
+import dev.mqttsidecar.component.remote.RemoteStateStores;
 import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
 import dev.mqttsidecar.component.socket.SocketGuard;
@@ -64,6 +65,7 @@ public final class Sidecar implements AutoCloseable {
   private Dataflows dataflows;
   private PubSubComponent pubSub;
   private StateStoreComponent stateStore;
+  private RemoteStateStores remoteStates;
   private StateService stateService;
   private ComponentServer server;
   private final HttpRoutes httpRoutes = new HttpRoutes();
@@ -137,8 +139,9 @@ public final class Sidecar implements AutoCloseable {
             new StateService(broker, brokerConfig.clock(), StateServiceSettings.DEFAULTS);
         stateService.start();
       }
+      remoteStates = new RemoteStateStores(InstanceHeader::current, socketPath.socket().toString());
       List<BindableService> services = new ArrayList<>(pubSub.services());
-      services.addAll(stateStore.services());
+      services.addAll(remoteStates.route(stateStore.services()));
       server =
           new ComponentServer(
               socketPath,
@@ -320,6 +323,10 @@ public final class Sidecar implements AutoCloseable {
     if (stateStore != null) {
       stateStore.close();
       stateStore = null;
+    }
+    if (remoteStates != null) {
+      remoteStates.close();
+      remoteStates = null;
     }
     if (dataflows != null) {
       dataflows.close();

@@ -41,9 +41,8 @@ final class StateStoreService extends StateStoreGrpc.StateStoreImplBase {
           if (broker == null) {
             throw Status.FAILED_PRECONDITION
                 .withDescription(
-                    "this sidecar runs without an embedded broker (--no-broker), and a state"
-                        + " store over a remote broker is not available: run the state store"
-                        + " on a sidecar with its broker")
+                    "this sidecar runs without an embedded broker (--no-broker): the state"
+                        + " store needs url, naming the broker tier")
                 .asRuntimeException();
           }
           StoreConfig config =
