@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * The embedded MQTT broker: the only type adapters (Dapr pub/sub, state store, bridges) call.
  * Create with {@link #create(BrokerConfig)}, then {@link #start()}.
  */
-public interface Broker extends AutoCloseable {
+public interface Broker extends MessageBus, AutoCloseable {
 
   static Broker create(BrokerConfig config) {
     return new dev.mqttsidecar.broker.server.EmbeddedBroker(config);
@@ -43,9 +43,11 @@ public interface Broker extends AutoCloseable {
    * retained message that would pass a {@link Quotas retained quota} is refused as a whole ({@code
    * QUOTA_EXCEEDED}): neither stored nor delivered.
    */
+  @Override
   CompletableFuture<PublishResult> publish(Message message);
 
   /** Subscribes an in-process subscriber. Throws IllegalArgumentException for an invalid filter. */
+  @Override
   Subscription subscribe(SubscriptionRequest request, Subscriber subscriber);
 
   /**

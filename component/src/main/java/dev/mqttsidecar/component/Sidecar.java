@@ -20,6 +20,7 @@ import dev.mqttsidecar.component.http.HttpSettings;
 import dev.mqttsidecar.component.http.PublishRoute;
 import dev.mqttsidecar.component.metrics.SidecarMetrics;
 import dev.mqttsidecar.component.pubsub.PubSubComponent;
+import dev.mqttsidecar.component.remote.RemoteStateStores;
 import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
 import dev.mqttsidecar.component.socket.SocketGuard;
@@ -56,11 +57,15 @@ public final class Sidecar implements AutoCloseable {
   private final SocketPath socketPath;
   private final BrokerConfig brokerConfig;
 
+  /** False with {@code --no-broker}: only the socket, every component in remote mode. */
+  private final boolean embeddedBroker;
+
   private SocketGuard guard;
   private volatile Broker broker;
   private Dataflows dataflows;
   private PubSubComponent pubSub;
   private StateStoreComponent stateStore;
+  private RemoteStateStores remoteStates;
   private StateService stateService;
   private ComponentServer server;
   private final HttpRoutes httpRoutes = new HttpRoutes();
@@ -74,6 +79,15 @@ public final class Sidecar implements AutoCloseable {
   private volatile boolean socketServing;
 
   public Sidecar(SidecarSettings settings) {
+    this(settings, true);
+  }
+
+  /**
+   * @param embeddedBroker false to serve only the socket: no MQTT listener, no data directory, no
+   *     embedded state; components must then name a remote broker ({@code url})
+   */
+  public Sidecar(SidecarSettings settings, boolean embeddedBroker) {
+    this.embeddedBroker = embeddedBroker;
     this.settings = settings;
     this.socketPath = settings.socketPath();
     this.brokerConfig =
@@ -93,7 +107,7 @@ public final class Sidecar implements AutoCloseable {
   public void start() throws Exception {
     try {
       OwnedFolder.prepare(socketPath.folder(), socketFolderRule());
-      if (brokerConfig.durability() != Durability.MEMORY) {
+      if (embeddedBroker && brokerConfig.durability() != Durability.MEMORY) {
         OwnedFolder.prepare(brokerConfig.dataDirectory().toAbsolutePath(), DATA_DIRECTORY);
       }
       guard = SocketGuard.acquire(socketPath);
@@ -105,40 +119,29 @@ public final class Sidecar implements AutoCloseable {
       }
       // First, so the probes answer (503 on /readyz) while the store opens.
       startHttp();
-      broker = Broker.create(brokerConfig);
-      broker.start();
-      brokerStarted = true;
-      metrics.bindBroker(broker);
-      metrics.register(httpRoutes, httpCredentials);
-      httpRoutes.post(
-          PublishRoute.PATTERN, new PublishRoute(broker, httpCredentials, brokerConfig.clock()));
-      if (settings.http().console()) {
-        Console.over(broker, httpCredentials, brokerConfig.clock()).register(httpRoutes);
+      if (embeddedBroker) {
+        startBroker();
+      } else if (!settings.dataflows().isEmpty()) {
+        throw new ListenerStartException(
+            "dataflows need the embedded broker: remove them or --no-broker", null);
+      } else {
+        log.info("No embedded broker (--no-broker): components connect to the broker in their url");
       }
-      for (Listener listener : brokerConfig.listeners()) {
-        InetSocketAddress bound = broker.mqttAddress(listener.name());
-        log.info(
-            "MQTT broker listening on {}:{} (listener {}, {}{})",
-            bound.getHostString(),
-            bound.getPort(),
-            listener.name(),
-            listener.protocol().name().toLowerCase(Locale.ROOT),
-            listener.tls() == null ? "" : ", tls");
-      }
-      if (!settings.dataflows().isEmpty()) {
-        dataflows =
-            Dataflows.start(
-                broker,
-                settings.dataflows(),
-                brokerConfig.dataDirectory().toAbsolutePath().toString());
-        metrics.bindDataflows(dataflows);
-      }
-      pubSub = new PubSubComponent(broker, InstanceHeader::current, brokerConfig.clock());
+      pubSub =
+          new PubSubComponent(
+              broker,
+              socketPath.socket().toString(),
+              InstanceHeader::current,
+              brokerConfig.clock());
       stateStore = new StateStoreComponent(broker, InstanceHeader::current, brokerConfig.clock());
-      stateService = new StateService(broker, brokerConfig.clock(), StateServiceSettings.DEFAULTS);
-      stateService.start();
+      if (embeddedBroker) {
+        stateService =
+            new StateService(broker, brokerConfig.clock(), StateServiceSettings.DEFAULTS);
+        stateService.start();
+      }
+      remoteStates = new RemoteStateStores(InstanceHeader::current, socketPath.socket().toString());
       List<BindableService> services = new ArrayList<>(pubSub.services());
-      services.addAll(stateStore.services());
+      services.addAll(remoteStates.route(stateStore.services()));
       server =
           new ComponentServer(
               socketPath,
@@ -151,6 +154,38 @@ public final class Sidecar implements AutoCloseable {
     } catch (Exception | Error e) {
       close();
       throw e;
+    }
+  }
+
+  /** The broker, what serves over it on HTTP, and the dataflows through it. */
+  private void startBroker() throws Exception {
+    broker = Broker.create(brokerConfig);
+    broker.start();
+    brokerStarted = true;
+    metrics.bindBroker(broker);
+    metrics.register(httpRoutes, httpCredentials);
+    httpRoutes.post(
+        PublishRoute.PATTERN, new PublishRoute(broker, httpCredentials, brokerConfig.clock()));
+    if (settings.http().console()) {
+      Console.over(broker, httpCredentials, brokerConfig.clock()).register(httpRoutes);
+    }
+    for (Listener listener : brokerConfig.listeners()) {
+      InetSocketAddress bound = broker.mqttAddress(listener.name());
+      log.info(
+          "MQTT broker listening on {}:{} (listener {}, {}{})",
+          bound.getHostString(),
+          bound.getPort(),
+          listener.name(),
+          listener.protocol().name().toLowerCase(Locale.ROOT),
+          listener.tls() == null ? "" : ", tls");
+    }
+    if (!settings.dataflows().isEmpty()) {
+      dataflows =
+          Dataflows.start(
+              broker,
+              settings.dataflows(),
+              brokerConfig.dataDirectory().toAbsolutePath().toString());
+      metrics.bindDataflows(dataflows);
     }
   }
 
@@ -184,6 +219,12 @@ public final class Sidecar implements AutoCloseable {
   /** What keeps {@code /readyz} from answering 200: the store, a listener, the socket. */
   private List<String> notReady() {
     List<String> reasons = new ArrayList<>();
+    if (!embeddedBroker) {
+      if (!socketServing) {
+        reasons.add("component socket not serving");
+      }
+      return reasons;
+    }
     Broker current = broker;
     if (!brokerStarted || current == null) {
       reasons.add("store not open, MQTT listeners not bound");
@@ -282,6 +323,10 @@ public final class Sidecar implements AutoCloseable {
     if (stateStore != null) {
       stateStore.close();
       stateStore = null;
+    }
+    if (remoteStates != null) {
+      remoteStates.close();
+      remoteStates = null;
     }
     if (dataflows != null) {
       dataflows.close();

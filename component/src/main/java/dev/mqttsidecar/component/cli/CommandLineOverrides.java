@@ -52,7 +52,8 @@ final class CommandLineOverrides {
                 mqtt.serverKeepAlive(),
                 mqtt.receiveMaximum(),
                 mqtt.topicAliasMaximum(),
-                mqtt.maximumQos()))
+                mqtt.maximumQos(),
+                pick("--broker", options.broker, mqtt.embeddedBroker())))
         .withSys(
             new Configuration.Sys(
                 given("--sys-interval")

@@ -160,6 +160,16 @@ public final class SidecarCommand implements Callable<Integer> {
   boolean lifecycleEvents;
 
   @Option(
+      names = "--broker",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "--no-broker serves only the component socket: no MQTT listener, no data directory, no"
+              + " embedded state; every Component then needs a url (remote mode). Default: on.")
+  boolean broker;
+
+  @Option(
       names = "--data-dir",
       paramLabel = "DIR",
       defaultValue = "data",
@@ -210,8 +220,10 @@ public final class SidecarCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SidecarSettings settings;
+    boolean embeddedBroker;
     try {
       Configuration configuration = configuration();
+      embeddedBroker = configuration.mqtt().embeddedBroker();
       LogOutput.apply(configuration.logLevel(), configuration.logFormat());
       settings =
           SettingsResolver.resolve(configuration, SocketPath.folderFromEnvironment(System::getenv));
@@ -222,7 +234,7 @@ public final class SidecarCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Sidecar sidecar = new Sidecar(settings);
+    Sidecar sidecar = new Sidecar(settings, embeddedBroker);
     try {
       sidecar.start();
     } catch (SocketInUseException

@@ -131,7 +131,8 @@ public final class ConfigBinder {
             0,
             65535,
             absent.topicAliasMaximum()),
-        checks.range("mqtt.maximumQos", section.maximumQos(), 0, 2, absent.maximumQos()));
+        checks.range("mqtt.maximumQos", section.maximumQos(), 0, 2, absent.maximumQos()),
+        section.embeddedBroker() == null ? absent.embeddedBroker() : section.embeddedBroker());
   }
 
   private Configuration.Sys sys(ConfigDocument.Sys section, Configuration.Sys absent)

@@ -60,7 +60,8 @@ record ConfigDocument(
       Integer serverKeepAlive,
       Integer receiveMaximum,
       Integer topicAliasMaximum,
-      Integer maximumQos) {}
+      Integer maximumQos,
+      Boolean embeddedBroker) {}
 
   record Limits(
       Integer maxTopicLength,

@@ -100,6 +100,7 @@ public record Configuration(
   /**
    * @param serverKeepAlive seconds, or null: the client's own keep alive
    * @param maximumQos the highest QoS the broker grants (0..2)
+   * @param embeddedBroker false: no broker, only the component socket (remote mode)
    */
   public record Mqtt(
       int maxConnections,
@@ -108,7 +109,28 @@ public record Configuration(
       Integer serverKeepAlive,
       int receiveMaximum,
       int topicAliasMaximum,
-      int maximumQos) {
+      int maximumQos,
+      boolean embeddedBroker) {
+    /** With the embedded broker, as the sidecar runs unless told otherwise. */
+    public Mqtt(
+        int maxConnections,
+        int maxPacketSize,
+        int maxQueuedMessages,
+        Integer serverKeepAlive,
+        int receiveMaximum,
+        int topicAliasMaximum,
+        int maximumQos) {
+      this(
+          maxConnections,
+          maxPacketSize,
+          maxQueuedMessages,
+          serverKeepAlive,
+          receiveMaximum,
+          topicAliasMaximum,
+          maximumQos,
+          true);
+    }
+
     /** The broker's own defaults, so the file and the embedding API agree. */
     static Mqtt defaults() {
       BrokerConfig broker = BrokerConfig.defaults();

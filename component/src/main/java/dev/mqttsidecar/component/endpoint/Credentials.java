@@ -15,17 +15,17 @@ import java.util.function.Function;
  * The username and password of the next CONNECT, read from their source each time: a rotated
  * password file or token is picked up without a restart.
  */
-final class Credentials {
+public final class Credentials {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record UsernamePassword(String username, byte[] password) {
+  public record UsernamePassword(String username, byte[] password) {
     static final UsernamePassword NONE = new UsernamePassword(null, null);
   }
 
   private final Authentication authentication;
   private final Function<String, String> environment;
 
-  Credentials(Authentication authentication, Function<String, String> environment) {
+  public Credentials(Authentication authentication, Function<String, String> environment) {
     this.authentication = authentication;
     this.environment = environment;
   }
@@ -34,7 +34,7 @@ final class Credentials {
    * @throws UncheckedIOException when the password or token file cannot be read
    * @throws IllegalStateException when the password's environment variable is not set
    */
-  UsernamePassword next() {
+  public UsernamePassword next() {
     if (authentication instanceof Authentication.UsernamePassword up) {
       return new UsernamePassword(up.username(), password(up).getBytes(StandardCharsets.UTF_8));
     }
@@ -45,7 +45,7 @@ final class Credentials {
   }
 
   /** The token in the JWT file now (trimmed), or null without JWT authentication. */
-  String token() {
+  public String token() {
     if (!(authentication instanceof Authentication.Jwt jwt)) {
       return null;
     }
@@ -74,7 +74,7 @@ final class Credentials {
   }
 
   /** The token's {@code exp} claim, or null when it has none or is not a readable JWT. */
-  static Instant expiry(String token) {
+  public static Instant expiry(String token) {
     String[] parts = token.split("\\.");
     if (parts.length < 2) {
       return null;

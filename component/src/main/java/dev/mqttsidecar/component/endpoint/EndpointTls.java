@@ -27,7 +27,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * The client side of TLS to an endpoint, from PEM files: the CA bundle it trusts and the client
  * certificate it presents. The server's name is verified against its certificate.
  */
-final class EndpointTls {
+public final class EndpointTls {
   private static final char[] NO_PASSWORD = new char[0];
 
   private EndpointTls() {}
@@ -36,24 +36,61 @@ final class EndpointTls {
    * @throws IllegalArgumentException naming the file that cannot be used
    */
   static MqttClientSslConfig sslConfig(EndpointSettings.Tls tls) {
+    return sslConfig(
+        Pem.file(tls.trustedCaFile()), Pem.file(tls.certFile()), Pem.file(tls.keyFile()));
+  }
+
+  /**
+   * The same from PEM text given inline (as Dapr's {@code pubsub.mqtt3} takes {@code caCert},
+   * {@code clientCert} and {@code clientKey}); a null argument is left out.
+   *
+   * @throws IllegalArgumentException naming the value that cannot be used
+   */
+  public static MqttClientSslConfig sslConfigFromPem(String caPem, String certPem, String keyPem) {
+    return sslConfig(
+        Pem.text("caCert", caPem), Pem.text("clientCert", certPem), Pem.text("clientKey", keyPem));
+  }
+
+  /** PEM from a file or inline text; {@code name} says which in error messages. */
+  private record Pem(String name, Path file, String text) {
+    static Pem file(Path file) {
+      return file == null ? null : new Pem(file.toString(), file, null);
+    }
+
+    static Pem text(String name, String text) {
+      return text == null ? null : new Pem(name, null, text);
+    }
+
+    Reader open() throws IOException {
+      return file != null
+          ? Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)
+          : new java.io.StringReader(text);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static MqttClientSslConfig sslConfig(Pem ca, Pem cert, Pem key) {
     MqttClientSslConfigBuilder builder = MqttClientSslConfig.builder();
     try {
-      if (tls.trustedCaFile() != null) {
+      if (ca != null) {
         KeyStore trusted = emptyKeyStore();
         int i = 0;
-        for (X509Certificate ca : certificates(tls.trustedCaFile())) {
-          trusted.setCertificateEntry("ca" + i++, ca);
+        for (X509Certificate trustedCa : certificates(ca)) {
+          trusted.setCertificateEntry("ca" + i++, trustedCa);
         }
         TrustManagerFactory tmf =
             TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trusted);
         builder = builder.trustManagerFactory(tmf);
       }
-      if (tls.certFile() != null) {
+      if (cert != null) {
         KeyStore keys = emptyKeyStore();
-        List<X509Certificate> chain = certificates(tls.certFile());
-        keys.setKeyEntry(
-            "client", privateKey(tls.keyFile()), NO_PASSWORD, chain.toArray(new Certificate[0]));
+        List<X509Certificate> chain = certificates(cert);
+        keys.setKeyEntry("client", privateKey(key), NO_PASSWORD, chain.toArray(new Certificate[0]));
         KeyManagerFactory kmf =
             KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, NO_PASSWORD);
@@ -75,7 +112,7 @@ final class EndpointTls {
     return store;
   }
 
-  private static List<X509Certificate> certificates(Path file) throws GeneralSecurityException {
+  private static List<X509Certificate> certificates(Pem file) throws GeneralSecurityException {
     List<X509Certificate> certificates = new ArrayList<>();
     JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
     for (Object o : pemObjects(file)) {
@@ -89,7 +126,7 @@ final class EndpointTls {
     return certificates;
   }
 
-  private static PrivateKey privateKey(Path file) throws GeneralSecurityException {
+  private static PrivateKey privateKey(Pem file) throws GeneralSecurityException {
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     try {
       for (Object o : pemObjects(file)) {
@@ -106,9 +143,9 @@ final class EndpointTls {
     throw new IllegalArgumentException("no unencrypted PEM private key in " + file);
   }
 
-  private static List<Object> pemObjects(Path file) {
+  private static List<Object> pemObjects(Pem file) {
     List<Object> objects = new ArrayList<>();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1);
+    try (Reader reader = file.open();
         PEMParser parser = new PEMParser(reader)) {
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
         objects.add(o);

@@ -1,9 +1,12 @@
 package dev.mqttsidecar.component.pubsub;
 
-import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.MessageBus;
 import dev.mqttsidecar.broker.concurrent.DaemonThreads;
+import dev.mqttsidecar.component.remote.ClientIds;
+import dev.mqttsidecar.component.remote.RemoteMessageBus;
 import dev.mqttsidecar.dapr.InstanceKey;
 import dev.mqttsidecar.dapr.InstanceRegistry;
+import dev.mqttsidecar.dapr.InvalidMetadataException;
 import io.grpc.BindableService;
 import java.time.Clock;
 import java.util.List;
@@ -17,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Dapr's PubSub service on the embedded broker, one instance per Component YAML ({@code
- * x-component-instance}). Owns the threads the instances' streams run on.
+ * Dapr's PubSub service, one instance per Component YAML ({@code x-component-instance}), each on
+ * the embedded broker or, with {@code url} in its metadata, on a remote one. Owns the threads the
+ * instances' streams run on and the remote connections.
  */
 public final class PubSubComponent implements AutoCloseable {
   private final InstanceRegistry<PubSubInstance> instances;
@@ -35,12 +39,29 @@ public final class PubSubComponent implements AutoCloseable {
    */
   private final Map<String, SessionSlots> slotsByGroup = new ConcurrentHashMap<>();
 
+  /** Remote connections of every instance initialised so far, closed with the component. */
+  private final Set<RemoteMessageBus> remoteBuses = ConcurrentHashMap.newKeySet();
+
+  private final MessageBus embedded;
+  private final String clientIdSeed;
+  private final Clock clock;
+
   /**
-   * @param broker the broker every instance publishes to and subscribes at
+   * @param embedded the broker of instances without {@code url}, or null when the sidecar runs
+   *     without one (then every instance needs {@code url})
+   * @param clientIdSeed what makes remote client identifiers unique to this sidecar and stable
+   *     across its restarts (its socket path)
    * @param currentInstance the instance the call being served is for
    * @param clock the clock for message expiry and CloudEvent times
    */
-  public PubSubComponent(Broker broker, Supplier<InstanceKey> currentInstance, Clock clock) {
+  public PubSubComponent(
+      MessageBus embedded,
+      String clientIdSeed,
+      Supplier<InstanceKey> currentInstance,
+      Clock clock) {
+    this.embedded = embedded;
+    this.clientIdSeed = clientIdSeed;
+    this.clock = clock;
     this.instances = new InstanceRegistry<>("pub/sub", currentInstance);
     this.executor =
         Executors.newFixedThreadPool(
@@ -55,12 +76,35 @@ public final class PubSubComponent implements AutoCloseable {
                 new PubSubInstance(
                     instances.currentName(),
                     settings,
-                    broker,
+                    busFor(instances.currentName(), settings),
                     executor,
                     scheduler,
                     clock,
                     group -> slotsByGroup.computeIfAbsent(group, SessionSlots::new),
                     streams));
+  }
+
+  /**
+   * @throws InvalidMetadataException without {@code url} when there is no embedded broker
+   */
+  private MessageBus busFor(String instance, PubSubSettings settings) {
+    if (settings.remote() == null) {
+      if (embedded == null) {
+        throw new InvalidMetadataException(
+            "url",
+            "is required: this sidecar runs without an embedded broker (--no-broker), so the"
+                + " component must name the broker to use");
+      }
+      return embedded;
+    }
+    RemoteMessageBus bus =
+        new RemoteMessageBus(
+            settings.remote(),
+            ClientIds.base(settings.remote().clientIdPrefix(), instance, clientIdSeed),
+            scheduler,
+            clock);
+    remoteBuses.add(bus);
+    return bus;
   }
 
   /** The gRPC services to register on the component socket. */
@@ -86,6 +130,7 @@ public final class PubSubComponent implements AutoCloseable {
   public void close() {
     endStreams();
     instances.clear();
+    remoteBuses.forEach(RemoteMessageBus::close);
     scheduler.shutdownNow();
     executor.shutdown();
     try {

@@ -1,7 +1,7 @@
 package dev.mqttsidecar.component.pubsub;
 
 import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
-import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.MessageBus;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
 import java.util.List;
@@ -36,7 +36,7 @@ final class PubSubInstance {
   PubSubInstance(
       String name,
       PubSubSettings settings,
-      Broker broker,
+      MessageBus broker,
       Executor executor,
       ScheduledExecutorService scheduler,
       Clock clock,

@@ -41,11 +41,11 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
     PubSubSettings settings;
     try {
       settings = PubSubSettings.parse(request.getMetadata().getPropertiesMap());
+      instances.putCurrent(factory.apply(settings));
     } catch (InvalidMetadataException e) {
       response.onError(GrpcStatuses.of(e).asRuntimeException());
       return;
     }
-    instances.putCurrent(factory.apply(settings));
     log.info("pub/sub instance '{}' initialised: {}", instances.currentName(), settings);
     response.onNext(Pubsub.PubSubInitResponse.getDefaultInstance());
     response.onCompleted();

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.component.pubsub;
 
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.component.remote.RemoteSettings;
 import dev.mqttsidecar.dapr.InvalidMetadataException;
 import dev.mqttsidecar.dapr.MetadataValues;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * @param maxDeliveries deliveries after which a message is dead-lettered (0 = unlimited)
  * @param deadLetterTopic Dapr topic for messages past {@code maxDeliveries}, or null to drop them
  * @param maxBulkPublishEntries most entries one BulkPublish may carry
+ * @param remote the remote broker to use instead of the embedded one ({@code url}), or null
  */
 record PubSubSettings(
     String consumerId,
@@ -44,7 +46,8 @@ record PubSubSettings(
     Duration redeliveryBackoff,
     int maxDeliveries,
     String deadLetterTopic,
-    int maxBulkPublishEntries) {
+    int maxBulkPublishEntries,
+    RemoteSettings remote) {
 
   private static final Logger log = LoggerFactory.getLogger(PubSubSettings.class);
 
@@ -67,10 +70,6 @@ record PubSubSettings(
           "maxDeliveries",
           "deadLetterTopic",
           "maxBulkPublishEntries");
-
-  /** mqtt3 connection keys that have no meaning with an embedded broker. */
-  private static final Set<String> NOT_APPLICABLE =
-      Set.of("url", "caCert", "clientCert", "clientKey");
 
   /** Keys daprd itself interprets and passes through to every component. */
   private static final Set<String> DAPRD_KEYS =
@@ -104,7 +103,12 @@ record PubSubSettings(
     MetadataValues m = new MetadataValues(metadata);
     String consumerId = m.string("consumerID", DEFAULT_CONSUMER_ID);
     Qos qos = Qos.of(m.integer("qos", 1, 0, 2));
-    boolean retain = m.bool("retain", false);
+    // Keep/Never is the remote mode's retain policy: no RETAIN flag unless a request asks.
+    String retainValue = m.string("retain", "false");
+    boolean retain =
+        !retainValue.equalsIgnoreCase("keep")
+            && !retainValue.equalsIgnoreCase("never")
+            && m.bool("retain", false);
     String topicPrefix = m.string("topicPrefix", "");
     TopicMapper.requireNoWildcards("topicPrefix", topicPrefix);
     boolean cleanSession = m.bool("cleanSession", false);
@@ -146,16 +150,16 @@ record PubSubSettings(
         backoff,
         maxDeliveries,
         deadLetterTopic,
-        m.integer("maxBulkPublishEntries", 10_000, 1, 1_000_000));
+        m.integer("maxBulkPublishEntries", 10_000, 1, 1_000_000),
+        RemoteSettings.parse(metadata));
   }
 
   private static void warnAboutUnusedKeys(Map<String, String> metadata) {
     Set<String> unknown = new TreeSet<>();
     for (String key : metadata.keySet()) {
-      if (containsIgnoringCase(NOT_APPLICABLE, key)) {
-        log.warn(
-            "pub/sub metadata '{}' is ignored: the MQTT broker is embedded in the sidecar", key);
-      } else if (!containsIgnoringCase(KNOWN, key) && !containsIgnoringCase(DAPRD_KEYS, key)) {
+      if (!containsIgnoringCase(KNOWN, key)
+          && !containsIgnoringCase(RemoteSettings.KEYS, key)
+          && !containsIgnoringCase(DAPRD_KEYS, key)) {
         unknown.add(key);
       }
     }

@@ -1,7 +1,7 @@
 package dev.mqttsidecar.component.pubsub;
 
-import dev.mqttsidecar.broker.Broker;
 import dev.mqttsidecar.broker.Message;
+import dev.mqttsidecar.broker.MessageBus;
 import dev.mqttsidecar.broker.MessageProperties;
 import dev.mqttsidecar.broker.PublishResult;
 import dev.mqttsidecar.broker.Qos;
@@ -18,13 +18,13 @@ import java.util.concurrent.CompletableFuture;
  * accepted the message.
  */
 final class Publisher {
-  private final Broker broker;
+  private final MessageBus broker;
   private final PubSubSettings settings;
   private final TopicMapper topics;
   private final DaprToMqtt converter;
   private final Clock clock;
 
-  Publisher(Broker broker, PubSubSettings settings, TopicMapper topics, Clock clock) {
+  Publisher(MessageBus broker, PubSubSettings settings, TopicMapper topics, Clock clock) {
     this.broker = broker;
     this.settings = settings;
     this.topics = topics;

@@ -1,6 +1,6 @@
 package dev.mqttsidecar.component.pubsub;
 
-import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.MessageBus;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * @param onClosed called once when a stream ends
  */
 record StreamContext(
-    Broker broker,
+    MessageBus broker,
     PubSubSettings settings,
     TopicMapper topics,
     MqttToDapr converter,

@@ -80,6 +80,21 @@ class CommandLineOverridesTest {
         List.of("--sys-interval", "0"),
         c -> c.withSys(new Configuration.Sys(Duration.ZERO, c.sys().lifecycleEvents())));
     cases.put(
+        List.of("--no-broker"),
+        c -> {
+          Configuration.Mqtt m = c.mqtt();
+          return c.withMqtt(
+              new Configuration.Mqtt(
+                  m.maxConnections(),
+                  m.maxPacketSize(),
+                  m.maxQueuedMessages(),
+                  m.serverKeepAlive(),
+                  m.receiveMaximum(),
+                  m.topicAliasMaximum(),
+                  m.maximumQos(),
+                  false));
+        });
+    cases.put(
         List.of("--lifecycle-events"),
         c -> c.withSys(new Configuration.Sys(c.sys().interval(), true)));
     cases.put(
@@ -194,6 +209,7 @@ class CommandLineOverridesTest {
       }
     }
     args.add("--lifecycle-events");
+    args.add("--broker");
     args.add("--http");
     assertThat(args).contains("--max-connections", "--socket-mode", "--durability");
     Configuration defaults = Configuration.defaults();

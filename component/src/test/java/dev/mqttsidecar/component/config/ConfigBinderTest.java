@@ -243,6 +243,12 @@ class ConfigBinderTest {
   }
 
   @Test
+  void theEmbeddedBrokerIsOnUnlessSwitchedOff() throws Exception {
+    assertThat(bind("mqtt: { maxConnections: 5 }").mqtt().embeddedBroker()).isTrue();
+    assertThat(bind("mqtt: { embeddedBroker: false }").mqtt().embeddedBroker()).isFalse();
+  }
+
+  @Test
   void theSocketModeMayBeWrittenWithOrWithoutQuotes() throws Exception {
     assertThat(bind("socket: { mode: 0640 }").socket().mode())
         .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));

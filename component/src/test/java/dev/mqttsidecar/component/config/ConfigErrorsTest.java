@@ -39,8 +39,8 @@ class ConfigErrorsTest {
                 + " requireClientCert)"),
         mistake(
             "mqtt: { maxQos: 1 }",
-            "config.yaml: mqtt: unknown key 'maxQos' (known keys: maxConnections, maxPacketSize,"
-                + " maxQueuedMessages, maximumQos, receiveMaximum, serverKeepAlive,"
+            "config.yaml: mqtt: unknown key 'maxQos' (known keys: embeddedBroker, maxConnections,"
+                + " maxPacketSize, maxQueuedMessages, maximumQos, receiveMaximum, serverKeepAlive,"
                 + " topicAliasMaximum)"),
         mistake(
             "limits: { persistentSessionsByClientId: [{ clientId: a*, maximum: 1 }] }",

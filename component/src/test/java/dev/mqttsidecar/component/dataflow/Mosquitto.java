@@ -15,15 +15,15 @@ import java.util.concurrent.TimeUnit;
  * listener with a password file (user {@code edge}, password {@link #PASSWORD}) and a TLS listener
  * with a certificate of {@link TestPki}. Persistent, so stop and start again keep its sessions.
  */
-final class Mosquitto implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/sbin/mosquitto");
-  static final String USER = "edge";
-  static final String PASSWORD = "s3cret-edge";
+public final class Mosquitto implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+  public static final String USER = "edge";
+  public static final String PASSWORD = "s3cret-edge";
 
   private final Path dir;
   private final Path config;
-  final int port;
-  final int tlsPort;
+  public final int port;
+  public final int tlsPort;
   private Process process;
 
   private Mosquitto(Path dir, int port, int tlsPort, Path config) {
@@ -33,11 +33,11 @@ final class Mosquitto implements AutoCloseable {
     this.config = config;
   }
 
-  static boolean installed() {
+  public static boolean installed() {
     return Files.isExecutable(BINARY);
   }
 
-  static Mosquitto start(Path dir, TestPki pki) throws Exception {
+  public static Mosquitto start(Path dir, TestPki pki) throws Exception {
     Path passwd = dir.resolve("mosquitto.passwd");
     Process p =
         new ProcessBuilder("mosquitto_passwd", "-c", "-b", passwd.toString(), USER, PASSWORD)

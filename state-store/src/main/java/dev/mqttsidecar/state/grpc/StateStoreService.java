@@ -8,6 +8,7 @@ import dev.mqttsidecar.state.RetainedStateStore;
 import dev.mqttsidecar.state.StoreConfig;
 import dev.mqttsidecar.state.StoreConfigParser;
 import io.dapr.v1.ComponentProtos;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
@@ -37,6 +38,13 @@ final class StateStoreService extends StateStoreGrpc.StateStoreImplBase {
         observer,
         () -> {
           String name = instances.currentName();
+          if (broker == null) {
+            throw Status.FAILED_PRECONDITION
+                .withDescription(
+                    "this sidecar runs without an embedded broker (--no-broker): the state"
+                        + " store needs url, naming the broker tier")
+                .asRuntimeException();
+          }
           StoreConfig config =
               StoreConfigParser.parse(name, request.getMetadata().getPropertiesMap());
           instances.putCurrent(new RetainedStateStore(broker.retained(), config, clock));

@@ -1,0 +1,198 @@
+package dev.mqttsidecar.component.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dapr.proto.components.v1.Pubsub.PublishRequest;
+import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
+import dev.mqttsidecar.component.testing.ComponentYaml;
+import dev.mqttsidecar.component.testing.FakeDaprd;
+import dev.mqttsidecar.component.testing.SidecarProcess;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Remote mode between real processes: a broker tier (a sidecar with its embedded broker) and two
+ * sidecars started with {@code --no-broker}, each with its own socket and impersonated daprd, whose
+ * pub/sub components name the tier in {@code url}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RemoteModeIT {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private Path folder;
+  private SidecarProcess tier;
+  private SidecarProcess sidecarA;
+  private SidecarProcess sidecarB;
+  private FakeDaprd daprdA;
+  private FakeDaprd daprdB;
+  private String url;
+
+  @BeforeAll
+  void start() throws Exception {
+    folder = Files.createTempDirectory("remote-mode-");
+    tier = SidecarProcess.start(folder, "tier");
+    url = "tcp://127.0.0.1:" + tier.mqttPort();
+    sidecarA = SidecarProcess.start(folder, "a", "--no-broker");
+    sidecarB = SidecarProcess.start(folder, "b", "--no-broker");
+    daprdA = new FakeDaprd(folder.resolve("a.sock"));
+    daprdB = new FakeDaprd(folder.resolve("b.sock"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {daprdA, daprdB, sidecarA, sidecarB, tier}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  void aSidecarWithoutBrokerListensOnNoMqttPortAndNeedsUrl() {
+    assertThat(sidecarA.output())
+        .contains("No embedded broker")
+        .doesNotContain("MQTT broker listening");
+    assertThatThrownBy(() -> daprdA.initPubSub(component("local", Map.of())))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).contains("url").contains("--no-broker");
+            });
+    assertThatThrownBy(() -> daprdA.initState(component("state", Map.of())))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getDescription()).contains("--no-broker"));
+  }
+
+  @Test
+  void badConnectionMetadataFailsInitNamingTheKey() {
+    assertThat(initError(Map.of("url", "http://127.0.0.1:1883")))
+        .contains("'url'")
+        .contains("tcp://");
+    assertThat(initError(Map.of("url", url, "clientCert", "-----BEGIN CERTIFICATE-----")))
+        .contains("clientKey");
+    assertThat(initError(Map.of("url", url, "caCert", "not pem"))).contains("'caCert'");
+    assertThat(initError(Map.of("url", url, "keepAliveSeconds", "-1")))
+        .contains("'keepAliveSeconds'");
+    assertThat(initError(Map.of("url", url, "tokenFile", folder.resolve("none").toString())))
+        .contains("'tokenFile'");
+  }
+
+  private String initError(Map<String, String> metadata) {
+    try {
+      daprdA.initPubSub(component("bad", metadata));
+    } catch (StatusRuntimeException e) {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      return e.getStatus().getDescription();
+    }
+    throw new AssertionError("Init accepted " + metadata);
+  }
+
+  @Test
+  void publishedOnOneSidecarIsPulledOnTheOther() throws Exception {
+    ComponentYaml pubsub = component("orders", Map.of("url", url));
+    assertThat(daprdA.initPubSub(pubsub)).contains("BULK_PUBSUB");
+    daprdB.initPubSub(pubsub);
+    try (DaprStream stream = DaprStream.open(daprdB, "orders", "placed", Map.of())) {
+      awaitSubscribed(sidecarB, "placed");
+      publish(daprdA, "orders", "placed", "order-1");
+      PullMessagesResponse message = stream.next(WAIT);
+      assertThat(message.getTopicName()).isEqualTo("placed");
+      assertThat(message.getData().toStringUtf8()).contains("order-1");
+      stream.ack(message);
+      assertThat(stream.poll(Duration.ofMillis(300))).isNull();
+    }
+  }
+
+  @Test
+  void aConsumerGroupAcrossTwoSidecarsGetsEachMessageOnce() throws Exception {
+    ComponentYaml pubsub = component("jobs", Map.of("url", url, "consumerID", "workers"));
+    daprdA.initPubSub(pubsub);
+    daprdB.initPubSub(pubsub);
+    try (DaprStream onA = DaprStream.open(daprdA, "jobs", "work", Map.of(), m -> null);
+        DaprStream onB = DaprStream.open(daprdB, "jobs", "work", Map.of(), m -> null)) {
+      awaitSubscribed(sidecarA, "work");
+      awaitSubscribed(sidecarB, "work");
+      int count = 40;
+      for (int i = 0; i < count; i++) {
+        publish(daprdA, "jobs", "work", "job-" + i + ";");
+      }
+      List<String> seen = new ArrayList<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (seen.size() < count && System.nanoTime() < deadline) {
+        seen.clear();
+        onA.handled().forEach(m -> seen.add(jobOf(m)));
+        onB.handled().forEach(m -> seen.add(jobOf(m)));
+        Thread.onSpinWait();
+      }
+      assertThat(seen).hasSize(count).doesNotHaveDuplicates();
+      assertThat(onA.handled()).as("member on A").isNotEmpty();
+      assertThat(onB.handled()).as("member on B").isNotEmpty();
+    }
+  }
+
+  @Test
+  void failsOverFromADeadServerToTheNextInTheList() throws Exception {
+    String failover = "tcp://127.0.0.1:" + deadPort() + "," + url;
+    ComponentYaml pubsub = component("failover", Map.of("url", failover));
+    daprdA.initPubSub(pubsub);
+    try (DaprStream stream = DaprStream.open(daprdA, "failover", "fo", Map.of())) {
+      awaitSubscribed(sidecarA, "fo");
+      publish(daprdA, "failover", "fo", "after-failover");
+      PullMessagesResponse message = stream.next(WAIT);
+      assertThat(message.getData().toStringUtf8()).contains("after-failover");
+      stream.ack(message);
+    }
+    assertThat(sidecarA.output()).contains("cannot connect to tcp://127.0.0.1:");
+  }
+
+  static void publish(FakeDaprd daprd, String instance, String topic, String data) {
+    daprd
+        .pubSub(instance)
+        .publish(
+            PublishRequest.newBuilder()
+                .setPubsubName(instance)
+                .setTopic(topic)
+                .setData(ByteString.copyFrom(data, StandardCharsets.UTF_8))
+                .setContentType("text/plain")
+                .build());
+  }
+
+  private static String jobOf(PullMessagesResponse m) {
+    String data = m.getData().toStringUtf8();
+    int start = data.indexOf("job-");
+    return data.substring(start, data.indexOf(';', start));
+  }
+
+  static void awaitSubscribed(SidecarProcess sidecar, String topic) throws InterruptedException {
+    sidecar.awaitLine(
+        Pattern.compile("subscribed to \\$share/\\S+/" + Pattern.quote(topic) + "(\\s|$)"), WAIT);
+  }
+
+  static ComponentYaml component(String name, Map<String, String> metadata) {
+    return new ComponentYaml(name, "pubsub.mqtt-sidecar", metadata);
+  }
+
+  static int deadPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort(); // closed again: nothing listens there
+    }
+  }
+}
