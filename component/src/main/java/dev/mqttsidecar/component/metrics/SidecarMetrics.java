@@ -25,8 +25,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * whatever else registers a {@link MeterBinder}) are bound with {@link #bind}.
  */
 public final class SidecarMetrics implements AutoCloseable {
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  // PrometheusConfig.DEFAULT looks its settings up (and validates them) on every read, which a
+  // scrape does once per meter: these are fixed.
+  private static final PrometheusConfig CONFIG =
+      new PrometheusConfig() {
+        @Override
+        public String get(String key) {
+          return null;
+        }
+
+        @Override
+        public boolean descriptions() {
+          return true;
+        }
+      };
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(CONFIG);
   private final StorageTimers storage = new StorageTimers(registry);
   private final GrpcCallMeters grpc = new GrpcCallMeters(registry);
   private final JvmGcMetrics gc = new JvmGcMetrics();
