@@ -6,17 +6,26 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The broker's counters as meters. Every meter reads {@link BrokerStatistics} when scraped, the
  * same numbers {@code $SYS} publishes: there is no second set of counters, and nothing is added to
- * the message path.
+ * the message path. Refused connections are counted by reason; a reason's series appears with its
+ * first refusal, so a scrape does not carry a dozen series that stay at zero.
  */
-final class BrokerMeters implements MeterBinder {
+final class BrokerMeters implements SnapshotBinder {
+  private static final String MAX_CONNECTIONS = "max_connections";
+
   private final BrokerStatistics stats;
+  // Used by one thread at a time: the one that binds, then the scrape thread.
+  private final Set<String> refusedSeries = new HashSet<>();
+  private volatile Map<String, Long> refused = Map.of();
 
   BrokerMeters(BrokerStatistics stats) {
     this.stats = stats;
@@ -30,17 +39,7 @@ final class BrokerMeters implements MeterBinder {
         "mqtt.connections.accepted",
         "MQTT clients that completed CONNECT",
         s -> s.clientsTotal());
-    FunctionCounter.builder("mqtt.connections.refused", stats, s -> s.connectionsRefused())
-        .description("connections refused")
-        .tag("reason", "max_connections")
-        .register(registry);
-    for (String reason : stats.connectsRefused().keySet()) {
-      FunctionCounter.builder(
-              "mqtt.connections.refused", stats, s -> s.connectsRefused().getOrDefault(reason, 0L))
-          .description("connections refused")
-          .tag("reason", reason)
-          .register(registry);
-    }
+    takeSnapshot(registry);
     for (Qos qos : Qos.values()) {
       String tag = Integer.toString(qos.value());
       FunctionCounter.builder("mqtt.messages.received", stats, s -> s.messagesReceived(qos))
@@ -89,6 +88,24 @@ final class BrokerMeters implements MeterBinder {
         "mqtt.subscriptions.refused.not.authorized",
         "topic filters refused as not authorized",
         s -> s.subscriptionsNotAuthorized());
+  }
+
+  /** One read of the refusals by reason per scrape, and a series for each reason seen. */
+  @Override
+  public void takeSnapshot(MeterRegistry registry) {
+    Map<String, Long> now = new HashMap<>(stats.connectsRefused());
+    now.put(MAX_CONNECTIONS, stats.connectionsRefused());
+    refused = now;
+    now.forEach(
+        (reason, count) -> {
+          if (count > 0 && refusedSeries.add(reason)) {
+            FunctionCounter.builder(
+                    "mqtt.connections.refused", this, m -> m.refused.getOrDefault(reason, 0L))
+                .description("connections refused, by reason")
+                .tag("reason", reason)
+                .register(registry);
+          }
+        });
   }
 
   private void dropped(

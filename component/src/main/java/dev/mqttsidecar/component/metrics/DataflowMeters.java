@@ -6,23 +6,37 @@ import dev.mqttsidecar.component.endpoint.EndpointStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Endpoints' connection state and counters and dataflows' counters, read from their status when
- * scraped. The names are those of the configuration file, a fixed set after start.
+ * Endpoints' connection state and counters and dataflows' counters, read from one status snapshot
+ * per scrape. The names are those of the configuration file, a fixed set after start.
  */
-final class DataflowMeters implements MeterBinder {
+final class DataflowMeters implements SnapshotBinder {
   private final Dataflows dataflows;
+  private volatile Map<String, EndpointStatus> endpoints = Map.of();
+  private volatile Map<String, DataflowStatus> flows = Map.of();
 
   DataflowMeters(Dataflows dataflows) {
     this.dataflows = dataflows;
   }
 
   @Override
+  public void takeSnapshot(MeterRegistry registry) {
+    Map<String, EndpointStatus> endpointsNow = new HashMap<>();
+    dataflows.endpoints().forEach(e -> endpointsNow.put(e.name(), e));
+    Map<String, DataflowStatus> flowsNow = new HashMap<>();
+    dataflows.flows().forEach(f -> flowsNow.put(f.name(), f));
+    endpoints = endpointsNow;
+    flows = flowsNow;
+  }
+
+  @Override
   public void bindTo(MeterRegistry registry) {
-    for (EndpointStatus endpoint : dataflows.endpoints()) {
+    takeSnapshot(registry);
+    for (EndpointStatus endpoint : endpoints.values()) {
       String name = endpoint.name();
       Gauge.builder(
               "endpoint.connected",
@@ -70,7 +84,7 @@ final class DataflowMeters implements MeterBinder {
       endpointCounter(
           registry, name, "endpoint.connects", "successful connects", EndpointStatus::connects);
     }
-    for (DataflowStatus flow : dataflows.flows()) {
+    for (DataflowStatus flow : flows.values()) {
       String name = flow.name();
       flowCounter(registry, name, "forwarded", DataflowStatus::forwarded);
       flowCounter(registry, name, "failed", DataflowStatus::failed);
@@ -86,14 +100,11 @@ final class DataflowMeters implements MeterBinder {
   }
 
   private EndpointStatus endpoint(String name) {
-    return dataflows.endpoints().stream()
-        .filter(e -> e.name().equals(name))
-        .findFirst()
-        .orElseThrow();
+    return endpoints.get(name);
   }
 
   private DataflowStatus flow(String name) {
-    return dataflows.flows().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    return flows.get(name);
   }
 
   private void endpointGauge(

@@ -4,12 +4,10 @@ import dev.mqttsidecar.component.http.HttpCredentials;
 import dev.mqttsidecar.component.http.HttpExchange;
 import dev.mqttsidecar.component.http.HttpHandler;
 import dev.mqttsidecar.component.http.HttpReply;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -24,11 +22,11 @@ final class MetricsRoute implements HttpHandler {
   private static final String OPEN_METRICS = "application/openmetrics-text";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final PrometheusMeterRegistry registry;
+  private final Scraper scraper;
   private final HttpCredentials credentials;
 
-  MetricsRoute(PrometheusMeterRegistry registry, HttpCredentials credentials) {
-    this.registry = registry;
+  MetricsRoute(Scraper scraper, HttpCredentials credentials) {
+    this.scraper = scraper;
     this.credentials = credentials;
   }
 
@@ -45,17 +43,21 @@ final class MetricsRoute implements HttpHandler {
                 return HttpReply.text(HttpResponseStatus.FORBIDDEN, "not authorized to read " + SYS)
                     .done();
               }
-              return CompletableFuture.supplyAsync(() -> scrape(exchange));
+              return scrape(exchange);
             });
   }
 
-  private HttpReply scrape(HttpExchange exchange) {
+  private CompletionStage<HttpReply> scrape(HttpExchange exchange) {
     String accept = exchange.headers().get(HttpHeaderNames.ACCEPT);
     String type =
         accept != null && accept.contains(OPEN_METRICS)
             ? OPEN_METRICS + "; version=1.0.0; charset=utf-8"
             : PROMETHEUS_TEXT;
-    byte[] body = registry.scrape(type).getBytes(StandardCharsets.UTF_8);
-    return new HttpReply(HttpResponseStatus.OK, type, body, Map.of());
+    return scraper
+        .scrape(type)
+        .thenApply(
+            text ->
+                new HttpReply(
+                    HttpResponseStatus.OK, type, text.getBytes(StandardCharsets.UTF_8), Map.of()));
   }
 }

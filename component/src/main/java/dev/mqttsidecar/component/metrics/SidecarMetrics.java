@@ -25,11 +25,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * whatever else registers a {@link MeterBinder}) are bound with {@link #bind}.
  */
 public final class SidecarMetrics implements AutoCloseable {
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  // PrometheusConfig.DEFAULT looks its settings up (and validates them) on every read, which a
+  // scrape does once per meter: these are fixed.
+  private static final PrometheusConfig CONFIG =
+      new PrometheusConfig() {
+        @Override
+        public String get(String key) {
+          return null;
+        }
+
+        @Override
+        public boolean descriptions() {
+          return true;
+        }
+      };
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(CONFIG);
   private final StorageTimers storage = new StorageTimers(registry);
   private final GrpcCallMeters grpc = new GrpcCallMeters(registry);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Scraper scraper = new Scraper(registry);
   // Micrometer's function meters hold what they read weakly: the binders (and what they read)
   // must live as long as the registry.
   private final List<MeterBinder> bound = new CopyOnWriteArrayList<>();
@@ -68,15 +83,19 @@ public final class SidecarMetrics implements AutoCloseable {
   public void bind(MeterBinder binder) {
     bound.add(binder);
     binder.bindTo(registry);
+    if (binder instanceof SnapshotBinder snapshot) {
+      scraper.add(snapshot);
+    }
   }
 
   /** Serves {@code GET /metrics}, guarded as {@code $SYS} is. */
   public void register(HttpRoutes routes, HttpCredentials credentials) {
-    routes.get(MetricsRoute.PATH, new MetricsRoute(registry, credentials));
+    routes.get(MetricsRoute.PATH, new MetricsRoute(scraper, credentials));
   }
 
   @Override
   public void close() {
+    scraper.close();
     gc.close();
     registry.close();
   }

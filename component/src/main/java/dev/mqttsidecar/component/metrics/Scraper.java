@@ -1,0 +1,48 @@
+package dev.mqttsidecar.component.metrics;
+
+import dev.mqttsidecar.broker.concurrent.DaemonThreads;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Renders the registry, one scrape at a time, on a thread of its own: the snapshots are taken and
+ * the text written together, so two scrapers never interleave. (Not the common pool: on a machine
+ * with fewer than three cores {@link CompletableFuture#supplyAsync(java.util.function.Supplier)}
+ * starts a new thread per call.)
+ */
+final class Scraper implements AutoCloseable {
+  private final PrometheusMeterRegistry registry;
+  private final List<SnapshotBinder> snapshots = new CopyOnWriteArrayList<>();
+  private final ExecutorService thread =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("metrics-scrape"));
+
+  Scraper(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void add(SnapshotBinder binder) {
+    snapshots.add(binder);
+  }
+
+  /** The registry as text of the given content type, after every snapshot was taken afresh. */
+  CompletionStage<String> scrape(String contentType) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          for (SnapshotBinder binder : snapshots) {
+            binder.takeSnapshot(registry);
+          }
+          return registry.scrape(contentType);
+        },
+        thread);
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}
