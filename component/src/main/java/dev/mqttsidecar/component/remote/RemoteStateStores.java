@@ -228,6 +228,12 @@ public final class RemoteStateStores implements AutoCloseable {
             client ->
                 client
                     .features()
+                    .whenComplete(
+                        (features, failure) -> {
+                          if (failure != null) {
+                            client.close(); // no service: drop the response subscription
+                          }
+                        })
                     .<RemoteStateBackend>thenApply(
                         f -> new StateServiceBackend(client, List.copyOf(f.getFeaturesList()))))
         .orTimeout(PROBE.toMillis(), TimeUnit.MILLISECONDS);

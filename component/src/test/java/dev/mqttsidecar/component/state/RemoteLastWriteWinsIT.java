@@ -75,6 +75,27 @@ class RemoteLastWriteWinsIT {
                 assertThat(e.getStatus().getDescription()).contains("ETags need");
               });
       assertThat(daprd.state("orders").get(get("order-2")).getData().isEmpty()).isTrue();
+      State.SetRequest firstWrite =
+          setRequest("order-2", utf8("x"), null).toBuilder()
+              .setOptions(
+                  State.StateOptions.newBuilder()
+                      .setConcurrency(State.StateOptions.StateConcurrency.CONCURRENCY_FIRST_WRITE))
+              .build();
+      assertThatThrownBy(() -> daprd.state("orders").set(firstWrite))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription()).contains("first-write");
+              });
+      assertThatThrownBy(
+              () ->
+                  daprd
+                      .transactions("orders")
+                      .transact(State.TransactionalStateRequest.getDefaultInstance()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
       assertThat(sidecar.output()).doesNotContain(Mosquitto.PASSWORD);
     }
   }
