@@ -1,5 +1,9 @@
 package dev.mqttsidecar.component.remote;
 
+import static dev.mqttsidecar.component.remote.RemoteStateReplies.call;
+import static dev.mqttsidecar.component.remote.RemoteStateReplies.reply;
+import static dev.mqttsidecar.component.remote.RemoteStateReplies.status;
+
 import dapr.proto.components.v1.QueriableStateStoreGrpc;
 import dapr.proto.components.v1.State;
 import dapr.proto.components.v1.StateStoreGrpc;
@@ -7,27 +11,26 @@ import dapr.proto.components.v1.TransactionalStateStoreGrpc;
 import dapr.proto.components.v1.TransactionalStoreMultiMaxSizeGrpc;
 import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import dev.mqttsidecar.component.statesvc.StateServiceClient;
-import dev.mqttsidecar.component.statesvc.StateServiceException;
 import dev.mqttsidecar.dapr.InstanceKey;
 import dev.mqttsidecar.dapr.InvalidMetadataException;
+import dev.mqttsidecar.state.StateTopics;
 import dev.mqttsidecar.state.StoreConfig;
 import io.dapr.v1.ComponentProtos;
 import io.grpc.BindableService;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * State store components in remote mode: an Init with {@code url} connects to that broker and
  * probes its state service (README, "State service over MQTT"); when it answers, every call of the
  * instance goes there, and Features advertise what the service does. Calls of other instances go to
- * the embedded store as before. A broker without the service fails Init, saying so: ETags and
- * transactions cannot be built on plain retained messages at someone else's broker.
+ * the embedded store as before. Against a broker without the service, metadata {@code stateService}
+ * decides: {@code auto} falls back to last-write-wins on retained messages, saying what is lost;
+ * {@code required} fails Init; {@code off} never probes.
  */
 public final class RemoteStateStores implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteStateStores.class);
@@ -46,10 +50,9 @@ public final class RemoteStateStores implements AutoCloseable {
   /** Connect and probe within daprd's Init timeout (5 s by default). */
   static final Duration PROBE = Duration.ofSeconds(3);
 
-  private record RemoteStore(
-      BrokerConnection connection, StateServiceClient client, List<String> features) {
+  private record RemoteStore(BrokerConnection connection, RemoteStateBackend backend) {
     void close() {
-      client.close();
+      backend.close();
       connection.close();
     }
   }
@@ -131,41 +134,16 @@ public final class RemoteStateStores implements AutoCloseable {
     return store;
   }
 
-  private static <T> void reply(CompletableFuture<T> answer, StreamObserver<T> observer) {
-    answer.whenComplete(
-        (response, failure) -> {
-          if (failure == null) {
-            observer.onNext(response);
-            observer.onCompleted();
-          } else {
-            observer.onError(status(failure));
-          }
-        });
-  }
-
-  /** The state service's error as the gRPC component would answer it (ETag errors included). */
-  private static StatusRuntimeException status(Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    if (cause instanceof StateServiceException e) {
-      return e.failure().toStatusException();
-    }
-    if (cause instanceof StatusRuntimeException e) {
-      return e;
-    }
-    return Status.UNAVAILABLE.withDescription(String.valueOf(cause)).asRuntimeException();
-  }
-
   private void init(
       State.InitRequest request,
       StreamObserver<State.InitResponse> observer,
       StateStoreGrpc.AsyncService embedded) {
     String name = currentInstance.get().name();
     RemoteSettings settings;
+    StateServiceMode mode;
     try {
       settings = RemoteSettings.parse(request.getMetadata().getPropertiesMap());
+      mode = StateServiceMode.parse(request.getMetadata().getPropertiesMap());
     } catch (InvalidMetadataException e) {
       observer.onError(
           Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
@@ -179,51 +157,121 @@ public final class RemoteStateStores implements AutoCloseable {
       embedded.init(request, observer);
       return;
     }
+    AtomicReference<LastWriteWinsStore> retained = new AtomicReference<>();
     BrokerConnection connection =
         new BrokerConnection(
             settings,
             ClientIds.base(settings.clientIdPrefix(), name, clientIdSeed) + "-state",
             scheduler,
-            present -> {});
+            present -> {
+              LastWriteWinsStore store = retained.get();
+              if (store != null) {
+                store.subscribe(present).exceptionally(e -> null); // a drop retries on connect
+              }
+            });
     connection.start();
-    StateServiceClient.start(connection.client(), name, TIMEOUT)
+    CompletableFuture<RemoteStateBackend> backend =
+        mode == StateServiceMode.OFF
+            ? lastWriteWins(connection, name, retained)
+            : stateService(connection, name)
+                .handle(
+                    (service, failure) -> {
+                      if (failure == null) {
+                        return CompletableFuture.completedFuture(service);
+                      }
+                      String missing = missingService(settings, name, failure);
+                      if (mode == StateServiceMode.REQUIRED) {
+                        return CompletableFuture.<RemoteStateBackend>failedFuture(
+                            Status.FAILED_PRECONDITION
+                                .withDescription(missing)
+                                .asRuntimeException());
+                      }
+                      log.warn(
+                          "state store '{}': {}; falling back to last-write-wins on retained"
+                              + " messages: no ETags, no transactions, no TTL enforcement beyond"
+                              + " MQTT message expiry, no query (set metadata stateService:"
+                              + " required to fail Init instead)",
+                          name,
+                          missing);
+                      return lastWriteWins(connection, name, retained);
+                    })
+                .thenCompose(f -> f);
+    backend.whenComplete(
+        (chosen, failure) -> {
+          if (failure != null) {
+            connection.close();
+            log.error("state store '{}': {}", name, status(failure).getStatus().getDescription());
+            observer.onError(status(failure));
+            return;
+          }
+          RemoteStore previous = byName.put(name, new RemoteStore(connection, chosen));
+          if (previous != null) {
+            previous.close();
+          }
+          log.info(
+              "state store '{}' initialised in remote mode at {}: {}, features {}",
+              name,
+              settings.servers(),
+              chosen instanceof LastWriteWinsStore
+                  ? "last-write-wins on retained messages"
+                  : "the state service",
+              chosen.features());
+          observer.onNext(State.InitResponse.getDefaultInstance());
+          observer.onCompleted();
+        });
+  }
+
+  private static CompletableFuture<RemoteStateBackend> stateService(
+      BrokerConnection connection, String name) {
+    return StateServiceClient.start(connection.client(), name, TIMEOUT)
         .thenCompose(
             client ->
                 client
                     .features()
-                    .thenApply(
-                        f -> new RemoteStore(connection, client, List.copyOf(f.getFeaturesList()))))
+                    .whenComplete(
+                        (features, failure) -> {
+                          if (failure != null) {
+                            client.close(); // no service: drop the response subscription
+                          }
+                        })
+                    .<RemoteStateBackend>thenApply(
+                        f -> new StateServiceBackend(client, List.copyOf(f.getFeaturesList()))))
+        .orTimeout(PROBE.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static String missingService(RemoteSettings settings, String name, Throwable failure) {
+    return "the broker at "
+        + settings.servers()
+        + " did not answer the state service ($state/v1/"
+        + name
+        + "/features) within "
+        + PROBE.toSeconds()
+        + " s: ETags and transactions need the broker tier (an mqtt-sidecar with its broker); "
+        + status(failure).getStatus().getDescription();
+  }
+
+  private CompletableFuture<RemoteStateBackend> lastWriteWins(
+      BrokerConnection connection, String name, AtomicReference<LastWriteWinsStore> retained) {
+    LastWriteWinsStore store =
+        new LastWriteWinsStore(
+            connection.client(),
+            new StateTopics(StoreConfig.defaultTopicPrefix(name)),
+            scheduler,
+            TIMEOUT);
+    retained.set(store);
+    return store
+        .subscribe(true)
         .orTimeout(PROBE.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (store, failure) -> {
-              if (failure != null) {
-                connection.close();
-                String reason =
-                    "the broker at "
-                        + settings.servers()
-                        + " did not answer the state service ($state/v1/"
-                        + name
-                        + "/features) within "
-                        + PROBE.toSeconds()
-                        + " s: a remote state store needs the broker tier (an"
-                        + " mqtt-sidecar with its broker) for ETags and transactions; "
-                        + status(failure).getStatus().getDescription();
-                log.error("state store '{}': {}", name, reason);
-                observer.onError(
-                    Status.FAILED_PRECONDITION.withDescription(reason).asRuntimeException());
-                return;
-              }
-              RemoteStore previous = byName.put(name, store);
-              if (previous != null) {
-                previous.close();
-              }
-              log.info(
-                  "state store '{}' initialised in remote mode: the state service at {}, features {}",
-                  name,
-                  settings.servers(),
-                  store.features());
-              observer.onNext(State.InitResponse.getDefaultInstance());
-              observer.onCompleted();
+        .<RemoteStateBackend>thenApply(loaded -> store)
+        .exceptionally(
+            e -> {
+              throw Status.UNAVAILABLE
+                  .withDescription(
+                      "cannot subscribe to the store's retained topics "
+                          + StoreConfig.defaultTopicPrefix(name)
+                          + "#: "
+                          + status(e).getStatus().getDescription())
+                  .asRuntimeException();
             });
   }
 
@@ -247,7 +295,7 @@ public final class RemoteStateStores implements AutoCloseable {
           CompletableFuture.supplyAsync(
               () ->
                   ComponentProtos.FeaturesResponse.newBuilder()
-                      .addAllFeatures(current().features())
+                      .addAllFeatures(current().backend().features())
                       .build(),
               Runnable::run),
           observer);
@@ -263,35 +311,35 @@ public final class RemoteStateStores implements AutoCloseable {
 
     @Override
     public void get(State.GetRequest request, StreamObserver<State.GetResponse> observer) {
-      reply(call(() -> current().client().get(request)), observer);
+      reply(call(() -> current().backend().get(request)), observer);
     }
 
     @Override
     public void set(State.SetRequest request, StreamObserver<State.SetResponse> observer) {
-      reply(call(() -> current().client().set(request)), observer);
+      reply(call(() -> current().backend().set(request)), observer);
     }
 
     @Override
     public void delete(State.DeleteRequest request, StreamObserver<State.DeleteResponse> observer) {
-      reply(call(() -> current().client().delete(request)), observer);
+      reply(call(() -> current().backend().delete(request)), observer);
     }
 
     @Override
     public void bulkGet(
         State.BulkGetRequest request, StreamObserver<State.BulkGetResponse> observer) {
-      reply(call(() -> current().client().bulkGet(request)), observer);
+      reply(call(() -> current().backend().bulkGet(request)), observer);
     }
 
     @Override
     public void bulkSet(
         State.BulkSetRequest request, StreamObserver<State.BulkSetResponse> observer) {
-      reply(call(() -> current().client().bulkSet(request)), observer);
+      reply(call(() -> current().backend().bulkSet(request)), observer);
     }
 
     @Override
     public void bulkDelete(
         State.BulkDeleteRequest request, StreamObserver<State.BulkDeleteResponse> observer) {
-      reply(call(() -> current().client().bulkDelete(request)), observer);
+      reply(call(() -> current().backend().bulkDelete(request)), observer);
     }
   }
 
@@ -301,14 +349,14 @@ public final class RemoteStateStores implements AutoCloseable {
     public void transact(
         State.TransactionalStateRequest request,
         StreamObserver<State.TransactionalStateResponse> observer) {
-      reply(call(() -> current().client().transact(request)), observer);
+      reply(call(() -> current().backend().transact(request)), observer);
     }
   }
 
   private final class Queries extends QueriableStateStoreGrpc.QueriableStateStoreImplBase {
     @Override
     public void query(State.QueryRequest request, StreamObserver<State.QueryResponse> observer) {
-      reply(call(() -> current().client().query(request)), observer);
+      reply(call(() -> current().backend().query(request)), observer);
     }
   }
 
@@ -323,15 +371,6 @@ public final class RemoteStateStores implements AutoCloseable {
               .setMaxSize(StoreConfig.defaults("remote").maxTransactionOperations())
               .build());
       observer.onCompleted();
-    }
-  }
-
-  /** A call's future, or its synchronous failure (no instance) as a failed one. */
-  private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
-    try {
-      return call.get();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
     }
   }
 
