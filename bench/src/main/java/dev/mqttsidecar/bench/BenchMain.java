@@ -1,6 +1,7 @@
 package dev.mqttsidecar.bench;
 
 import dev.mqttsidecar.bench.conn.ConnectionsCommand;
+import dev.mqttsidecar.bench.dapr.DaprRatesCommand;
 import dev.mqttsidecar.bench.durable.DurabilityCommand;
 import dev.mqttsidecar.bench.load.LoadCommand;
 import dev.mqttsidecar.bench.report.ReportCommand;
@@ -19,11 +20,13 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       DurabilityCommand.class,
       ServeCommand.class,
-      SoakCommand.class
+      SoakCommand.class,
+      DaprRatesCommand.class
     },
     description =
         "MQTT load generator, connection-scale scenario, results report, durability benchmark and"
-            + " a standalone broker to measure against, and a soak that checks the sidecar stays flat.")
+            + " a standalone broker to measure against, a soak that checks the sidecar stays flat, and Dapr"
+            + " call rates through a sidecar socket.")
 public final class BenchMain implements Runnable {
 
   public static void main(String[] args) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.function.Function;
@@ -71,6 +72,22 @@ public final class Credentials {
           "environment variable " + up.passwordEnv() + " (the password) is not set");
     }
     return value;
+  }
+
+  /**
+   * How long to wait before reading the token file again: until the last fifth of the token's life,
+   * at most its last minute; null for no token or one without an expiry.
+   */
+  public static Duration renewalDelay(String token, Instant now) {
+    Instant expiry = token == null ? null : expiry(token);
+    if (expiry == null) {
+      return null;
+    }
+    Duration left = Duration.between(now, expiry);
+    Duration fifth = left.dividedBy(5);
+    Duration margin = fifth.compareTo(Duration.ofMinutes(1)) < 0 ? fifth : Duration.ofMinutes(1);
+    Duration wait = left.minus(margin);
+    return wait.isNegative() ? Duration.ZERO : wait;
   }
 
   /** The token's {@code exp} claim, or null when it has none or is not a readable JWT. */

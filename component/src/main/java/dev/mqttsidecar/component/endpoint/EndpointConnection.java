@@ -3,7 +3,6 @@ package dev.mqttsidecar.component.endpoint;
 import dev.mqttsidecar.component.endpoint.EndpointStatus.State;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -280,18 +279,10 @@ public final class EndpointConnection implements AutoCloseable {
 
   /** Checks the token file now and then once the token in use is close to expiring. */
   private void scheduleTokenRenewal(String token) {
-    Instant expiry = token == null ? null : Credentials.expiry(token);
-    if (expiry == null) {
-      return;
+    Duration wait = Credentials.renewalDelay(token, clock.instant());
+    if (wait != null) {
+      scheduler.schedule(() -> renewToken(token), wait.toMillis(), TimeUnit.MILLISECONDS);
     }
-    Duration left = Duration.between(clock.instant(), expiry);
-    // Renew in the last fifth of the lifetime, at most a minute before it ends.
-    Duration margin =
-        left.dividedBy(5).compareTo(Duration.ofMinutes(1)) < 0
-            ? left.dividedBy(5)
-            : Duration.ofMinutes(1);
-    long delay = Math.max(0, left.minus(margin).toMillis());
-    scheduler.schedule(() -> renewToken(token), delay, TimeUnit.MILLISECONDS);
   }
 
   private void renewToken(String used) {

@@ -217,17 +217,10 @@ final class BrokerConnection implements AutoCloseable {
 
   /** Re-reads the token file in the last fifth of the token's life (at most its last minute). */
   private void scheduleTokenRenewal(String token) {
-    Instant expiry = token == null ? null : Credentials.expiry(token);
-    if (expiry == null || closed) {
-      return;
+    Duration wait = Credentials.renewalDelay(token, Instant.now());
+    if (wait != null && !closed) {
+      scheduler.schedule(() -> renewToken(token), wait.toMillis(), TimeUnit.MILLISECONDS);
     }
-    Duration left = Duration.between(Instant.now(), expiry);
-    Duration margin =
-        left.dividedBy(5).compareTo(Duration.ofMinutes(1)) < 0
-            ? left.dividedBy(5)
-            : Duration.ofMinutes(1);
-    long wait = Math.max(0, left.minus(margin).toMillis());
-    scheduler.schedule(() -> renewToken(token), wait, TimeUnit.MILLISECONDS);
   }
 
   private void renewToken(String used) {

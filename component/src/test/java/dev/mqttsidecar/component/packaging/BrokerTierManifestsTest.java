@@ -173,12 +173,10 @@ class BrokerTierManifestsTest {
     Files.writeString(file, configMap.at("/data").get(mounted.getFileName().toString()).asText());
     args.set(config + 1, file.toString());
     SidecarCommand command = new SidecarCommand();
-    CommandLine line = new CommandLine(command);
-    // Remote mode's flag is parsed once the parser has it; until then it is checked by name.
-    if (line.getCommandSpec().findOption(NO_BROKER) == null) {
-      args.remove(NO_BROKER);
-    }
-    line.parseArgs(args.toArray(String[]::new));
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
+    assertThat(command.configuration().mqtt().embeddedBroker())
+        .as("embedded broker with " + args)
+        .isEqualTo(!args.contains(NO_BROKER));
     return SettingsResolver.resolve(command.configuration(), null);
   }
 }

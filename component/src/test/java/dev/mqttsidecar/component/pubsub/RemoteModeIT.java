@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,14 +135,12 @@ class RemoteModeIT {
       for (int i = 0; i < count; i++) {
         publish(daprdA, "jobs", "work", "job-" + i + ";");
       }
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(() -> onA.handled().size() + onB.handled().size() >= count);
       List<String> seen = new ArrayList<>();
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (seen.size() < count && System.nanoTime() < deadline) {
-        seen.clear();
-        onA.handled().forEach(m -> seen.add(jobOf(m)));
-        onB.handled().forEach(m -> seen.add(jobOf(m)));
-        Thread.onSpinWait();
-      }
+      onA.handled().forEach(m -> seen.add(jobOf(m)));
+      onB.handled().forEach(m -> seen.add(jobOf(m)));
       assertThat(seen).hasSize(count).doesNotHaveDuplicates();
       assertThat(onA.handled()).as("member on A").isNotEmpty();
       assertThat(onB.handled()).as("member on B").isNotEmpty();

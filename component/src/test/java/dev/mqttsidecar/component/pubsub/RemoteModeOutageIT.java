@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,11 +71,9 @@ class RemoteModeOutageIT {
         for (int i = 20; i <= 20 + BUFFER; i++) {
           waiting.add(async.publish(request("entry-" + i + ";")));
         }
-        long refusedBy = System.nanoTime() + WAIT.toNanos();
-        while (waiting.stream().noneMatch(ListenableFuture::isDone)
-            && System.nanoTime() < refusedBy) {
-          Thread.onSpinWait();
-        }
+        Awaitility.await()
+            .atMost(WAIT)
+            .until(() -> waiting.stream().anyMatch(ListenableFuture::isDone));
         List<ListenableFuture<PublishResponse>> refused =
             waiting.stream().filter(ListenableFuture::isDone).toList();
         assertThat(refused).as("refused at once").hasSize(1);
@@ -100,18 +99,18 @@ class RemoteModeOutageIT {
           acknowledged.add("entry-" + i);
         }
 
-        Set<String> received = new LinkedHashSet<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!received.containsAll(acknowledged) && System.nanoTime() < deadline) {
-          received.clear();
-          stream.handled().forEach(m -> received.add(entryOf(m)));
-          Thread.onSpinWait();
-        }
-        assertThat(received).containsAll(acknowledged).doesNotContain(refusedEntry);
+        Awaitility.await().atMost(WAIT).until(() -> received(stream).containsAll(acknowledged));
+        assertThat(received(stream)).doesNotContain(refusedEntry);
       }
     } finally {
       tier.close();
     }
+  }
+
+  private static Set<String> received(DaprStream stream) {
+    Set<String> entries = new LinkedHashSet<>();
+    stream.handled().forEach(m -> entries.add(entryOf(m)));
+    return entries;
   }
 
   private SidecarProcess startTier(String port, Path data) throws Exception {
