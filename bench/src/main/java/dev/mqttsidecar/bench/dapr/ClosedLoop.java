@@ -4,14 +4,21 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Status;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code callers} callers that each make their next call when the previous one answered, as daprd's
- * request handlers do, until stopped. Counts the answers; the first failure stops every caller.
+ * request handlers do, until stopped. Counts the answers. A call refused with RESOURCE_EXHAUSTED
+ * (the sidecar's back-pressure: a subscriber's queue is full) is made again after a millisecond, as
+ * daprd's resiliency policy would; any other failure stops every caller.
  */
 final class ClosedLoop {
   /** Starts call number {@code n} of caller {@code caller}. */
@@ -22,6 +29,13 @@ final class ClosedLoop {
   private final Call call;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong answered = new AtomicLong();
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "retries");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicLong running = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -51,6 +65,7 @@ final class ClosedLoop {
     while (running.get() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
+    retries.shutdownNow();
     Throwable t = failure.get();
     if (t != null) {
       throw new IllegalStateException("a call failed: " + t, t);
@@ -73,6 +88,14 @@ final class ClosedLoop {
 
           @Override
           public void onFailure(Throwable t) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+              try {
+                retries.schedule(() -> next(caller, n), 1, TimeUnit.MILLISECONDS);
+              } catch (RejectedExecutionException stopped) {
+                running.decrementAndGet();
+              }
+              return;
+            }
             failure.compareAndSet(null, t);
             stop.set(true);
             running.decrementAndGet();
