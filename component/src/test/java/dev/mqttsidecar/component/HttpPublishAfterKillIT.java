@@ -42,7 +42,9 @@ class HttpPublishAfterKillIT {
 
   @Test
   void acknowledgedHttpPublishesSurviveKill9() throws Exception {
-    Set<String> acknowledged = new HashSet<>();
+    Set<String> retainedAcknowledged = new HashSet<>();
+    Set<String> queuedAcknowledged = new HashSet<>();
+    Set<String> sent = new HashSet<>();
     try (SidecarProcess sidecar = start()) {
       Mqtt5BlockingClient offline = sidecar.mqtt5Client("queue-holder");
       offline.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
@@ -56,20 +58,49 @@ class HttpPublishAfterKillIT {
       for (int i = 0; i < MESSAGES; i++) {
         answers.add(postAsync(http.resolve("/topics/retained/" + i + "?retain=true"), "m" + i));
         answers.add(postAsync(http.resolve("/topics/queued/" + i), "m" + i));
+        sent.add("m" + i);
       }
-      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      awaitAll(answers);
       sidecar.kill();
       for (int i = 0; i < MESSAGES; i++) {
-        assertThat(answers.get(2 * i).join().statusCode()).isEqualTo(200);
-        assertThat(answers.get(2 * i + 1).join().statusCode()).isEqualTo(200);
-        acknowledged.add("m" + i);
+        collectAcknowledged(answers.get(2 * i), "m" + i, retainedAcknowledged);
+        collectAcknowledged(answers.get(2 * i + 1), "m" + i, queuedAcknowledged);
       }
     }
+    // A request that got no answer at all (its connection failed on a loaded machine) was never
+    // acknowledged, so it may be missing; nearly all must have been answered, though.
+    assertThat(retainedAcknowledged.size() + queuedAcknowledged.size())
+        .isGreaterThanOrEqualTo(2 * MESSAGES * 9 / 10);
 
     try (SidecarProcess restarted = start()) {
-      assertThat(receive(restarted, "retained-reader", true, "retained/#")).isEqualTo(acknowledged);
-      assertThat(receive(restarted, "queue-holder", false, null)).isEqualTo(acknowledged);
+      assertThat(receive(restarted, "retained-reader", true, "retained/#"))
+          .containsAll(retainedAcknowledged)
+          .isSubsetOf(sent);
+      assertThat(receive(restarted, "queue-holder", false, null))
+          .containsAll(queuedAcknowledged)
+          .isSubsetOf(sent);
     }
+  }
+
+  /** Waits until every request has an answer or has failed, without failing on either. */
+  private static void awaitAll(List<CompletableFuture<HttpResponse<String>>> answers)
+      throws Exception {
+    CompletableFuture.allOf(
+            answers.stream()
+                .map(answer -> answer.handle((reply, error) -> null))
+                .toArray(CompletableFuture[]::new))
+        .get(60, TimeUnit.SECONDS);
+  }
+
+  /** A 200 adds {@code payload}; a transport failure adds nothing; any other answer fails. */
+  private static void collectAcknowledged(
+      CompletableFuture<HttpResponse<String>> answer, String payload, Set<String> acknowledged) {
+    if (answer.isCompletedExceptionally()) {
+      return;
+    }
+    HttpResponse<String> reply = answer.join();
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+    acknowledged.add(payload);
   }
 
   private static CompletableFuture<HttpResponse<String>> postAsync(URI uri, String body) {

@@ -62,7 +62,8 @@ public final class HttpServer implements AutoCloseable {
           new ServerBootstrap()
               .group(group)
               .channel(channelType)
-              .option(ChannelOption.SO_BACKLOG, 128)
+              // As the MQTT listeners: a burst of new connections waits instead of being dropped.
+              .option(ChannelOption.SO_BACKLOG, 1024)
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
