@@ -304,9 +304,9 @@ public final class Session {
     executor.execute(this::endNow);
   }
 
-  /** Ends the session now and takes over any attached outbound (a new connection's clean start). */
   /**
-   * Ends the session on its executor and closes its connection as taken over.
+   * Ends the session on its executor and closes its connection as taken over (a new connection's
+   * clean start).
    *
    * @return completes once the session has ended: its subscriptions no longer match
    */

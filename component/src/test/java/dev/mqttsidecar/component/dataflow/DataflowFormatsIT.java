@@ -1,5 +1,6 @@
 package dev.mqttsidecar.component.dataflow;
 
+import static dev.mqttsidecar.component.dataflow.DataflowHarness.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,30 +9,18 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.DynamicMessage;
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import dev.mqttsidecar.broker.BrokerConfig;
-import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.testing.TestPki;
 import dev.mqttsidecar.component.Sidecar;
 import dev.mqttsidecar.component.config.ConfigBinder;
-import dev.mqttsidecar.component.config.SidecarSettings;
-import dev.mqttsidecar.component.endpoint.EndpointStatus;
-import dev.mqttsidecar.component.socket.SocketPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,31 +33,24 @@ import org.junit.jupiter.api.io.TempDir;
  * message that cannot be converted is dead-lettered and the flow goes on.
  */
 class DataflowFormatsIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String PROTOBUF =
       "format: Protobuf, protobuf: { descriptorFile: telemetry.desc,"
           + " messageType: sample.telemetry.Reading }";
 
   @TempDir Path dir;
+  private DataflowHarness harness;
   private Sidecar sidecar;
   private Mosquitto mosquitto;
-  private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
   @BeforeEach
   void descriptorSet() throws Exception {
+    harness = new DataflowHarness(dir);
     Files.copy(TelemetryDescriptor.file(), dir.resolve("telemetry.desc"));
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (Mqtt5BlockingClient c : clients) {
-      if (c.getState().isConnected()) {
-        c.disconnect();
-      }
-    }
-    if (sidecar != null) {
-      sidecar.close();
-    }
+    harness.close();
     if (mosquitto != null) {
       mosquitto.close();
     }
@@ -76,38 +58,18 @@ class DataflowFormatsIT {
 
   private void startSidecar(String yaml) throws Exception {
     Path file = Files.writeString(dir.resolve("config.yaml"), yaml);
-    DataflowSettings dataflows = ConfigBinder.load(file, "config.yaml").dataflows();
-    BrokerConfig broker = BrokerConfig.builder().port(0).durability(Durability.MEMORY).build();
-    sidecar =
-        new Sidecar(
-            SidecarSettings.of(new SocketPath(dir, "mqtt-sidecar"), broker, Duration.ofSeconds(2))
-                .withDataflows(dataflows));
-    sidecar.start();
+    sidecar = harness.start(ConfigBinder.load(file, "config.yaml").dataflows());
   }
 
+  /** A connected client of 127.0.0.1:{@code port}; {@code user} may be null. */
   private Mqtt5BlockingClient client(String id, int port, String user, String password) {
-    var builder =
-        MqttClient.builder()
-            .useMqttVersion5()
-            .identifier(id)
-            .serverHost("127.0.0.1")
-            .serverPort(port);
-    if (user != null) {
-      builder =
-          builder
-              .simpleAuth()
-              .username(user)
-              .password(password.getBytes(StandardCharsets.UTF_8))
-              .applySimpleAuth();
-    }
-    Mqtt5BlockingClient c = builder.buildBlocking();
+    Mqtt5BlockingClient c = harness.client(id, port, user, password);
     c.connect();
-    clients.add(c);
     return c;
   }
 
   private Mqtt5BlockingClient embedded(String id) {
-    return client(id, sidecar.broker().mqttAddress().getPort(), null, null);
+    return harness.embedded(id);
   }
 
   private static void publish(Mqtt5BlockingClient c, String topic, String payload) {
@@ -116,13 +78,6 @@ class DataflowFormatsIT {
         .payload(payload.getBytes(StandardCharsets.UTF_8))
         .qos(MqttQos.AT_LEAST_ONCE)
         .send();
-  }
-
-  private static Mqtt5Publish receive(Mqtt5BlockingClient.Mqtt5Publishes publishes)
-      throws InterruptedException {
-    Optional<Mqtt5Publish> p = publishes.receive(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(p).as("a message within " + WAIT).isPresent();
-    return p.get();
   }
 
   private static Map<String, String> userProperties(Mqtt5Publish p) {
@@ -227,10 +182,7 @@ class DataflowFormatsIT {
             + " destination: { endpoint: cloud, topic: 'plants/${2}' }, "
             + PROTOBUF
             + " }\n");
-    Awaitility.await()
-        .atMost(WAIT)
-        .until(
-            () -> sidecar.dataflows().endpoints().get(0).state() == EndpointStatus.State.CONNECTED);
+    harness.awaitEndpointConnected();
     Mqtt5BlockingClient cloud =
         client("cloud-app", mosquitto.port, Mosquitto.USER, Mosquitto.PASSWORD);
     cloud.subscribeWith().topicFilter("plants/#").qos(MqttQos.AT_LEAST_ONCE).send();

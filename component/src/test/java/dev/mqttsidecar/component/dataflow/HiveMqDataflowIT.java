@@ -1,24 +1,21 @@
 package dev.mqttsidecar.component.dataflow;
 
+import static dev.mqttsidecar.component.dataflow.DataflowHarness.WAIT;
+import static dev.mqttsidecar.component.dataflow.DataflowHarness.receive;
+import static dev.mqttsidecar.component.dataflow.DataflowHarness.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import dev.mqttsidecar.broker.BrokerConfig;
-import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.component.Sidecar;
-import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.endpoint.EndpointSettings;
 import dev.mqttsidecar.component.endpoint.EndpointStatus;
-import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.component.testing.HiveMq;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,27 +34,21 @@ import org.junit.jupiter.api.io.TempDir;
  * devices go on publishing, with every acknowledged message forwarded in order once it is back.
  */
 class HiveMqDataflowIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
   @TempDir Path dir;
   private HiveMq hivemq;
+  private DataflowHarness harness;
   private Sidecar sidecar;
-  private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
   @BeforeEach
   void startHiveMq() throws Exception {
     hivemq = HiveMq.start(Files.createDirectories(dir.resolve("hivemq")));
+    harness = new DataflowHarness(dir);
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (Mqtt5BlockingClient c : clients) {
-      if (c.getState().isConnected()) {
-        c.disconnect();
-      }
-    }
-    if (sidecar != null) {
-      sidecar.close();
+    if (harness != null) {
+      harness.close();
     }
     if (hivemq != null) {
       hivemq.close();
@@ -157,13 +148,8 @@ class HiveMqDataflowIT {
 
   private void startSidecar(FlowSettings... flows) throws Exception {
     EndpointSettings hivemqEndpoint = EndpointSettings.of("hivemq", "127.0.0.1", hivemq.mqttPort());
-    BrokerConfig broker = BrokerConfig.builder().port(0).durability(Durability.MEMORY).build();
-    SidecarSettings settings =
-        SidecarSettings.of(new SocketPath(dir, "mqtt-sidecar"), broker, Duration.ofSeconds(2))
-            .withDataflows(new DataflowSettings(List.of(hivemqEndpoint), List.of(flows)));
-    sidecar = new Sidecar(settings);
-    sidecar.start();
-    Awaitility.await().atMost(WAIT).until(() -> endpointState() == EndpointStatus.State.CONNECTED);
+    sidecar = harness.start(new DataflowSettings(List.of(hivemqEndpoint), List.of(flows)));
+    harness.awaitEndpointConnected();
   }
 
   private EndpointStatus.State endpointState() {
@@ -182,41 +168,10 @@ class HiveMqDataflowIT {
   }
 
   private Mqtt5BlockingClient hivemqClientNotConnected(String id) {
-    return track(
-        MqttClient.builder()
-            .useMqttVersion5()
-            .identifier(id)
-            .serverHost("127.0.0.1")
-            .serverPort(hivemq.mqttPort())
-            .buildBlocking());
+    return harness.client(id, hivemq.mqttPort(), null, null);
   }
 
   private Mqtt5BlockingClient embeddedClient(String id) {
-    Mqtt5BlockingClient c =
-        track(
-            MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(id)
-                .serverHost("127.0.0.1")
-                .serverPort(sidecar.broker().mqttAddress().getPort())
-                .buildBlocking());
-    c.connect();
-    return c;
-  }
-
-  private Mqtt5BlockingClient track(Mqtt5BlockingClient c) {
-    clients.add(c);
-    return c;
-  }
-
-  private static Mqtt5Publish receive(Mqtt5BlockingClient.Mqtt5Publishes publishes)
-      throws InterruptedException {
-    Optional<Mqtt5Publish> p = publishes.receive(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(p).as("a message within " + WAIT).isPresent();
-    return p.get();
-  }
-
-  private static String text(Mqtt5Publish p) {
-    return new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8);
+    return harness.embedded(id);
   }
 }

@@ -1,29 +1,25 @@
 package dev.mqttsidecar.component.dataflow;
 
+import static dev.mqttsidecar.component.dataflow.DataflowHarness.WAIT;
+import static dev.mqttsidecar.component.dataflow.DataflowHarness.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import dev.mqttsidecar.broker.BrokerConfig;
-import dev.mqttsidecar.broker.Durability;
 import dev.mqttsidecar.broker.testing.TestPki;
 import dev.mqttsidecar.component.Sidecar;
-import dev.mqttsidecar.component.config.SidecarSettings;
 import dev.mqttsidecar.component.endpoint.EndpointSettings;
 import dev.mqttsidecar.component.endpoint.EndpointSettings.Authentication;
 import dev.mqttsidecar.component.endpoint.EndpointStatus;
-import dev.mqttsidecar.component.socket.SocketPath;
 import dev.mqttsidecar.component.testing.HttpCalls;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -40,30 +36,24 @@ import org.junit.jupiter.api.io.TempDir;
  * an outage of Mosquitto with nothing lost.
  */
 class MosquittoDataflowIT {
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
   @TempDir Path dir;
   private TestPki pki;
   private Mosquitto mosquitto;
+  private DataflowHarness harness;
   private Sidecar sidecar;
-  private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
 
   @BeforeEach
   void startMosquitto() throws Exception {
     assumeTrue(Mosquitto.installed(), "no " + Mosquitto.BINARY + " (Debian package mosquitto)");
     pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
     mosquitto = Mosquitto.start(Files.createDirectories(dir.resolve("mosquitto")), pki);
+    harness = new DataflowHarness(dir);
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (Mqtt5BlockingClient c : clients) {
-      if (c.getState().isConnected()) {
-        c.disconnect();
-      }
-    }
-    if (sidecar != null) {
-      sidecar.close();
+    if (harness != null) {
+      harness.close();
     }
     if (mosquitto != null) {
       mosquitto.close();
@@ -101,12 +91,7 @@ class MosquittoDataflowIT {
 
   private void startSidecar(List<EndpointSettings> endpoints, FlowSettings... flows)
       throws Exception {
-    BrokerConfig broker = BrokerConfig.builder().port(0).durability(Durability.MEMORY).build();
-    SidecarSettings settings =
-        SidecarSettings.of(new SocketPath(dir, "mqtt-sidecar"), broker, Duration.ofSeconds(2))
-            .withDataflows(new DataflowSettings(endpoints, List.of(flows)));
-    sidecar = new Sidecar(settings);
-    sidecar.start();
+    sidecar = harness.start(new DataflowSettings(endpoints, List.of(flows)));
   }
 
   private static FlowSettings flow(
@@ -121,46 +106,15 @@ class MosquittoDataflowIT {
   }
 
   private Mqtt5BlockingClient mosquittoClientNotConnected(String id) {
-    Mqtt5BlockingClient c =
-        MqttClient.builder()
-            .useMqttVersion5()
-            .identifier(id)
-            .serverHost("127.0.0.1")
-            .serverPort(mosquitto.port)
-            .simpleAuth()
-            .username(Mosquitto.USER)
-            .password(Mosquitto.PASSWORD.getBytes(StandardCharsets.UTF_8))
-            .applySimpleAuth()
-            .buildBlocking();
-    clients.add(c);
-    return c;
+    return harness.client(id, mosquitto.port, Mosquitto.USER, Mosquitto.PASSWORD);
   }
 
   private Mqtt5BlockingClient embeddedClient(String id) {
-    Mqtt5BlockingClient c =
-        MqttClient.builder()
-            .useMqttVersion5()
-            .identifier(id)
-            .serverHost("127.0.0.1")
-            .serverPort(sidecar.broker().mqttAddress().getPort())
-            .buildBlocking();
-    c.connect();
-    clients.add(c);
-    return c;
+    return harness.embedded(id);
   }
 
   private void awaitConnected() {
-    org.awaitility.Awaitility.await()
-        .atMost(WAIT)
-        .until(
-            () -> sidecar.dataflows().endpoints().get(0).state() == EndpointStatus.State.CONNECTED);
-  }
-
-  private static Mqtt5Publish receive(Mqtt5BlockingClient.Mqtt5Publishes publishes)
-      throws InterruptedException {
-    Optional<Mqtt5Publish> p = publishes.receive(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(p).as("a message within " + WAIT).isPresent();
-    return p.get();
+    harness.awaitEndpointConnected();
   }
 
   @Test
