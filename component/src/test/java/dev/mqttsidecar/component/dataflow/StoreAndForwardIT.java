@@ -146,6 +146,15 @@ class StoreAndForwardIT {
     return c;
   }
 
+  private static void subscribe(Mqtt5AsyncClient receiver, String filter) throws Exception {
+    receiver
+        .subscribeWith()
+        .topicFilter(filter)
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .send()
+        .get(30, TimeUnit.SECONDS);
+  }
+
   private static Mqtt5BlockingClient publisher(Mqtt5AsyncClient c) throws Exception {
     c.connect().get(30, TimeUnit.SECONDS);
     return c.toBlocking();
@@ -224,12 +233,7 @@ class StoreAndForwardIT {
     configure(UP);
     // Subscribed before the outage, so Mosquitto queues for it while it is away.
     List<Integer> upstream = Collections.synchronizedList(new ArrayList<>());
-    persistentReceiver("cloud-app", mosquitto.port, true, upstream)
-        .subscribeWith()
-        .topicFilter("edge/#")
-        .qos(MqttQos.AT_LEAST_ONCE)
-        .send()
-        .get(30, TimeUnit.SECONDS);
+    subscribe(persistentReceiver("cloud-app", mosquitto.port, true, upstream), "edge/#");
     mosquitto.stop();
 
     startSidecar();
@@ -260,12 +264,7 @@ class StoreAndForwardIT {
     startSidecar();
     sidecar.awaitLine(CONNECTED, WAIT);
     List<Integer> embedded = Collections.synchronizedList(new ArrayList<>());
-    persistentReceiver("app", sidecar.mqttPort(), false, embedded)
-        .subscribeWith()
-        .topicFilter("in/#")
-        .qos(MqttQos.AT_LEAST_ONCE)
-        .send()
-        .get(30, TimeUnit.SECONDS);
+    subscribe(persistentReceiver("app", sidecar.mqttPort(), false, embedded), "in/#");
     Mqtt5BlockingClient device = publisher(client("device", mosquitto.port, true));
     // The flow subscribes once connected: a probe tells when Mosquitto routes to it.
     await()
@@ -297,12 +296,7 @@ class StoreAndForwardIT {
   void mosquittoStoppedAndStartedUnderLoadLosesNothingAndKeepsOrder() throws Exception {
     configure(UP);
     List<Integer> upstream = Collections.synchronizedList(new ArrayList<>());
-    persistentReceiver("cloud-app", mosquitto.port, true, upstream)
-        .subscribeWith()
-        .topicFilter("edge/#")
-        .qos(MqttQos.AT_LEAST_ONCE)
-        .send()
-        .get(30, TimeUnit.SECONDS);
+    subscribe(persistentReceiver("cloud-app", mosquitto.port, true, upstream), "edge/#");
     startSidecar();
     sidecar.awaitLine(CONNECTED, WAIT);
     Mqtt5BlockingClient device = publisher(client("device", sidecar.mqttPort(), false));
@@ -328,12 +322,7 @@ class StoreAndForwardIT {
   void aFullMemoryQueueKeepsTheRestInTheSessionAndTheOrder() throws Exception {
     configure(UP, "maxBufferedMessages: 5");
     List<Integer> upstream = Collections.synchronizedList(new ArrayList<>());
-    persistentReceiver("cloud-app", mosquitto.port, true, upstream)
-        .subscribeWith()
-        .topicFilter("edge/#")
-        .qos(MqttQos.AT_LEAST_ONCE)
-        .send()
-        .get(30, TimeUnit.SECONDS);
+    subscribe(persistentReceiver("cloud-app", mosquitto.port, true, upstream), "edge/#");
     mosquitto.stop();
     startSidecar();
     int count = 300;
