@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Data that does not fit in the heap: the sidecar runs with a 96 MiB heap and stores 240 MiB, as
+ * Data that does not fit in the heap: the sidecar runs with a 96 MiB heap and stores 160 MiB, as
  * state values, as retained messages and as an offline subscriber's backlog, and hands every byte
  * back, also after a restart. Values and queued messages live on disk; memory holds their index, a
  * bounded cache and the head of each queue, so the process neither runs out of memory nor loses a
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BoundedMemoryIT {
   private static final String HEAP = "96m";
   private static final String STORE = "mqtt-state";
-  private static final int KEYS = 240;
+  private static final int KEYS = 160;
   private static final int VALUE_BYTES = 1 << 20;
 
   @TempDir Path folder;

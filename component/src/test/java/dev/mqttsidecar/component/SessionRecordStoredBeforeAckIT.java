@@ -35,39 +35,49 @@ class SessionRecordStoredBeforeAckIT {
   @ValueSource(strings = {"fsync", "periodic"})
   void aSubscriptionGrantedBySubackSurvivesKillDashNine(String durability) throws Exception {
     Path data = folder.resolve("data-" + durability);
-    for (int round = 0; round < ROUNDS; round++) {
-      String clientId = "device-" + round;
-      String topic = "rounds/" + round;
+    // Each start checks the subscription granted before the last kill, then grants the next one
+    // and is killed right after its SUBACK.
+    for (int round = 0; round <= ROUNDS; round++) {
       try (SidecarProcess sidecar = start(data, durability)) {
-        Mqtt5BlockingClient device = sidecar.mqtt5Client(clientId);
-        resume(device);
-        device.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-        sidecar.kill(); // right after SUBACK
-      }
-      try (SidecarProcess sidecar = start(data, durability)) {
-        Mqtt5BlockingClient publisher = sidecar.mqtt5Client("publisher");
-        publisher.connect();
-        publisher
-            .publishWith()
-            .topic(topic)
-            .qos(MqttQos.AT_LEAST_ONCE)
-            .payload(("round " + round).getBytes(UTF_8))
-            .send();
-        publisher.disconnect();
-        Mqtt5BlockingClient device = sidecar.mqtt5Client(clientId);
-        try (Mqtt5Publishes publishes = device.publishes(MqttGlobalPublishFilter.ALL)) {
-          assertThat(resume(device))
-              .as("round %d: Session Present after the restart", round)
-              .isTrue();
-          Optional<Mqtt5Publish> received = publishes.receive(10, TimeUnit.SECONDS);
-          assertThat(received)
-              .as("round %d: the message for the subscription SUBACK granted", round)
-              .map(p -> new String(p.getPayloadAsBytes(), UTF_8))
-              .contains("round " + round);
+        if (round > 0) {
+          assertGrantedSubscriptionSurvived(sidecar, round - 1);
         }
-        device.disconnect();
+        if (round < ROUNDS) {
+          Mqtt5BlockingClient device = sidecar.mqtt5Client("device-" + round);
+          resume(device);
+          device.subscribeWith().topicFilter(topic(round)).qos(MqttQos.AT_LEAST_ONCE).send();
+          sidecar.kill(); // right after SUBACK
+        }
       }
     }
+  }
+
+  private static String topic(int round) {
+    return "rounds/" + round;
+  }
+
+  /** A message published now to the topic of {@code round} reaches that round's session. */
+  private static void assertGrantedSubscriptionSurvived(SidecarProcess sidecar, int round)
+      throws Exception {
+    Mqtt5BlockingClient publisher = sidecar.mqtt5Client("publisher");
+    publisher.connect();
+    publisher
+        .publishWith()
+        .topic(topic(round))
+        .qos(MqttQos.AT_LEAST_ONCE)
+        .payload(("round " + round).getBytes(UTF_8))
+        .send();
+    publisher.disconnect();
+    Mqtt5BlockingClient device = sidecar.mqtt5Client("device-" + round);
+    try (Mqtt5Publishes publishes = device.publishes(MqttGlobalPublishFilter.ALL)) {
+      assertThat(resume(device)).as("round %d: Session Present after the restart", round).isTrue();
+      Optional<Mqtt5Publish> received = publishes.receive(10, TimeUnit.SECONDS);
+      assertThat(received)
+          .as("round %d: the message for the subscription SUBACK granted", round)
+          .map(p -> new String(p.getPayloadAsBytes(), UTF_8))
+          .contains("round " + round);
+    }
+    device.disconnect();
   }
 
   /** Connects with Clean Start 0 and a one-hour session; returns CONNACK's Session Present. */
