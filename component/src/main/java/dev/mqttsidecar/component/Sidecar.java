@@ -119,6 +119,7 @@ public final class Sidecar implements AutoCloseable {
       }
       // First, so the probes answer (503 on /readyz) while the store opens.
       startHttp();
+      metrics.register(httpRoutes, httpCredentials); // Dapr calls and the JVM's, in either mode
       if (embeddedBroker) {
         startBroker();
       } else if (!settings.dataflows().isEmpty()) {
@@ -163,7 +164,6 @@ public final class Sidecar implements AutoCloseable {
     broker.start();
     brokerStarted = true;
     metrics.bindBroker(broker);
-    metrics.register(httpRoutes, httpCredentials);
     httpRoutes.post(
         PublishRoute.PATTERN, new PublishRoute(broker, httpCredentials, brokerConfig.clock()));
     if (settings.http().console()) {

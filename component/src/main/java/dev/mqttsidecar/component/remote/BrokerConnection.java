@@ -95,8 +95,10 @@ final class BrokerConnection implements AutoCloseable {
                   if (closed || (byUser && !renewing)) {
                     return;
                   }
+                  // A renewal reconnects to the same server at once; it lost nothing.
+                  boolean renewal = byUser;
                   renewing = false;
-                  RemoteServer next = nextServer(context.getCause());
+                  RemoteServer next = renewal ? currentServer() : nextServer(context.getCause());
                   Mqtt5ClientReconnector reconnector =
                       (Mqtt5ClientReconnector) context.getReconnector();
                   reconnector
@@ -144,6 +146,10 @@ final class BrokerConnection implements AutoCloseable {
     everConnected = true;
     log.info("{} connected to {}", clientId, settings.servers().get(server));
     scheduleTokenRenewal(tokenInUse);
+  }
+
+  private synchronized RemoteServer currentServer() {
+    return settings.servers().get(server);
   }
 
   /** After a drop: the same server first; after a failed attempt: the next one. */

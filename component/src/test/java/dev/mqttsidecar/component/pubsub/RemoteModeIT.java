@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dapr.proto.components.v1.Pubsub.PublishRequest;
 import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
 import dev.mqttsidecar.component.testing.ComponentYaml;
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +85,25 @@ class RemoteModeIT {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getDescription()).contains("--no-broker"));
+  }
+
+  @Test
+  void withoutTheBrokerMetricsShowTheDaprCalls() throws Exception {
+    daprdB.initPubSub(component("metered", Map.of("url", url)));
+    // The call is timed as it closes, a moment after its answer.
+    Awaitility.await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              java.net.http.HttpResponse<String> metrics =
+                  dev.mqttsidecar.component.testing.HttpCalls.get(sidecarB.httpUri(), "/metrics");
+              assertThat(metrics.statusCode()).isEqualTo(200);
+              assertThat(metrics.body())
+                  .contains(
+                      "dapr_calls_seconds_count{method=\"dapr.proto.components.v1.PubSub/Init\"")
+                  .contains("jvm_threads_states_threads{state=\"runnable\"}")
+                  .doesNotContain("mqtt_connections ");
+            });
   }
 
   @Test
@@ -160,6 +184,42 @@ class RemoteModeIT {
       stream.ack(message);
     }
     assertThat(sidecarA.output()).contains("cannot connect to tcp://127.0.0.1:");
+  }
+
+  @Test
+  void retainNeverClearsTheRetainFlagThatKeepPassesOn() throws Exception {
+    daprdA.initPubSub(component("keep", Map.of("url", url, "retain", "Keep")));
+    daprdA.initPubSub(component("never", Map.of("url", url, "retain", "Never")));
+    publishRetained(daprdA, "keep", "status/kept");
+    publishRetained(daprdA, "never", "status/dropped");
+
+    Mqtt5BlockingClient reader = tier.mqtt5Client("retained-reader");
+    try (Mqtt5BlockingClient.Mqtt5Publishes retained =
+        reader.publishes(MqttGlobalPublishFilter.ALL)) {
+      reader.connect();
+      reader.subscribeWith().topicFilter("status/#").send();
+      Optional<Mqtt5Publish> first = retained.receive(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(first).map(p -> p.getTopic().toString()).contains("status/kept");
+      assertThat(first.get().isRetain()).isTrue();
+      assertThat(retained.receive(500, TimeUnit.MILLISECONDS))
+          .as("Never: nothing retained on the broker")
+          .isEmpty();
+    } finally {
+      reader.disconnect();
+    }
+  }
+
+  private static void publishRetained(FakeDaprd daprd, String instance, String topic) {
+    daprd
+        .pubSub(instance)
+        .publish(
+            PublishRequest.newBuilder()
+                .setPubsubName(instance)
+                .setTopic(topic)
+                .setData(ByteString.copyFromUtf8("online"))
+                .setContentType("text/plain")
+                .putMetadata("retain", "true")
+                .build());
   }
 
   static void publish(FakeDaprd daprd, String instance, String topic, String data) {
