@@ -2,6 +2,9 @@ package dev.mqttsidecar.component.metrics;
 
 import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +23,7 @@ final class Scraper implements AutoCloseable {
   private final List<SnapshotBinder> snapshots = new CopyOnWriteArrayList<>();
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(DaemonThreads.named("metrics-scrape"));
+  private int lastSize; // confined to the scrape thread
 
   Scraper(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -29,14 +33,24 @@ final class Scraper implements AutoCloseable {
     snapshots.add(binder);
   }
 
-  /** The registry as text of the given content type, after every snapshot was taken afresh. */
-  CompletionStage<String> scrape(String contentType) {
+  /**
+   * The registry as UTF-8 text of the given content type, after every snapshot was taken afresh.
+   */
+  CompletionStage<byte[]> scrape(String contentType) {
     return CompletableFuture.supplyAsync(
         () -> {
           for (SnapshotBinder binder : snapshots) {
             binder.takeSnapshot(registry);
           }
-          return registry.scrape(contentType);
+          // Straight into bytes, sized as the last answer: no String of the text in between.
+          ByteArrayOutputStream text = new ByteArrayOutputStream(lastSize + 1024);
+          try {
+            registry.scrape(text, contentType);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e); // not thrown by an in-memory stream
+          }
+          lastSize = text.size();
+          return text.toByteArray();
         },
         thread);
   }

@@ -31,7 +31,8 @@ class ScrapeSnapshotTest {
   }
 
   private String scrape() throws Exception {
-    return scraper.scrape(PROMETHEUS_TEXT).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    byte[] text = scraper.scrape(PROMETHEUS_TEXT).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return new String(text, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**
