@@ -17,9 +17,12 @@ public final class Csv {
     return String.format(Locale.ROOT, "%.1f", d);
   }
 
-  /** A fraction with two decimals (-1 stays -1). */
+  /**
+   * A fraction with four decimals (-1 stays -1): CPU shares such as 0.24 cores, where two decimals
+   * would round away differences of a few percent that bench/metrics-cost compares.
+   */
   public static String fraction(double d) {
-    return d < 0 ? "-1" : String.format(Locale.ROOT, "%.2f", d);
+    return d < 0 ? "-1" : String.format(Locale.ROOT, "%.4f", d);
   }
 
   /** Microseconds as "850us" or "12.3ms". */
