@@ -25,6 +25,7 @@ import dev.mqttsidecar.component.socket.ComponentServer;
 import dev.mqttsidecar.component.socket.InstanceHeader;
 import dev.mqttsidecar.component.socket.SocketGuard;
 import dev.mqttsidecar.component.socket.SocketPath;
+import dev.mqttsidecar.state.aio.AioStateService;
 import dev.mqttsidecar.state.grpc.StateStoreComponent;
 import dev.mqttsidecar.state.mqtt.StateService;
 import dev.mqttsidecar.state.mqtt.StateServiceSettings;
@@ -67,6 +68,7 @@ public final class Sidecar implements AutoCloseable {
   private StateStoreComponent stateStore;
   private RemoteStateStores remoteStates;
   private StateService stateService;
+  private AioStateService aioStateService;
   private ComponentServer server;
   private final HttpRoutes httpRoutes = new HttpRoutes();
   private volatile HttpServer httpServer;
@@ -139,6 +141,13 @@ public final class Sidecar implements AutoCloseable {
         stateService =
             new StateService(broker, brokerConfig.clock(), StateServiceSettings.DEFAULTS);
         stateService.start();
+        aioStateService =
+            new AioStateService(
+                broker,
+                brokerConfig.clock(),
+                AioStateService.STORE,
+                StateServiceSettings.DEFAULTS.maxRequestBytes());
+        aioStateService.start();
       }
       remoteStates = new RemoteStateStores(InstanceHeader::current, socketPath.socket().toString());
       List<BindableService> services = new ArrayList<>(pubSub.services());
@@ -315,6 +324,10 @@ public final class Sidecar implements AutoCloseable {
     if (pubSub != null) {
       pubSub.close();
       pubSub = null;
+    }
+    if (aioStateService != null) {
+      aioStateService.close();
+      aioStateService = null;
     }
     if (stateService != null) {
       stateService.close();

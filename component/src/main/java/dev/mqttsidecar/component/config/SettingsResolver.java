@@ -9,6 +9,8 @@ import dev.mqttsidecar.security.AuthenticationSettings;
 import dev.mqttsidecar.security.AuthorizationRule;
 import dev.mqttsidecar.security.ClientAuthenticator;
 import dev.mqttsidecar.security.RuleAuthorizer;
+import dev.mqttsidecar.state.aio.AioStateAuthorizer;
+import dev.mqttsidecar.state.aio.AioStateService;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +86,10 @@ public final class SettingsResolver {
       broker =
           brokerConfig(configuration)
               .authenticator(new ClientAuthenticator(authenticationSettings, Clock.systemUTC()))
-              .authorizer(rules == null ? Authorizer.ALLOW_ALL : new RuleAuthorizer(rules))
+              .authorizer(
+                  rules == null
+                      ? Authorizer.ALLOW_ALL
+                      : new AioStateAuthorizer(new RuleAuthorizer(rules), AioStateService.STORE))
               .build();
     } catch (IllegalArgumentException e) {
       // A password file or key set that does not parse, a rule that does not compile.

@@ -1,0 +1,286 @@
+package dev.mqttsidecar.component.aio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import dapr.proto.components.v1.State;
+import dev.mqttsidecar.component.testing.ComponentYaml;
+import dev.mqttsidecar.component.testing.FakeDaprd;
+import dev.mqttsidecar.component.testing.SidecarProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Azure IoT Operations state store protocol against a real sidecar process, through a real MQTT
+ * 5 client: the documented requests get the documented answers, and the keys are the same keys the
+ * Dapr state API sees.
+ */
+class AioStateProtocolIT {
+  private static final String INVOKE =
+      "statestore/v1/FA9AE35F-2F64-47CD-9BFF-08E2B32A0FE8/command/invoke";
+
+  @TempDir Path folder;
+
+  @Test
+  void theDocumentedCommandsGetTheDocumentedAnswers() throws Exception {
+    try (SidecarProcess sidecar = SidecarProcess.start(folder, "aio");
+        AioClient aio = new AioClient(sidecar.mqtt5Client("aio-client"))) {
+      // The protocol document's own example byte strings, verbs in lower case as it writes them.
+      assertThat(aio.call("*3\r\n$3\r\nset\r\n$7\r\nSETKEY2\r\n$6\r\nVALUE5\r\n", true))
+          .isEqualTo("+OK\r\n");
+      assertThat(aio.call("*2\r\n$3\r\nget\r\n$7\r\nSETKEY2\r\n", false))
+          .isEqualTo("$6\r\nVALUE5\r\n");
+      assertThat(aio.call("*3\r\n$4\r\nvdel\r\n$7\r\nSETKEY2\r\n$3\r\nABC\r\n", false))
+          .isEqualTo(":-1\r\n");
+      assertThat(aio.call("*2\r\n$3\r\ndel\r\n$7\r\nSETKEY2\r\n", false)).isEqualTo(":1\r\n");
+      assertThat(aio.call("*2\r\n$3\r\nGET\r\n$7\r\nSETKEY2\r\n", false)).isEqualTo("$-1\r\n");
+      assertThat(aio.call("*2\r\n$3\r\nDEL\r\n$7\r\nSETKEY2\r\n", false)).isEqualTo(":0\r\n");
+
+      // NX: only a new key.
+      assertThat(aio.set(List.of("lock", "client1", "NX"))).isEqualTo("+OK\r\n");
+      assertThat(aio.set(List.of("lock", "client2", "NX"))).isEqualTo(":-1\r\n");
+      // NEX: a new key, or the same value again (renewing a lock); not another owner's.
+      assertThat(aio.set(List.of("lock", "client1", "NEX", "PX", "60000"))).isEqualTo("+OK\r\n");
+      assertThat(aio.set(List.of("lock", "client2", "NEX", "PX", "60000"))).isEqualTo(":-1\r\n");
+      // VEQ: only over the given value.
+      assertThat(aio.set(List.of("lock", "client3", "VEQ", "client2"))).isEqualTo(":-1\r\n");
+      assertThat(aio.set(List.of("lock", "client3", "VEQ", "client1"))).isEqualTo("+OK\r\n");
+      assertThat(aio.call(array("GET", "lock"), false)).isEqualTo("$7\r\nclient3\r\n");
+      // VDEL deletes only the value it names.
+      assertThat(aio.call(array("VDEL", "lock", "client3"), false)).isEqualTo(":1\r\n");
+
+      // PX: the key is gone once its time is up.
+      assertThat(aio.set(List.of("short-lived", "v", "PX", "300"))).isEqualTo("+OK\r\n");
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> aio.call(array("GET", "short-lived"), false).equals("$-1\r\n"));
+    }
+  }
+
+  @Test
+  void badRequestsGetTheDocumentedErrorsAndTheBrokerCarriesOn() throws Exception {
+    try (SidecarProcess sidecar = SidecarProcess.start(folder, "aio");
+        AioClient aio = new AioClient(sidecar.mqtt5Client("aio-client"))) {
+      assertThat(aio.call("*2\r\n$3\r\nGET\r\n$99\r\nkey\r\n", false))
+          .isEqualTo("-ERR syntax error\r\n");
+      assertThat(aio.call("not resp at all", false)).isEqualTo("-ERR syntax error\r\n");
+      assertThat(aio.call(array("FLUSHALL"), false)).isEqualTo("-ERR unknown command\r\n");
+      assertThat(aio.call(array("GET", "a", "b"), false))
+          .isEqualTo("-ERR wrong number of arguments\r\n");
+      assertThat(aio.call(array("GET", ""), false)).isEqualTo("-ERR the key length is zero\r\n");
+      assertThat(aio.call(array("SET", "k", "v"), false)).isEqualTo("-ERR missing timestamp\r\n");
+      assertThat(aio.call(array("SET", "k", "v"), "yesterday", null))
+          .isEqualTo("-ERR malformed timestamp\r\n");
+      long farAhead = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
+      assertThat(aio.call(array("SET", "k", "v"), farAhead + ":0:c", null))
+          .startsWith("-ERR the request timestamp is too far in the future");
+      assertThat(aio.call(array("SET", "k", "v"), AioClient.now(), "1:0:lock"))
+          .startsWith("-ERR fencing tokens (__ft) are not supported");
+      assertThat(aio.call(array("SET", "k", "v", "PX", "soon"), true))
+          .isEqualTo("-ERR syntax error\r\n");
+      // A key that is not UTF-8 cannot be a topic level.
+      byte[] badKey = {
+        '*',
+        '2',
+        '\r',
+        '\n',
+        '$',
+        '3',
+        '\r',
+        '\n',
+        'G',
+        'E',
+        'T',
+        '\r',
+        '\n',
+        '$',
+        '1',
+        '\r',
+        '\n',
+        (byte) 0xFF,
+        '\r',
+        '\n'
+      };
+      assertThat(aio.call(badKey, null, null)).startsWith("-ERR the key is not valid UTF-8");
+      // Nothing was written, and the service still answers.
+      assertThat(aio.call(array("GET", "k"), false)).isEqualTo("$-1\r\n");
+    }
+  }
+
+  @Test
+  void aValueSetThroughTheProtocolIsReadThroughTheDaprStateApiAndBack() throws Exception {
+    try (SidecarProcess sidecar = SidecarProcess.start(folder, "aio");
+        FakeDaprd daprd = new FakeDaprd(folder.resolve("aio.sock"));
+        AioClient aio = new AioClient(sidecar.mqtt5Client("aio-client"))) {
+      daprd.initState(new ComponentYaml("statestore", "state.mqtt-sidecar", Map.of()));
+      assertThat(aio.set(List.of("thermostat/setPoint", "21.5"))).isEqualTo("+OK\r\n");
+      State.GetResponse seen =
+          daprd
+              .state("statestore")
+              .get(State.GetRequest.newBuilder().setKey("thermostat/setPoint").build());
+      assertThat(seen.getData().toStringUtf8()).isEqualTo("21.5");
+
+      daprd
+          .state("statestore")
+          .set(
+              State.SetRequest.newBuilder()
+                  .setKey("from-dapr")
+                  .setValue(ByteString.copyFromUtf8("hello"))
+                  .build());
+      assertThat(aio.call(array("GET", "from-dapr"), false)).isEqualTo("$5\r\nhello\r\n");
+    }
+  }
+
+  @Test
+  void aClientTheRulesDoNotLetUseTheStoreIsRefused() throws Exception {
+    Path config =
+        Files.writeString(
+            folder.resolve("mqtt-sidecar.yaml"),
+            """
+            socket: { folder: sockets, name: rules }
+            storage: { durability: memory }
+            listeners: [{ name: devices, host: 127.0.0.1, port: 0 }]
+            authorization:
+              rules:
+                - match: { clientId: "app-*" }
+                  publish: ["$state/v1/statestore/#"]
+                  subscribe: ["clients/${client.id}/#"]
+                - match: { clientId: "device-*" }
+                  publish: ["$state/v1/other/#", "statestore/#"]
+                  subscribe: ["clients/${client.id}/#"]
+            """);
+    try (SidecarProcess sidecar = SidecarProcess.launch(List.of("--config", config.toString()));
+        AioClient app = new AioClient(sidecar.mqtt5Client("app-1"));
+        AioClient device = new AioClient(sidecar.mqtt5Client("device-1"))) {
+      assertThat(app.set(List.of("k", "secret"))).isEqualTo("+OK\r\n");
+      // Rules on the invoke topic itself do not count: only those of the store's $state topics.
+      assertThatThrownBy(() -> device.publish(array("GET", "k"), null, null))
+          .isInstanceOfSatisfying(
+              Mqtt5PubAckException.class,
+              e ->
+                  assertThat(e.getMqttMessage().getReasonCode())
+                      .isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED));
+      assertThat(device.receive(Duration.ofSeconds(1))).as("no answer, no data").isEmpty();
+    }
+  }
+
+  static String array(String... args) {
+    StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
+    for (String arg : args) {
+      out.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+      out.append(arg).append("\r\n");
+    }
+    return out.toString();
+  }
+
+  /** An AIO state store client: requests with a response topic and correlation data. */
+  static final class AioClient implements AutoCloseable {
+    private final Mqtt5BlockingClient client;
+    private final Mqtt5BlockingClient.Mqtt5Publishes answers;
+    private final String responseTopic;
+
+    AioClient(Mqtt5BlockingClient client) {
+      this.client = client;
+      client.connect();
+      String id = client.getConfig().getClientIdentifier().orElseThrow().toString();
+      responseTopic = "clients/" + id + "/services/statestore/_any_/command/invoke/response";
+      answers = client.publishes(MqttGlobalPublishFilter.ALL);
+      client.subscribeWith().topicFilter(responseTopic).qos(MqttQos.AT_LEAST_ONCE).send();
+    }
+
+    static String now() {
+      return System.currentTimeMillis() + ":0:test-client";
+    }
+
+    String set(List<String> args) throws InterruptedException {
+      List<String> all = new java.util.ArrayList<>(List.of("SET"));
+      all.addAll(args);
+      return call(array(all.toArray(String[]::new)), true);
+    }
+
+    String call(String payload, boolean timestamped) throws InterruptedException {
+      return call(payload, timestamped ? now() : null, null);
+    }
+
+    String call(String payload, String ts, String ft) throws InterruptedException {
+      return call(payload.getBytes(StandardCharsets.UTF_8), ts, ft);
+    }
+
+    String call(byte[] payload, String ts, String ft) throws InterruptedException {
+      byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+      publish(payload, ts, ft, correlation);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        Optional<Mqtt5Publish> answer =
+            answers.receive(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (answer.isPresent()
+            && answer.get().getCorrelationData().isPresent()
+            && answer
+                .get()
+                .getCorrelationData()
+                .get()
+                .equals(java.nio.ByteBuffer.wrap(correlation))) {
+          assertThat(answer.get().getUserProperties().asList())
+              .anySatisfy(p -> assertThat(p.getName().toString()).isEqualTo("__ts"));
+          return new String(answer.get().getPayloadAsBytes(), StandardCharsets.UTF_8);
+        }
+      }
+      throw new AssertionError("no answer within 10 s");
+    }
+
+    Mqtt5PublishResult publish(String payload, String ts, String ft) {
+      return publish(
+          payload.getBytes(StandardCharsets.UTF_8),
+          ts,
+          ft,
+          UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Mqtt5PublishResult publish(byte[] payload, String ts, String ft, byte[] correlation) {
+      Mqtt5PublishBuilder.Complete builder =
+          Mqtt5Publish.builder()
+              .topic(INVOKE)
+              .qos(MqttQos.AT_LEAST_ONCE)
+              .payload(payload)
+              .responseTopic(responseTopic)
+              .correlationData(correlation);
+      var props = com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties.builder();
+      if (ts != null) {
+        props.add("__ts", ts);
+      }
+      if (ft != null) {
+        props.add("__ft", ft);
+      }
+      return client.publish(builder.userProperties(props.build()).build());
+    }
+
+    Optional<Mqtt5Publish> receive(Duration timeout) throws InterruptedException {
+      return answers.receive(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+      answers.close();
+      client.disconnect();
+    }
+  }
+}
