@@ -6,7 +6,6 @@ import dev.mqttsidecar.component.http.HttpHandler;
 import dev.mqttsidecar.component.http.HttpReply;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -55,9 +54,6 @@ final class MetricsRoute implements HttpHandler {
             : PROMETHEUS_TEXT;
     return scraper
         .scrape(type)
-        .thenApply(
-            text ->
-                new HttpReply(
-                    HttpResponseStatus.OK, type, text.getBytes(StandardCharsets.UTF_8), Map.of()));
+        .thenApply(text -> new HttpReply(HttpResponseStatus.OK, type, text, Map.of()));
   }
 }

@@ -2,6 +2,7 @@ package dev.mqttsidecar.component.metrics;
 
 import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,26 +18,33 @@ import java.util.concurrent.Executors;
  */
 final class Scraper implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
+  private final PrometheusText text;
   private final List<SnapshotBinder> snapshots = new CopyOnWriteArrayList<>();
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(DaemonThreads.named("metrics-scrape"));
 
   Scraper(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    this.text = new PrometheusText(registry);
   }
 
   void add(SnapshotBinder binder) {
     snapshots.add(binder);
   }
 
-  /** The registry as text of the given content type, after every snapshot was taken afresh. */
-  CompletionStage<String> scrape(String contentType) {
+  /**
+   * The registry as UTF-8 text of the given content type, after every snapshot was taken afresh:
+   * the Prometheus text format written directly, OpenMetrics by Micrometer.
+   */
+  CompletionStage<byte[]> scrape(String contentType) {
     return CompletableFuture.supplyAsync(
         () -> {
           for (SnapshotBinder binder : snapshots) {
             binder.takeSnapshot(registry);
           }
-          return registry.scrape(contentType);
+          return TextFormat.CONTENT_TYPE.equals(contentType)
+              ? text.render()
+              : registry.scrape(contentType).getBytes(StandardCharsets.UTF_8);
         },
         thread);
   }
