@@ -2,9 +2,7 @@ package dev.mqttsidecar.component.metrics;
 
 import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,13 +18,14 @@ import java.util.concurrent.Executors;
  */
 final class Scraper implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
+  private final PrometheusText text;
   private final List<SnapshotBinder> snapshots = new CopyOnWriteArrayList<>();
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(DaemonThreads.named("metrics-scrape"));
-  private int lastSize; // confined to the scrape thread
 
   Scraper(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    this.text = new PrometheusText(registry);
   }
 
   void add(SnapshotBinder binder) {
@@ -34,7 +33,8 @@ final class Scraper implements AutoCloseable {
   }
 
   /**
-   * The registry as UTF-8 text of the given content type, after every snapshot was taken afresh.
+   * The registry as UTF-8 text of the given content type, after every snapshot was taken afresh:
+   * the Prometheus text format written directly, OpenMetrics by Micrometer.
    */
   CompletionStage<byte[]> scrape(String contentType) {
     return CompletableFuture.supplyAsync(
@@ -42,15 +42,9 @@ final class Scraper implements AutoCloseable {
           for (SnapshotBinder binder : snapshots) {
             binder.takeSnapshot(registry);
           }
-          // Straight into bytes, sized as the last answer: no String of the text in between.
-          ByteArrayOutputStream text = new ByteArrayOutputStream(lastSize + 1024);
-          try {
-            registry.scrape(text, contentType);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e); // not thrown by an in-memory stream
-          }
-          lastSize = text.size();
-          return text.toByteArray();
+          return TextFormat.CONTENT_TYPE.equals(contentType)
+              ? text.render()
+              : registry.scrape(contentType).getBytes(StandardCharsets.UTF_8);
         },
         thread);
   }

@@ -6,6 +6,7 @@ import dev.mqttsidecar.broker.BrokerStatistics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +32,9 @@ class ScrapeSnapshotTest {
   }
 
   private String scrape() throws Exception {
-    byte[] text = scraper.scrape(PROMETHEUS_TEXT).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return new String(text, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(
+        scraper.scrape(PROMETHEUS_TEXT).toCompletableFuture().get(10, TimeUnit.SECONDS),
+        StandardCharsets.UTF_8);
   }
 
   /**
