@@ -123,7 +123,7 @@ class MetricsEndpointTest {
         .containsEntry(
             "mqtt_connections_refused_total{reason=\"client_identifier_not_valid\"}", 1.0)
         .doesNotContainKey("mqtt_connections_refused_total{reason=\"not_authorized\"}")
-        .containsEntry("mqtt_subscriptions", 2.0); // the device's, and the state service's
+        .containsEntry("mqtt_subscriptions", 3.0); // the device's, and the two state services'
     assertThat(m.get("mqtt_connections_accepted_total")).isGreaterThanOrEqualTo(1.0);
     assertThat(m.get("mqtt_retained_messages")).isGreaterThanOrEqualTo(1.0); // the state key
     assertThat(m.get("mqtt_queued_messages")).isNotNaN();
