@@ -39,6 +39,15 @@ public final class RetainedStateStore {
   }
 
   /**
+   * The retained topic of a key.
+   *
+   * @throws StateException INVALID_ARGUMENT for a key no topic can represent
+   */
+  public String topicOf(String key) {
+    return topics.topicOf(key);
+  }
+
+  /**
    * The current value of a key.
    *
    * @throws StateException INVALID_ARGUMENT for a key no topic can represent

@@ -15,6 +15,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode
 import dapr.proto.components.v1.State;
 import dev.mqttsidecar.component.testing.ComponentYaml;
 import dev.mqttsidecar.component.testing.FakeDaprd;
+import dev.mqttsidecar.component.testing.HttpCalls;
 import dev.mqttsidecar.component.testing.SidecarProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -151,6 +154,83 @@ class AioStateProtocolIT {
   }
 
   @Test
+  void keyNotifyReportsEveryChangeOfAKeyUntilStoppedOrDisconnected() throws Exception {
+    try (SidecarProcess sidecar = SidecarProcess.start(folder, "aio");
+        FakeDaprd daprd = new FakeDaprd(folder.resolve("aio.sock"));
+        AioClient writer = new AioClient(sidecar.mqtt5Client("writer-1"))) {
+      daprd.initState(new ComponentYaml("statestore", "state.mqtt-sidecar", Map.of()));
+      assertThat(writer.set(List.of("door", "closed"))).isEqualTo("+OK\r\n");
+      String door = hex("door");
+      double baseline;
+      try (AioClient watcher = new AioClient(sidecar.mqtt5Client("watcher-1"))) {
+        watcher.subscribeToNotifications();
+        baseline = subscriptions(sidecar);
+        assertThat(watcher.call(array("KEYNOTIFY", "door"), false)).isEqualTo("+OK\r\n");
+        assertThat(watcher.call(array("KEYNOTIFY", "door"), false)).isEqualTo("+OK\r\n");
+        assertThat(watcher.notification(Duration.ofMillis(500))).as("no change yet").isNull();
+
+        // A change by a protocol client, by a Dapr app, and a deletion.
+        writer.set(List.of("door", "open"));
+        assertThat(watcher.notification(Duration.ofSeconds(10)))
+            .isEqualTo(door + " " + array("NOTIFY", "SET", "VALUE", "open"));
+        daprd
+            .state("statestore")
+            .set(
+                State.SetRequest.newBuilder()
+                    .setKey("door")
+                    .setValue(ByteString.copyFromUtf8("ajar"))
+                    .build());
+        assertThat(watcher.notification(Duration.ofSeconds(10)))
+            .isEqualTo(door + " " + array("NOTIFY", "SET", "VALUE", "ajar"));
+        writer.call(array("DEL", "door"), false);
+        assertThat(watcher.notification(Duration.ofSeconds(10)))
+            .isEqualTo(door + " " + array("NOTIFY", "DELETE"));
+
+        // A TTL that runs out is no notification (the README says so).
+        writer.set(List.of("door", "brief", "PX", "300"));
+        assertThat(watcher.notification(Duration.ofSeconds(10)))
+            .isEqualTo(door + " " + array("NOTIFY", "SET", "VALUE", "brief"));
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> writer.call(array("GET", "door"), false).equals("$-1\r\n"));
+        assertThat(watcher.notification(Duration.ofMillis(500))).as("after the TTL").isNull();
+
+        // STOP ends the watch; a second STOP finds none.
+        assertThat(watcher.call(array("KEYNOTIFY", "door", "STOP"), false)).isEqualTo("+OK\r\n");
+        assertThat(watcher.call(array("KEYNOTIFY", "door", "stop"), false)).isEqualTo(":0\r\n");
+        writer.set(List.of("door", "closed"));
+        assertThat(watcher.notification(Duration.ofMillis(500))).as("after STOP").isNull();
+
+        assertThat(watcher.call(array("KEYNOTIFY", "door"), false)).isEqualTo("+OK\r\n");
+        assertThat(subscriptions(sidecar)).isGreaterThan(baseline);
+      }
+      // Disconnected: the watch ends, as the protocol says (its subscriptions are gone).
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> subscriptions(sidecar) < baseline);
+      try (AioClient again = new AioClient(sidecar.mqtt5Client("watcher-1"))) {
+        again.subscribeToNotifications();
+        writer.set(List.of("door", "open"));
+        assertThat(again.notification(Duration.ofMillis(500))).as("after disconnecting").isNull();
+        // Without __srcId there is no client to notify.
+        assertThat(writer.call(array("KEYNOTIFY", "door"), null, null, false))
+            .startsWith("-ERR KEYNOTIFY needs the user property __srcId");
+      }
+    }
+  }
+
+  /** The broker's subscription count, from /metrics. */
+  private static double subscriptions(SidecarProcess sidecar) throws Exception {
+    String metrics = HttpCalls.get(sidecar.httpUri(), "/metrics").body();
+    return metrics
+        .lines()
+        .filter(line -> line.startsWith("mqtt_subscriptions "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void aClientTheRulesDoNotLetUseTheStoreIsRefused() throws Exception {
     Path config =
         Files.writeString(
@@ -183,6 +263,19 @@ class AioStateProtocolIT {
     }
   }
 
+  static final String NOTIFY = "clients/statestore/v1/FA9AE35F-2F64-47CD-9BFF-08E2B32A0FE8/";
+
+  /** The protocol's notification topic: upper-case hex of the client id and of the key. */
+  static String notifyTopic(String clientId, String hexKey) {
+    return NOTIFY + hex(clientId) + "/command/notify/" + hexKey;
+  }
+
+  static String hex(String text) {
+    return java.util.HexFormat.of()
+        .withUpperCase()
+        .formatHex(text.getBytes(StandardCharsets.UTF_8));
+  }
+
   static String array(String... args) {
     StringBuilder out = new StringBuilder("*").append(args.length).append("\r\n");
     for (String arg : args) {
@@ -196,13 +289,15 @@ class AioStateProtocolIT {
   static final class AioClient implements AutoCloseable {
     private final Mqtt5BlockingClient client;
     private final Mqtt5BlockingClient.Mqtt5Publishes answers;
+    private final String clientId;
     private final String responseTopic;
+    private final BlockingQueue<Mqtt5Publish> notifications = new LinkedBlockingQueue<>();
 
     AioClient(Mqtt5BlockingClient client) {
       this.client = client;
       client.connect();
-      String id = client.getConfig().getClientIdentifier().orElseThrow().toString();
-      responseTopic = "clients/" + id + "/services/statestore/_any_/command/invoke/response";
+      clientId = client.getConfig().getClientIdentifier().orElseThrow().toString();
+      responseTopic = "clients/" + clientId + "/services/statestore/_any_/command/invoke/response";
       answers = client.publishes(MqttGlobalPublishFilter.ALL);
       client.subscribeWith().topicFilter(responseTopic).qos(MqttQos.AT_LEAST_ONCE).send();
     }
@@ -222,17 +317,29 @@ class AioStateProtocolIT {
     }
 
     String call(String payload, String ts, String ft) throws InterruptedException {
-      return call(payload.getBytes(StandardCharsets.UTF_8), ts, ft);
+      return call(payload, ts, ft, true);
+    }
+
+    String call(String payload, String ts, String ft, boolean withSourceId)
+        throws InterruptedException {
+      return call(payload.getBytes(StandardCharsets.UTF_8), ts, ft, withSourceId);
     }
 
     String call(byte[] payload, String ts, String ft) throws InterruptedException {
+      return call(payload, ts, ft, true);
+    }
+
+    private String call(byte[] payload, String ts, String ft, boolean withSourceId)
+        throws InterruptedException {
       byte[] correlation = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-      publish(payload, ts, ft, correlation);
+      publish(payload, ts, ft, correlation, withSourceId);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline) {
         Optional<Mqtt5Publish> answer =
             answers.receive(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (answer.isPresent()
+        if (answer.isPresent() && answer.get().getTopic().toString().startsWith(NOTIFY)) {
+          notifications.add(answer.get());
+        } else if (answer.isPresent()
             && answer.get().getCorrelationData().isPresent()
             && answer
                 .get()
@@ -252,10 +359,12 @@ class AioStateProtocolIT {
           payload.getBytes(StandardCharsets.UTF_8),
           ts,
           ft,
-          UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+          UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8),
+          true);
     }
 
-    private Mqtt5PublishResult publish(byte[] payload, String ts, String ft, byte[] correlation) {
+    private Mqtt5PublishResult publish(
+        byte[] payload, String ts, String ft, byte[] correlation, boolean withSourceId) {
       Mqtt5PublishBuilder.Complete builder =
           Mqtt5Publish.builder()
               .topic(INVOKE)
@@ -264,6 +373,9 @@ class AioStateProtocolIT {
               .responseTopic(responseTopic)
               .correlationData(correlation);
       var props = com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties.builder();
+      if (withSourceId) {
+        props.add("__srcId", clientId); // as AIO clients send with every request
+      }
       if (ts != null) {
         props.add("__ts", ts);
       }
@@ -275,6 +387,34 @@ class AioStateProtocolIT {
 
     Optional<Mqtt5Publish> receive(Duration timeout) throws InterruptedException {
       return answers.receive(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Subscribes to this client's KEYNOTIFY notifications, before asking for any. */
+    void subscribeToNotifications() {
+      client
+          .subscribeWith()
+          .topicFilter(notifyTopic(clientId, "+"))
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .send();
+    }
+
+    /** The next notification as "{hex key} {payload}", or null if none comes within the time. */
+    String notification(Duration timeout) throws InterruptedException {
+      Mqtt5Publish next = notifications.poll();
+      if (next == null) {
+        Optional<Mqtt5Publish> received = receive(timeout);
+        if (received.isEmpty()) {
+          return null;
+        }
+        next = received.get();
+      }
+      String topic = next.getTopic().toString();
+      assertThat(topic).startsWith(notifyTopic(clientId, ""));
+      assertThat(next.getUserProperties().asList())
+          .anySatisfy(p -> assertThat(p.getName().toString()).isEqualTo("__ts"));
+      return topic.substring(topic.lastIndexOf('/') + 1)
+          + " "
+          + new String(next.getPayloadAsBytes(), StandardCharsets.UTF_8);
     }
 
     @Override

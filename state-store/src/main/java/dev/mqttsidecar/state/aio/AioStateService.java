@@ -9,6 +9,7 @@ import dev.mqttsidecar.broker.Subscription;
 import dev.mqttsidecar.broker.SubscriptionRequest;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.state.RetainedStateStore;
+import dev.mqttsidecar.state.StateException;
 import dev.mqttsidecar.state.StoreConfigParser;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,9 +31,8 @@ public final class AioStateService implements AutoCloseable {
   public static final String INVOKE_TOPIC =
       "statestore/v1/FA9AE35F-2F64-47CD-9BFF-08E2B32A0FE8/command/invoke";
 
-  /** Topics the protocol reserves for the state store itself: never a response topic. */
-  private static final String NOTIFY_PREFIX =
-      "clients/statestore/v1/FA9AE35F-2F64-47CD-9BFF-08E2B32A0FE8";
+  /** Topics the protocol reserves for the state store's notifications: never a response topic. */
+  static final String NOTIFY_PREFIX = "clients/statestore/v1/FA9AE35F-2F64-47CD-9BFF-08E2B32A0FE8";
 
   /**
    * The Dapr state store the protocol reads and writes: the name Dapr's quickstarts and {@code dapr
@@ -46,6 +46,12 @@ public final class AioStateService implements AutoCloseable {
   public static final String TIMESTAMP = "__ts";
   public static final String FENCING_TOKEN = "__ft";
 
+  /** The requesting client's id, which AIO clients send with every request. */
+  public static final String SOURCE_ID = "__srcId";
+
+  /** Keys watched with KEYNOTIFY, over all clients. */
+  static final int MAX_WATCHED_KEYS = 10_000;
+
   private static final String SESSION_ID = "$aio-state-service";
   private static final int MAX_INFLIGHT_DELIVERIES = 1024;
 
@@ -57,6 +63,7 @@ public final class AioStateService implements AutoCloseable {
   private final int maxRequestBytes;
   private final HybridLogicalClock hlc;
   private final AioStateOperations operations;
+  private final AioKeyNotifications notifications;
   private final AtomicLong dropped = new AtomicLong();
   private volatile Subscription subscription;
 
@@ -73,6 +80,7 @@ public final class AioStateService implements AutoCloseable {
         new RetainedStateStore(
             broker.retained(), StoreConfigParser.parse(storeName, Map.of()), clock);
     this.operations = new AioStateOperations(store);
+    this.notifications = new AioKeyNotifications(broker, store, clock, hlc, MAX_WATCHED_KEYS);
   }
 
   public void start() {
@@ -151,11 +159,32 @@ public final class AioStateService implements AutoCloseable {
     if (command instanceof AioCommand.Set) {
       checkTimestamp(userProperty(props, TIMESTAMP));
     }
-    if (command instanceof AioCommand.KeyNotify) {
-      throw new AioCommand.Refused(
-          "KEYNOTIFY is not supported: subscribe to the key's retained topic instead");
+    if (command instanceof AioCommand.KeyNotify notify) {
+      return CompletableFuture.completedFuture(keyNotify(notify, userProperty(props, SOURCE_ID)));
     }
     return operations.run(command);
+  }
+
+  /**
+   * The protocol names the watching client by its MQTT client id, which the broker does not pass to
+   * in-process subscribers; AIO clients send it as {@code __srcId} with every request.
+   */
+  private byte[] keyNotify(AioCommand.KeyNotify notify, String clientId) throws AioCommand.Refused {
+    if (clientId == null || clientId.isEmpty()) {
+      throw new AioCommand.Refused(
+          "KEYNOTIFY needs the user property __srcId: the client id notifications go to");
+    }
+    String key = AioStateOperations.keyText(notify.key());
+    try {
+      return notify.stop() ? notifications.stop(clientId, key) : notifications.watch(clientId, key);
+    } catch (StateException e) {
+      return Resp3.error(e.error().message());
+    }
+  }
+
+  /** Keys watched with KEYNOTIFY, over all clients. */
+  public int watchedKeys() {
+    return notifications.watched();
   }
 
   private void checkTimestamp(String text) throws AioCommand.Refused {
@@ -223,5 +252,6 @@ public final class AioStateService implements AutoCloseable {
     if (current != null) {
       current.close();
     }
+    notifications.close();
   }
 }
