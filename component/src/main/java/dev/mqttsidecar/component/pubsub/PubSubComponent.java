@@ -9,6 +9,7 @@ import dev.mqttsidecar.dapr.InstanceRegistry;
 import dev.mqttsidecar.dapr.InvalidMetadataException;
 import io.grpc.BindableService;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dapr's PubSub service, one instance per Component YAML ({@code x-component-instance}), each on
@@ -25,6 +28,8 @@ import java.util.function.Supplier;
  * instances' streams run on and the remote connections.
  */
 public final class PubSubComponent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PubSubComponent.class);
+
   private final InstanceRegistry<PubSubInstance> instances;
   private final ExecutorService executor;
   private final ScheduledThreadPoolExecutor scheduler;
@@ -39,8 +44,13 @@ public final class PubSubComponent implements AutoCloseable {
    */
   private final Map<String, SessionSlots> slotsByGroup = new ConcurrentHashMap<>();
 
-  /** Remote connections of every instance initialised so far, closed with the component. */
-  private final Set<RemoteMessageBus> remoteBuses = ConcurrentHashMap.newKeySet();
+  /**
+   * The remote connections per component name, shared by every instance of that name (several daprd
+   * processes on one socket, or a daprd that restarted and initialised again): their client
+   * identifiers derive from the name, and two live connections with one identifier would take each
+   * other's session over at every reconnect. An Init with other connection metadata replaces them.
+   */
+  private final Map<String, RemoteMessageBus> remoteBuses = new HashMap<>(); // guarded by itself
 
   private final MessageBus embedded;
   private final String clientIdSeed;
@@ -97,13 +107,28 @@ public final class PubSubComponent implements AutoCloseable {
       }
       return embedded;
     }
-    RemoteMessageBus bus =
-        new RemoteMessageBus(
-            settings.remote(),
-            ClientIds.base(settings.remote().clientIdPrefix(), instance, clientIdSeed),
-            scheduler,
-            clock);
-    remoteBuses.add(bus);
+    RemoteMessageBus bus;
+    RemoteMessageBus replaced;
+    synchronized (remoteBuses) {
+      replaced = remoteBuses.get(instance);
+      if (replaced != null && replaced.settings().equals(settings.remote())) {
+        return replaced;
+      }
+      bus =
+          new RemoteMessageBus(
+              settings.remote(),
+              ClientIds.base(settings.remote().clientIdPrefix(), instance, clientIdSeed),
+              scheduler,
+              clock);
+      remoteBuses.put(instance, bus);
+    }
+    if (replaced != null) {
+      log.info(
+          "pub/sub '{}' initialised with other connection metadata: its earlier remote connections"
+              + " close, and their streams end",
+          instance);
+      replaced.close();
+    }
     return bus;
   }
 
@@ -130,7 +155,9 @@ public final class PubSubComponent implements AutoCloseable {
   public void close() {
     endStreams();
     instances.clear();
-    remoteBuses.forEach(RemoteMessageBus::close);
+    synchronized (remoteBuses) {
+      remoteBuses.values().forEach(RemoteMessageBus::close);
+    }
     scheduler.shutdownNow();
     executor.shutdown();
     try {

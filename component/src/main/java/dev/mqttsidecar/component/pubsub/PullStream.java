@@ -96,6 +96,23 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
     serial.execute(() -> accept(delivery));
   }
 
+  @Override
+  public void ended(End why, String detail) {
+    Status status =
+        switch (why) {
+          case NOT_AUTHORIZED -> Status.PERMISSION_DENIED;
+          case INVALID_FILTER -> Status.INVALID_ARGUMENT;
+          case REFUSED -> Status.FAILED_PRECONDITION;
+          case CLOSED -> Status.UNAVAILABLE;
+        };
+    serial.execute(
+        () -> {
+          if (!closed) {
+            reject(status.withDescription("topic '" + topic + "': " + detail));
+          }
+        });
+  }
+
   // ---- instance control ----
 
   void pause() {
@@ -293,7 +310,7 @@ final class PullStream implements StreamObserver<PullMessagesRequest>, Subscribe
     ctx.failures().failed(delivery, streamId + " (" + topic + "): " + reason);
   }
 
-  /** Rejects a stream whose first request is unusable: a caller error, not a recoverable one. */
+  /** Ends the stream with an error: its first request was unusable, or its subscription ended. */
   private void reject(Status status) {
     log.warn("stream {} rejected: {}", streamId, status.getDescription());
     close("rejected");

@@ -254,4 +254,13 @@ final class BrokerConnection implements AutoCloseable {
     closed = true;
     client.disconnect().exceptionally(e -> null);
   }
+
+  /**
+   * Disconnects for good and ends the session at the broker: a DISCONNECT may shorten a non-zero
+   * Session Expiry Interval to 0 [MQTT 5.0 §3.14.2.2.2], so nothing of it is resumed later.
+   */
+  void closeAndEndSession() {
+    closed = true;
+    client.disconnectWith().sessionExpiryInterval(0).send().exceptionally(e -> null);
+  }
 }

@@ -153,13 +153,21 @@ public final class RemoteMessageBus implements MessageBus, AutoCloseable {
     return subscription;
   }
 
-  /** Disconnects every connection; sessions stay at the broker for their expiry. */
+  /** The connection settings this bus was made with. */
+  public RemoteSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Disconnects every connection; sessions stay at the broker for their expiry. Subscribers still
+   * open are told that their subscription ended.
+   */
   @Override
   public void close() {
     synchronized (this) {
       closed = true;
     }
-    subscriptions.forEach(RemoteSubscription::close);
+    subscriptions.forEach(s -> s.endWithBus("the component's remote connections were closed"));
     publisher.close();
   }
 }

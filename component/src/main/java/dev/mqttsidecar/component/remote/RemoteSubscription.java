@@ -2,7 +2,9 @@ package dev.mqttsidecar.component.remote;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import dev.mqttsidecar.broker.Delivery;
 import dev.mqttsidecar.broker.Message;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,18 +83,53 @@ final class RemoteSubscription implements Subscription {
         .noLocal(false)
         .send()
         .whenComplete(
-            (ack, error) -> {
-              List<Mqtt5SubAckReasonCode> codes = ack == null ? List.of() : ack.getReasonCodes();
-              if (error != null || codes.stream().anyMatch(Mqtt5SubAckReasonCode::isError)) {
-                log.error(
-                    "{}: SUBSCRIBE {} refused: {}",
+            (answer, error) -> {
+              // A SUBACK refusing every filter completes the future exceptionally.
+              Mqtt5SubAck ack =
+                  error instanceof Mqtt5SubAckException refused ? refused.getMqttMessage() : answer;
+              if (ack == null) {
+                // The connection dropped before the SUBACK: the next connect subscribes again.
+                log.warn(
+                    "{}: SUBSCRIBE {} not answered: {}",
                     connection.clientId(),
                     request.filter(),
-                    error != null ? error.getMessage() : codes);
+                    error.getMessage());
+                return;
+              }
+              Optional<Mqtt5SubAckReasonCode> refusal =
+                  ack.getReasonCodes().stream().filter(Mqtt5SubAckReasonCode::isError).findFirst();
+              if (refusal.isPresent()) {
+                refused(refusal.get(), ack.getReasonString().map(r -> ": " + r).orElse(""));
               } else {
                 log.info("{}: subscribed to {}", connection.clientId(), request.filter());
               }
             });
+  }
+
+  /**
+   * Ends a subscription the broker refused [MQTT 5.0 §3.9.3] and tells the subscriber why. The
+   * session ends with it: resumed later, it would hold no subscription, and a resumed session is
+   * not subscribed again.
+   */
+  private void refused(Mqtt5SubAckReasonCode code, String reason) {
+    String detail = "the broker refused SUBSCRIBE " + request.filter() + " with " + code + reason;
+    log.error("{}: {}", connection.clientId(), detail);
+    Subscriber.End why =
+        switch (code) {
+          case NOT_AUTHORIZED -> Subscriber.End.NOT_AUTHORIZED;
+          case TOPIC_FILTER_INVALID -> Subscriber.End.INVALID_FILTER;
+          default -> Subscriber.End.REFUSED;
+        };
+    if (end(true)) {
+      subscriber.ended(why, detail);
+    }
+  }
+
+  /** Ends the subscription because its bus is closing, telling the subscriber. */
+  void endWithBus(String detail) {
+    if (end(false)) {
+      subscriber.ended(Subscriber.End.CLOSED, detail);
+    }
   }
 
   private void received(Mqtt5Publish publish) {
@@ -141,15 +179,25 @@ final class RemoteSubscription implements Subscription {
 
   @Override
   public void close() {
+    end(false);
+  }
+
+  /** Closes once; true for the call that did. */
+  private boolean end(boolean endSession) {
     synchronized (this) {
       if (closed) {
-        return;
+        return false;
       }
       closed = true;
       held.clear();
     }
-    connection.close();
+    if (endSession) {
+      connection.closeAndEndSession();
+    } else {
+      connection.close();
+    }
     onClosed.accept(this);
+    return true;
   }
 
   /** One delivery of a received message; a nack offers it again after the delay. */

@@ -24,7 +24,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 @AddLifecycleHook(ModelRunSettings.class)
 class SessionLifecycleCrashIT {
-  static final int TRIES = 4;
+  static final int TRIES = 3;
 
   @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED)
   void fsync(@ForAll("sequences") List<Step> steps) throws Exception {

@@ -25,7 +25,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 @AddLifecycleHook(ModelRunSettings.class)
 class ConsumerGroupModelTest {
-  static final int TRIES = 40;
+  static final int TRIES = 30;
   static final int MAX_STEPS = 25;
 
   @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)

@@ -21,9 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -148,13 +150,23 @@ class RemoteModeIT {
 
   @Test
   void aConsumerGroupAcrossTwoSidecarsGetsEachMessageOnce() throws Exception {
+    assertConsumerGroupShares(url, daprdA, sidecarA, daprdB, sidecarB);
+  }
+
+  /**
+   * A consumer group with a member on each sidecar gets each of 40 messages once, and both members
+   * take part.
+   */
+  static void assertConsumerGroupShares(
+      String url, FakeDaprd daprdA, SidecarProcess a, FakeDaprd daprdB, SidecarProcess b)
+      throws Exception {
     ComponentYaml pubsub = component("jobs", Map.of("url", url, "consumerID", "workers"));
     daprdA.initPubSub(pubsub);
     daprdB.initPubSub(pubsub);
     try (DaprStream onA = DaprStream.open(daprdA, "jobs", "work", Map.of(), m -> null);
         DaprStream onB = DaprStream.open(daprdB, "jobs", "work", Map.of(), m -> null)) {
-      awaitSubscribed(sidecarA, "work");
-      awaitSubscribed(sidecarB, "work");
+      awaitSubscribed(a, "work");
+      awaitSubscribed(b, "work");
       int count = 40;
       for (int i = 0; i < count; i++) {
         publish(daprdA, "jobs", "work", "job-" + i + ";");
@@ -163,8 +175,8 @@ class RemoteModeIT {
           .atMost(WAIT)
           .until(() -> onA.handled().size() + onB.handled().size() >= count);
       List<String> seen = new ArrayList<>();
-      onA.handled().forEach(m -> seen.add(jobOf(m)));
-      onB.handled().forEach(m -> seen.add(jobOf(m)));
+      onA.handled().forEach(m -> seen.add(entryOf(m, "job-")));
+      onB.handled().forEach(m -> seen.add(entryOf(m, "job-")));
       assertThat(seen).hasSize(count).doesNotHaveDuplicates();
       assertThat(onA.handled()).as("member on A").isNotEmpty();
       assertThat(onB.handled()).as("member on B").isNotEmpty();
@@ -222,6 +234,65 @@ class RemoteModeIT {
                 .build());
   }
 
+  @Test
+  void anInitUnderTheSameNameSharesTheConnectionInsteadOfTakingItsSessionOver() throws Exception {
+    Map<String, String> metadata = Map.of("url", url, "clientIdPrefix", "reinit");
+    daprdA.initPubSub(component("reinit", metadata));
+    publish(daprdA, "reinit", "r", "first");
+    // A second daprd on the same socket, or the first one restarted, initialises the same name.
+    try (FakeDaprd second = new FakeDaprd(folder.resolve("a.sock"))) {
+      second.initPubSub(component("reinit", metadata));
+      for (int i = 0; i < 10; i++) { // 2 s: ten times the first reconnect delay
+        publish(second, "reinit", "r", "second-" + i);
+        publish(daprdA, "reinit", "r", "first-" + i);
+        Thread.sleep(200);
+      }
+      // Other connection metadata: the earlier connection closes instead of lingering.
+      Map<String, String> changed = new java.util.HashMap<>(metadata);
+      changed.put("keepAliveSeconds", "30");
+      second.initPubSub(component("reinit", changed));
+      for (int i = 0; i < 5; i++) {
+        publish(second, "reinit", "r", "changed-" + i);
+        Thread.sleep(200);
+      }
+    }
+    assertThat(sidecarA.output())
+        .doesNotContainPattern("reinit-\\S+ lost ")
+        .contains("pub/sub 'reinit' initialised with other connection metadata");
+  }
+
+  @Test
+  void aSubscriptionTheBrokerRefusesEndsTheStreamSayingWhy() throws Exception {
+    Path rules =
+        Files.writeString(
+            folder.resolve("guarded.yaml"),
+            """
+            authorization:
+              rules:
+                - match: { clientId: "*" }
+                  publish: ["#"]
+                  subscribe: ["open/#"]
+            """);
+    try (SidecarProcess guarded =
+        SidecarProcess.start(folder, "guarded", "--config", rules.toString())) {
+      daprdA.initPubSub(
+          component("guarded", Map.of("url", "tcp://127.0.0.1:" + guarded.mqttPort())));
+      try (DaprStream refused = DaprStream.open(daprdA, "guarded", "closed/door", Map.of());
+          DaprStream allowed = DaprStream.open(daprdA, "guarded", "open/door", Map.of())) {
+        Status status = refused.endStatus(WAIT);
+        assertThat(status).as("the refused stream's end").isNotNull();
+        assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(status.getDescription()).contains("closed/door").contains("NOT_AUTHORIZED");
+
+        awaitSubscribed(sidecarA, "open/door");
+        publish(daprdA, "guarded", "open/door", "welcome");
+        PullMessagesResponse message = allowed.next(WAIT);
+        assertThat(message.getData().toStringUtf8()).contains("welcome");
+        allowed.ack(message);
+      }
+    }
+  }
+
   static void publish(FakeDaprd daprd, String instance, String topic, String data) {
     daprd
         .pubSub(instance)
@@ -234,10 +305,28 @@ class RemoteModeIT {
                 .build());
   }
 
-  private static String jobOf(PullMessagesResponse m) {
+  /** The entry "{prefix}...;" a message's data holds, or all of its data without one. */
+  static String entryOf(PullMessagesResponse m, String prefix) {
     String data = m.getData().toStringUtf8();
-    int start = data.indexOf("job-");
-    return data.substring(start, data.indexOf(';', start));
+    int start = data.indexOf(prefix);
+    return start < 0 ? data : data.substring(start, data.indexOf(';', start));
+  }
+
+  /** The entries "entry-N" the stream handled so far, in order. */
+  static Set<String> receivedEntries(DaprStream stream) {
+    Set<String> entries = new LinkedHashSet<>();
+    stream.handled().forEach(m -> entries.add(entryOf(m, "entry-")));
+    return entries;
+  }
+
+  /** A Publish of one entry to the "ledger" component's "entries" topic. */
+  static PublishRequest ledgerEntry(String data) {
+    return PublishRequest.newBuilder()
+        .setPubsubName("ledger")
+        .setTopic("entries")
+        .setData(ByteString.copyFromUtf8(data))
+        .setContentType("text/plain")
+        .build();
   }
 
   static void awaitSubscribed(SidecarProcess sidecar, String topic) throws InterruptedException {

@@ -2,16 +2,15 @@ package dev.mqttsidecar.component.pubsub;
 
 import static dev.mqttsidecar.component.pubsub.RemoteModeIT.awaitSubscribed;
 import static dev.mqttsidecar.component.pubsub.RemoteModeIT.component;
+import static dev.mqttsidecar.component.pubsub.RemoteModeIT.ledgerEntry;
 import static dev.mqttsidecar.component.pubsub.RemoteModeIT.publish;
+import static dev.mqttsidecar.component.pubsub.RemoteModeIT.receivedEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.protobuf.ByteString;
 import dapr.proto.components.v1.PubSubGrpc;
-import dapr.proto.components.v1.Pubsub.PublishRequest;
 import dapr.proto.components.v1.Pubsub.PublishResponse;
-import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
 import dev.mqttsidecar.component.testing.FakeDaprd;
 import dev.mqttsidecar.component.testing.SidecarProcess;
 import io.grpc.Status;
@@ -69,7 +68,7 @@ class RemoteModeOutageIT {
         PubSubGrpc.PubSubFutureStub async = PubSubGrpc.newFutureStub(daprd.instance("ledger"));
         List<ListenableFuture<PublishResponse>> waiting = new ArrayList<>();
         for (int i = 20; i <= 20 + BUFFER; i++) {
-          waiting.add(async.publish(request("entry-" + i + ";")));
+          waiting.add(async.publish(ledgerEntry("entry-" + i + ";")));
         }
         Awaitility.await()
             .atMost(WAIT)
@@ -99,18 +98,14 @@ class RemoteModeOutageIT {
           acknowledged.add("entry-" + i);
         }
 
-        Awaitility.await().atMost(WAIT).until(() -> received(stream).containsAll(acknowledged));
-        assertThat(received(stream)).doesNotContain(refusedEntry);
+        Awaitility.await()
+            .atMost(WAIT)
+            .until(() -> receivedEntries(stream).containsAll(acknowledged));
+        assertThat(receivedEntries(stream)).doesNotContain(refusedEntry);
       }
     } finally {
       tier.close();
     }
-  }
-
-  private static Set<String> received(DaprStream stream) {
-    Set<String> entries = new LinkedHashSet<>();
-    stream.handled().forEach(m -> entries.add(entryOf(m)));
-    return entries;
   }
 
   private SidecarProcess startTier(String port, Path data) throws Exception {
@@ -127,20 +122,5 @@ class RemoteModeOutageIT {
                 data.toString()));
     tier.awaitLine(Pattern.compile("socket listening on"), WAIT);
     return tier;
-  }
-
-  private static PublishRequest request(String data) {
-    return PublishRequest.newBuilder()
-        .setPubsubName("ledger")
-        .setTopic("entries")
-        .setData(ByteString.copyFromUtf8(data))
-        .setContentType("text/plain")
-        .build();
-  }
-
-  private static String entryOf(PullMessagesResponse m) {
-    String data = m.getData().toStringUtf8();
-    int start = data.indexOf("entry-");
-    return start < 0 ? data : data.substring(start, data.indexOf(';', start));
   }
 }
