@@ -18,6 +18,7 @@ import dev.mqttsidecar.component.endpoint.EndpointTls;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,6 +41,7 @@ final class BrokerConnection implements AutoCloseable {
 
   private final RemoteSettings settings;
   private final String clientId;
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final MqttClientSslConfig ssl;
   private final Credentials credentials;
   private final ScheduledExecutorService scheduler;
@@ -87,12 +89,14 @@ final class BrokerConnection implements AutoCloseable {
                           .getConnAck()
                           .isSessionPresent();
                   connected();
+                  started.complete(null);
                   onConnected.accept(present);
                 })
             .addDisconnectedListener(
                 context -> {
                   boolean byUser = context.getSource() == MqttDisconnectSource.USER;
                   if (closed || (byUser && !renewing)) {
+                    started.complete(null);
                     return;
                   }
                   // A renewal reconnects to the same server at once; it lost nothing.
@@ -108,12 +112,21 @@ final class BrokerConnection implements AutoCloseable {
                       .transportConfig(transport(next))
                       .delay(delay().toMillis(), TimeUnit.MILLISECONDS)
                       .connect(connect());
+                  started.complete(null); // reconnecting: the client now keeps publishes
                 })
             .buildAsync();
   }
 
   Mqtt5AsyncClient client() {
     return client;
+  }
+
+  /**
+   * Completes once the first connect attempt is over, either way. Before that the client refuses a
+   * publish as "not connected"; after it, a publish waits through any reconnect.
+   */
+  CompletableFuture<Void> started() {
+    return started;
   }
 
   String clientId() {

@@ -91,12 +91,14 @@ public final class RemoteMessageBus implements MessageBus, AutoCloseable {
       pending++;
       pendingBytes += size;
     }
-    CompletableFuture<Mqtt5PublishResult> sent;
-    try {
-      sent = publisher.client().publish(PublishMapping.toPublish(outgoing, clock.instant()));
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
+    CompletableFuture<Mqtt5PublishResult> sent =
+        publisher
+            .started()
+            .thenCompose(
+                started ->
+                    publisher
+                        .client()
+                        .publish(PublishMapping.toPublish(outgoing, clock.instant())));
     return sent.handle(
         (result, error) -> {
           release(size);

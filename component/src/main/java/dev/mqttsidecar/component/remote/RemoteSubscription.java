@@ -43,6 +43,9 @@ final class RemoteSubscription implements Subscription {
   private boolean paused;
   private boolean closed;
 
+  /** Whether the broker granted the SUBSCRIBE; until then every connect sends it (again). */
+  private volatile boolean subscribed;
+
   RemoteSubscription(
       RemoteSettings settings,
       String clientId,
@@ -71,7 +74,7 @@ final class RemoteSubscription implements Subscription {
   }
 
   private void connected(boolean sessionPresent) {
-    if (sessionPresent) {
+    if (sessionPresent && subscribed) {
       return; // the subscription is part of the session
     }
     connection
@@ -101,6 +104,7 @@ final class RemoteSubscription implements Subscription {
               if (refusal.isPresent()) {
                 refused(refusal.get(), ack.getReasonString().map(r -> ": " + r).orElse(""));
               } else {
+                subscribed = true;
                 log.info("{}: subscribed to {}", connection.clientId(), request.filter());
               }
             });
@@ -108,8 +112,7 @@ final class RemoteSubscription implements Subscription {
 
   /**
    * Ends a subscription the broker refused [MQTT 5.0 §3.9.3] and tells the subscriber why. The
-   * session ends with it: resumed later, it would hold no subscription, and a resumed session is
-   * not subscribed again.
+   * session ends with it: it holds nothing, and would otherwise stay at the broker for its expiry.
    */
   private void refused(Mqtt5SubAckReasonCode code, String reason) {
     String detail = "the broker refused SUBSCRIBE " + request.filter() + " with " + code + reason;

@@ -7,8 +7,10 @@ import com.google.protobuf.ByteString;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import dapr.proto.components.v1.Pubsub.PauseRequest;
 import dapr.proto.components.v1.Pubsub.PublishRequest;
 import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
+import dapr.proto.components.v1.Pubsub.ResumeRequest;
 import dev.mqttsidecar.component.testing.ComponentYaml;
 import dev.mqttsidecar.component.testing.FakeDaprd;
 import dev.mqttsidecar.component.testing.SidecarProcess;
@@ -180,6 +182,43 @@ class RemoteModeIT {
       assertThat(seen).hasSize(count).doesNotHaveDuplicates();
       assertThat(onA.handled()).as("member on A").isNotEmpty();
       assertThat(onB.handled()).as("member on B").isNotEmpty();
+    }
+  }
+
+  @Test
+  void nacksRedeliverUpToMaxDeliveriesThenDeadLetterAndPauseHolds() throws Exception {
+    daprdA.initPubSub(
+        component(
+            "settle",
+            Map.of(
+                "url",
+                url,
+                "maxDeliveries",
+                "3",
+                "deadLetterTopic",
+                "poison",
+                "redeliveryBackoff",
+                "20ms")));
+    try (DaprStream work = DaprStream.open(daprdA, "settle", "work", Map.of(), m -> "fails");
+        DaprStream poison = DaprStream.open(daprdA, "settle", "poison", Map.of(), m -> null)) {
+      awaitSubscribed(sidecarA, "work");
+      awaitSubscribed(sidecarA, "poison");
+      publish(daprdA, "settle", "work", "bad;");
+      Awaitility.await().atMost(WAIT).until(() -> poison.handled().size() == 1);
+      assertThat(entryOf(poison.handled().get(0), "bad")).isEqualTo("bad");
+      assertThat(poison.handled().get(0).getTopicName()).isEqualTo("poison");
+      assertThat(work.handled()).as("delivered, nacked, redelivered").hasSize(3);
+    }
+
+    try (DaprStream calm = DaprStream.open(daprdA, "settle", "calm", Map.of())) {
+      awaitSubscribed(sidecarA, "calm");
+      daprdA.pubSub("settle").pause(PauseRequest.getDefaultInstance());
+      publish(daprdA, "settle", "calm", "held;");
+      assertThat(calm.poll(Duration.ofMillis(500))).as("nothing while paused").isNull();
+      daprdA.pubSub("settle").resume(ResumeRequest.getDefaultInstance());
+      PullMessagesResponse held = calm.next(WAIT);
+      assertThat(entryOf(held, "held")).isEqualTo("held");
+      calm.ack(held);
     }
   }
 
