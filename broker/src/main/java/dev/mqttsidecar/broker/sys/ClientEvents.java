@@ -1,5 +1,6 @@
 package dev.mqttsidecar.broker.sys;
 
+import dev.mqttsidecar.broker.ClientEventTopics;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.MessageProperties;
 import dev.mqttsidecar.broker.Qos;
@@ -17,7 +18,7 @@ import java.util.List;
  */
 public final class ClientEvents {
   /** The topic prefix of every life-cycle event. */
-  public static final String PREFIX = "$events/clients/";
+  public static final String PREFIX = ClientEventTopics.PREFIX;
 
   private static final String FIRST_LEVEL = "$events";
 
@@ -56,10 +57,10 @@ public final class ClientEvents {
     if (!wanted()) {
       return;
     }
-    // A client id may hold characters that are not valid in a topic level.
-    String id = e.clientId().replace('/', '_').replace('+', '_').replace('#', '_');
     byte[] json = e.toJson().getBytes(StandardCharsets.UTF_8);
     publisher.publish(
-        new Message(PREFIX + id + "/" + what, json, Qos.AT_LEAST_ONCE, false, JSON, null), null);
+        new Message(
+            ClientEventTopics.of(e.clientId(), what), json, Qos.AT_LEAST_ONCE, false, JSON, null),
+        null);
   }
 }

@@ -129,13 +129,7 @@ class AioStateProtocolIT {
               .get(State.GetRequest.newBuilder().setKey("thermostat/setPoint").build());
       assertThat(seen.getData().toStringUtf8()).isEqualTo("21.5");
 
-      daprd
-          .state("statestore")
-          .set(
-              State.SetRequest.newBuilder()
-                  .setKey("from-dapr")
-                  .setValue(ByteString.copyFromUtf8("hello"))
-                  .build());
+      daprSet(daprd, "from-dapr", "hello");
       assertThat(aio.call(array("GET", "from-dapr"), false)).isEqualTo("$5\r\nhello\r\n");
     }
   }
@@ -160,13 +154,7 @@ class AioStateProtocolIT {
         writer.set(List.of("door", "open"));
         assertThat(watcher.notification(Duration.ofSeconds(10)))
             .isEqualTo(door + " " + array("NOTIFY", "SET", "VALUE", "open"));
-        daprd
-            .state("statestore")
-            .set(
-                State.SetRequest.newBuilder()
-                    .setKey("door")
-                    .setValue(ByteString.copyFromUtf8("ajar"))
-                    .build());
+        daprSet(daprd, "door", "ajar");
         assertThat(watcher.notification(Duration.ofSeconds(10)))
             .isEqualTo(door + " " + array("NOTIFY", "SET", "VALUE", "ajar"));
         writer.call(array("DEL", "door"), false);
@@ -204,6 +192,16 @@ class AioStateProtocolIT {
             .startsWith("-ERR KEYNOTIFY needs the user property __srcId");
       }
     }
+  }
+
+  private static void daprSet(FakeDaprd daprd, String key, String value) {
+    daprd
+        .state("statestore")
+        .set(
+            State.SetRequest.newBuilder()
+                .setKey(key)
+                .setValue(ByteString.copyFromUtf8(value))
+                .build());
   }
 
   /** The broker's subscription count, from /metrics. */

@@ -1,6 +1,7 @@
 package dev.mqttsidecar.state.aio;
 
 import dev.mqttsidecar.broker.Broker;
+import dev.mqttsidecar.broker.ClientEventTopics;
 import dev.mqttsidecar.broker.Delivery;
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.MessageProperties;
@@ -40,7 +41,8 @@ final class AioKeyNotifications implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AioKeyNotifications.class);
 
   static final String NOTIFY_TOPIC_PREFIX = AioStateService.NOTIFY_PREFIX + "/";
-  private static final String DISCONNECTS = "$events/clients/+/disconnected";
+  private static final String DISCONNECTED = "disconnected";
+  private static final String DISCONNECTS = ClientEventTopics.PREFIX + "+/" + DISCONNECTED;
   private static final String SESSION_PREFIX = "$aio-keynotify/";
   private static final String DISCONNECTS_SESSION = "$aio-keynotify-disconnects";
   private static final Pattern EVENT_TIME = Pattern.compile("\"time\":\"([^\"]+)\"");
@@ -127,17 +129,14 @@ final class AioKeyNotifications implements AutoCloseable {
 
   private void disconnected(Delivery delivery) {
     delivery.ack();
-    // $events/clients/{client id, with '/', '+' and '#' replaced by '_'}/disconnected
     String topic = delivery.message().topic();
-    String level =
-        topic.substring("$events/clients/".length(), topic.length() - "/disconnected".length());
     Instant at = eventTime(delivery.message());
     List<Watch> ended = new ArrayList<>();
     synchronized (this) {
       Iterator<Map.Entry<String, Map<String, Watch>>> clients = byClient.entrySet().iterator();
       while (clients.hasNext()) {
         Map.Entry<String, Map<String, Watch>> client = clients.next();
-        if (!eventLevel(client.getKey()).equals(level)) {
+        if (!ClientEventTopics.of(client.getKey(), DISCONNECTED).equals(topic)) {
           continue;
         }
         // Events and requests arrive on different subscriptions: a watch asked for after the
@@ -179,10 +178,6 @@ final class AioKeyNotifications implements AutoCloseable {
       disconnects.close();
       disconnects = null;
     }
-  }
-
-  private static String eventLevel(String clientId) {
-    return clientId.replace('/', '_').replace('+', '_').replace('#', '_');
   }
 
   private Subscription subscribe(String sessionId, String filter, Subscriber subscriber) {
