@@ -5,6 +5,7 @@ import dev.mqttsidecar.bench.dapr.DaprRatesCommand;
 import dev.mqttsidecar.bench.durable.DurabilityCommand;
 import dev.mqttsidecar.bench.load.LoadCommand;
 import dev.mqttsidecar.bench.report.ReportCommand;
+import dev.mqttsidecar.bench.scrape.ScrapeWindowsCommand;
 import dev.mqttsidecar.bench.serve.ServeCommand;
 import dev.mqttsidecar.bench.soak.SoakCommand;
 import picocli.CommandLine;
@@ -21,12 +22,14 @@ import picocli.CommandLine.Command;
       DurabilityCommand.class,
       ServeCommand.class,
       SoakCommand.class,
-      DaprRatesCommand.class
+      DaprRatesCommand.class,
+      ScrapeWindowsCommand.class
     },
     description =
         "MQTT load generator, connection-scale scenario, results report, durability benchmark and"
             + " a standalone broker to measure against, a soak that checks the sidecar stays flat, and Dapr"
-            + " call rates through a sidecar socket.")
+            + " call rates through a sidecar socket, and the broker's CPU with and without a"
+            + " metrics scraper.")
 public final class BenchMain implements Runnable {
 
   public static void main(String[] args) {

@@ -28,6 +28,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Collection;
@@ -110,12 +111,15 @@ public final class MqttServer {
     boolean epoll = Epoll.isAvailable();
     bossGroup =
         new MultiThreadIoEventLoopGroup(
-            1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            1,
+            new DefaultThreadFactory("mqtt-accept"),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     // One event loop per core (Netty's default is two): sessions run on their connection's loop
     // and nothing there blocks, so more loops would only add thread hops between them.
     workerGroup =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),
+            new DefaultThreadFactory("mqtt-io"),
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

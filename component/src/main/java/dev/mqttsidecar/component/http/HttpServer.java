@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -54,7 +55,9 @@ public final class HttpServer implements AutoCloseable {
     // Two threads: probes and scrapes are light; a publish waits for the broker asynchronously.
     group =
         new MultiThreadIoEventLoopGroup(
-            2, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            2,
+            new DefaultThreadFactory("http-io"),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {

@@ -11,6 +11,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
@@ -75,8 +76,12 @@ public final class ComponentServer {
   /** Binds the socket. The caller holds the {@link SocketGuard} for the path. */
   public void start() throws IOException {
     DomainSocketTransport transport = DomainSocketTransport.forSocket(path.socket());
-    boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
-    workers = new MultiThreadIoEventLoopGroup(0, transport.ioHandlers());
+    boss =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("socket-accept"), transport.ioHandlers());
+    workers =
+        new MultiThreadIoEventLoopGroup(
+            0, new DefaultThreadFactory("socket-io"), transport.ioHandlers());
     health = new HealthStatusManager();
     calls = Executors.newFixedThreadPool(CALL_THREADS, DaemonThreads.named("component-calls"));
     NettyServerBuilder builder =
