@@ -18,6 +18,8 @@ import java.util.Objects;
  *     by the client's Receive Maximum)
  * @param maxQueuedMessages messages queued per session (or shared group) while offline or when the
  *     window is full
+ * @param maxQueuedBytes payload bytes queued per session (or shared group), a second bound next to
+ *     {@code maxQueuedMessages}; a message that would exceed either finds its queue full
  * @param queueOverflow what happens to a message that finds its queue full
  * @param maxTopicLength longest topic name or filter in bytes
  * @param maxTopicLevels most levels in a topic name or filter
@@ -53,6 +55,7 @@ public record BrokerConfig(
     int receiveMaximum,
     int maxInflightOutbound,
     int maxQueuedMessages,
+    long maxQueuedBytes,
     QueueOverflow queueOverflow,
     int maxTopicLength,
     int maxTopicLevels,
@@ -74,6 +77,9 @@ public record BrokerConfig(
     Durability durability,
     Duration syncInterval,
     StorageObserver storageObserver) {
+
+  /** Default of {@link #maxQueuedBytes}: 256 MiB. */
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 256L * 1024 * 1024;
 
   /** Default data directory, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIRECTORY = Path.of("data");
@@ -116,6 +122,7 @@ public record BrokerConfig(
     requireRange("receiveMaximum", receiveMaximum, 1, 65535);
     requireRange("maxInflightOutbound", maxInflightOutbound, 1, 65535);
     requireRange("maxQueuedMessages", maxQueuedMessages, 1, Integer.MAX_VALUE);
+    requireRange("maxQueuedBytes", maxQueuedBytes, 1, Long.MAX_VALUE);
     requireRange("maxTopicLength", maxTopicLength, 1, 65535);
     requireRange("maxTopicLevels", maxTopicLevels, 1, 65535);
     requireRange("maxSubscriptionsPerClient", maxSubscriptionsPerClient, 1, Integer.MAX_VALUE);
@@ -129,7 +136,7 @@ public record BrokerConfig(
     }
   }
 
-  private static void requireRange(String name, int value, int min, int max) {
+  private static void requireRange(String name, long value, long min, long max) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(
           name + " must be in [" + min + ", " + max + "], was " + value);
@@ -155,6 +162,7 @@ public record BrokerConfig(
     b.receiveMaximum = receiveMaximum;
     b.maxInflightOutbound = maxInflightOutbound;
     b.maxQueuedMessages = maxQueuedMessages;
+    b.maxQueuedBytes = maxQueuedBytes;
     b.queueOverflow = queueOverflow;
     b.maxTopicLength = maxTopicLength;
     b.maxTopicLevels = maxTopicLevels;
@@ -188,6 +196,7 @@ public record BrokerConfig(
     private int receiveMaximum = 1024;
     private int maxInflightOutbound = 100;
     private int maxQueuedMessages = 10_000;
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
     private QueueOverflow queueOverflow = QueueOverflow.DROP_NEWEST;
     private int maxTopicLength = 65535;
     private int maxTopicLevels = 64;
@@ -261,6 +270,11 @@ public record BrokerConfig(
 
     public Builder maxQueuedMessages(int value) {
       this.maxQueuedMessages = value;
+      return this;
+    }
+
+    public Builder maxQueuedBytes(long value) {
+      this.maxQueuedBytes = value;
       return this;
     }
 
@@ -378,6 +392,7 @@ public record BrokerConfig(
           receiveMaximum,
           maxInflightOutbound,
           maxQueuedMessages,
+          maxQueuedBytes,
           queueOverflow,
           maxTopicLength,
           maxTopicLevels,

@@ -22,6 +22,7 @@ final class BrokerInternals {
         Runnable::run,
         Clock.systemUTC(),
         1000,
+        Long.MAX_VALUE,
         QueueOverflow.DROP_NEWEST,
         new Counters(),
         QueuePersistence.NONE);

@@ -126,6 +126,7 @@ public final class EmbeddedBroker implements Broker {
             workers,
             config.clock(),
             config.maxQueuedMessages(),
+            config.maxQueuedBytes(),
             config.queueOverflow(),
             counters,
             storage.queues());

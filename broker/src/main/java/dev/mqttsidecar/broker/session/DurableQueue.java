@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The queue of messages waiting for a receiver, a persistent session's or a shared group's: bounded
- * with the configured overflow policy, mirrored to {@link
+ * in messages and in payload bytes, with the configured overflow policy, mirrored to {@link
  * dev.mqttsidecar.broker.persistence.QueuePersistence} when its owner must survive a restart, and
  * keeping only the headers of stored messages that wait (their payloads are read back before they
  * are handed out). Confined to the owner's serial executor.
@@ -77,6 +77,7 @@ public final class DurableQueue {
   private final Executor executor;
   private final Owner owner;
   private final ArrayDeque<QueuedMessage> pending = new ArrayDeque<>();
+  private long pendingBytes; // payload bytes of pending, spilled ones included
   private long lastSequence;
 
   /**
@@ -92,6 +93,11 @@ public final class DurableQueue {
 
   public int size() {
     return pending.size();
+  }
+
+  /** Payload bytes of the queued messages, in memory or spilled. */
+  public long bytes() {
+    return pendingBytes;
   }
 
   /**
@@ -123,19 +129,24 @@ public final class DurableQueue {
     return new Admission(false, stored);
   }
 
-  /** Appends within the bound; false if the message was dropped (and counted). */
+  /**
+   * Appends within both bounds; false if the message was dropped (and counted). Dropping the oldest
+   * may take several to make room for a large message; one larger than the byte bound never fits.
+   */
   public boolean offer(QueuedMessage m) {
-    if (pending.size() >= ctx.maxQueued()) {
+    if (m.payloadSize() > ctx.maxQueuedBytes()) {
+      ctx.counters().countOverflow();
+      return false;
+    }
+    while (pending.size() >= ctx.maxQueued()
+        || pendingBytes + m.payloadSize() > ctx.maxQueuedBytes()) {
       ctx.counters().countOverflow();
       if (ctx.overflow() == QueueOverflow.DROP_NEWEST) {
         return false;
       }
-      QueuedMessage dropped = pending.pollFirst();
-      if (dropped != null) {
-        discard(dropped);
-      }
+      discard(removeFirst());
     }
-    pending.addLast(m);
+    addLast(m);
     return true;
   }
 
@@ -187,13 +198,23 @@ public final class DurableQueue {
   /** Appends without the bound (a shared group sized its hand-over by the receiver's window). */
   public void addLast(QueuedMessage m) {
     pending.addLast(m);
+    pendingBytes += m.payloadSize();
   }
 
   /** Puts messages back at the head, keeping their order, without the bound. */
   public void addFirst(List<QueuedMessage> messages) {
     for (int i = messages.size() - 1; i >= 0; i--) {
       pending.addFirst(messages.get(i));
+      pendingBytes += messages.get(i).payloadSize();
     }
+  }
+
+  private QueuedMessage removeFirst() {
+    QueuedMessage m = pending.pollFirst();
+    if (m != null) {
+      pendingBytes -= m.payloadSize();
+    }
+    return m;
   }
 
   /**
@@ -204,13 +225,13 @@ public final class DurableQueue {
     while (!pending.isEmpty()) {
       QueuedMessage head = pending.peekFirst();
       if (head.delivered().isExpired(now)) {
-        pending.pollFirst();
+        removeFirst();
         ctx.counters().countExpired();
         discard(head);
       } else if (head.load(ctx.queues())) {
         return head;
       } else {
-        pending.pollFirst();
+        removeFirst();
         log.warn("{}: queued message {} is gone from the store", id, head.sequence());
         discard(head);
       }
@@ -219,7 +240,7 @@ public final class DurableQueue {
   }
 
   public QueuedMessage poll() {
-    return pending.pollFirst();
+    return removeFirst();
   }
 
   /** Removes and returns, in queue order, the messages that match. */
@@ -229,6 +250,7 @@ public final class DurableQueue {
       QueuedMessage m = it.next();
       if (which.test(m)) {
         it.remove();
+        pendingBytes -= m.payloadSize();
         taken.add(m);
       }
     }
@@ -250,9 +272,9 @@ public final class DurableQueue {
       QueuedMessage m = wrap.apply(e.message());
       m.storedAt(id, e.sequence());
       if (e.contentInStore()) {
-        m.contentLeftInStore();
+        m.contentLeftInStore(e.payloadSize());
       }
-      pending.addLast(m);
+      addLast(m);
     }
     for (StoredQueueEntry e : allStored) {
       lastSequence = Math.max(lastSequence, e.sequence());
@@ -262,6 +284,7 @@ public final class DurableQueue {
   /** The owner ended: what is queued is dropped, and so is the durable queue if it was used. */
   public void close() {
     pending.clear();
+    pendingBytes = 0;
     if (lastSequence != 0 && owner.ownsStore()) {
       ctx.queues().drop(id);
     }

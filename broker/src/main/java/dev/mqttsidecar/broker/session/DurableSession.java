@@ -197,7 +197,7 @@ public final class DurableSession {
       m.storedAt(key, entry.sequence());
       m.withSubscriptionIds(subscriptionIds.apply(entry.message().topic()));
       if (entry.contentInStore()) {
-        m.contentLeftInStore();
+        m.contentLeftInStore(entry.payloadSize());
       }
       InflightEntry e = new InflightEntry(s.packetId(), m);
       e.markRecorded();

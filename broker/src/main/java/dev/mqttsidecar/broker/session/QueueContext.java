@@ -10,7 +10,8 @@ import java.util.concurrent.Executor;
  *
  * @param workers pool the serial executors run on
  * @param clock time for message expiry
- * @param maxQueued bound of each queue
+ * @param maxQueued bound of each queue, in messages
+ * @param maxQueuedBytes bound of each queue, in payload bytes
  * @param overflow what to drop when a queue is full
  * @param counters drop counters
  * @param queues durable mirror of persistent sessions' and groups' queues
@@ -19,6 +20,7 @@ public record QueueContext(
     Executor workers,
     Clock clock,
     int maxQueued,
+    long maxQueuedBytes,
     QueueOverflow overflow,
     Counters counters,
     QueuePersistence queues) {}

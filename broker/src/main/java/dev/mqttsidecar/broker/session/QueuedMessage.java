@@ -29,12 +29,14 @@ public final class QueuedMessage {
   private int[] subscriptionIds = NO_IDS;
   private boolean contentInStore; // payload and properties only in the durable copy
   private boolean waitsForRoom; // QoS 0 from a backlog: waits for the outbound, never dropped
+  private int payloadSize; // kept when the payload is spilled: what the queue's byte bound counts
 
   public QueuedMessage(Message published, Message delivered, GroupLink group, int deliveryCount) {
     this.published = published;
     this.delivered = delivered;
     this.group = group;
     this.deliveryCount = deliveryCount;
+    this.payloadSize = delivered.payloadSize();
   }
 
   /**
@@ -46,6 +48,7 @@ public final class QueuedMessage {
     m.storedIn = storedIn;
     m.sequence = sequence;
     m.contentInStore = contentInStore;
+    m.payloadSize = payloadSize;
     return m;
   }
 
@@ -109,9 +112,18 @@ public final class QueuedMessage {
     return this;
   }
 
-  /** Restored without payload and properties: {@link #load} reads them before it is sent. */
-  public void contentLeftInStore() {
+  /**
+   * Restored without payload and properties, whose payload is {@code size} bytes: {@link #load}
+   * reads them before it is sent.
+   */
+  public void contentLeftInStore(int size) {
     contentInStore = storedIn != null;
+    payloadSize = size;
+  }
+
+  /** The payload's length, whether it is in memory or only in the store. */
+  public int payloadSize() {
+    return payloadSize;
   }
 
   /**

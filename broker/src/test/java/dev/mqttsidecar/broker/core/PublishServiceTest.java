@@ -49,7 +49,13 @@ class PublishServiceTest {
   private void start() {
     QueueContext queueing =
         new QueueContext(
-            Runnable::run, clock, maxQueued, QueueOverflow.DROP_NEWEST, new Counters(), queues);
+            Runnable::run,
+            clock,
+            maxQueued,
+            Long.MAX_VALUE,
+            QueueOverflow.DROP_NEWEST,
+            new Counters(),
+            queues);
     ctx =
         new SessionContext(queueing, new ManualScheduler(clock), s -> {}, SessionPersistence.NONE);
     index = new SubscriptionIndex(queueing);

@@ -47,8 +47,19 @@ class DurableQueueTest {
   }
 
   private DurableQueue queue(int max, QueueOverflow overflow, RecordingQueuePersistence store) {
-    QueueContext ctx = new QueueContext(Runnable::run, clock, max, overflow, counters, store);
+    return queue(max, Long.MAX_VALUE, overflow, store);
+  }
+
+  private DurableQueue queue(
+      int max, long maxBytes, QueueOverflow overflow, RecordingQueuePersistence store) {
+    QueueContext ctx =
+        new QueueContext(Runnable::run, clock, max, maxBytes, overflow, counters, store);
     return new DurableQueue(ID, ctx, Runnable::run, owner);
+  }
+
+  private static QueuedMessage sized(String topic, int payloadBytes) {
+    Message m = Message.of(topic, new byte[payloadBytes], Qos.AT_LEAST_ONCE, false);
+    return QueuedMessage.direct(m, m);
   }
 
   private static QueuedMessage msg(String topic, Qos qos) {
@@ -103,6 +114,58 @@ class DurableQueueTest {
     assertThat(store.calls())
         .containsExactly("append q 1 a", "append q 2 b", "remove q 1", "append q 3 c");
     assertThat(drain(q, clock.instant())).containsExactly("b", "c");
+  }
+
+  @Test
+  void theByteBoundRefusesWhatDoesNotFitAndTakesWhatStillDoes() {
+    DurableQueue q =
+        queue(100, 10, QueueOverflow.DROP_NEWEST, new RecordingQueuePersistence(false));
+    assertThat(q.offer(sized("six", 6))).isTrue();
+    assertThat(q.offer(sized("five", 5))).isFalse();
+    assertThat(q.offer(sized("four", 4))).isTrue();
+    assertThat(q.offer(sized("eleven", 11))).isFalse();
+    assertThat(q.bytes()).isEqualTo(10);
+    assertThat(counters.queueOverflow()).isEqualTo(2);
+
+    q.poll();
+    assertThat(q.bytes()).isEqualTo(4);
+    assertThat(q.offer(sized("five again", 5))).isTrue();
+    assertThat(drain(q, clock.instant())).containsExactly("four", "five again");
+    assertThat(q.bytes()).isZero();
+  }
+
+  @Test
+  void dropOldestDropsAsManyAsALargeMessageNeeds() {
+    DurableQueue q =
+        queue(100, 10, QueueOverflow.DROP_OLDEST, new RecordingQueuePersistence(false));
+    q.offer(sized("a", 3));
+    q.offer(sized("b", 3));
+    q.offer(sized("c", 3));
+    assertThat(q.offer(sized("big", 8))).isTrue();
+
+    assertThat(owner.dropped).containsExactly("a", "b", "c");
+    assertThat(counters.queueOverflow()).isEqualTo(3);
+    assertThat(q.offer(sized("too big", 11))).isFalse();
+    assertThat(owner.dropped).containsExactly("a", "b", "c");
+    assertThat(drain(q, clock.instant())).containsExactly("big");
+  }
+
+  @Test
+  void spilledAndRestoredMessagesKeepCountingTheirPayload() {
+    RecordingQueuePersistence store = new RecordingQueuePersistence(true);
+    owner.receiving = false; // nobody takes them: stored messages leave memory
+    DurableQueue q = queue(100, 10, QueueOverflow.DROP_NEWEST, store);
+    QueuedMessage spilled = sized("spilled", 6);
+    q.admit(spilled, true);
+    assertThat(spilled.delivered().payloadSize()).isZero(); // only in the store now
+    assertThat(q.offer(sized("five", 5))).isFalse();
+
+    Message six = Message.of("restored", new byte[6], Qos.AT_LEAST_ONCE, false);
+    DurableQueue restored = queue(100, 10, QueueOverflow.DROP_NEWEST, store);
+    StoredQueueEntry headersOnly = new StoredQueueEntry(1, six.withoutContent(), true, 6);
+    restored.restore(List.of(headersOnly), List.of(headersOnly), m -> QueuedMessage.direct(m, m));
+    assertThat(restored.bytes()).isEqualTo(6);
+    assertThat(restored.offer(sized("five", 5))).isFalse();
   }
 
   @Test
@@ -263,7 +326,7 @@ class DurableQueueTest {
     Message five = Message.of("five", new byte[] {5}, Qos.AT_LEAST_ONCE, false);
     Message two = Message.of("two", new byte[] {2}, Qos.AT_LEAST_ONCE, false);
     store.append(ID, 5, five);
-    StoredQueueEntry spilled = new StoredQueueEntry(5, five.withoutContent(), true);
+    StoredQueueEntry spilled = new StoredQueueEntry(5, five.withoutContent(), true, 1);
     StoredQueueEntry whole = new StoredQueueEntry(2, two);
     StoredQueueEntry inFlight = new StoredQueueEntry(9, two);
     q.restore(

@@ -29,7 +29,13 @@ final class SessionFixture {
   SessionFixture(int maxQueued) {
     QueueContext queueing =
         new QueueContext(
-            Runnable::run, clock, maxQueued, QueueOverflow.DROP_NEWEST, counters, queues);
+            Runnable::run,
+            clock,
+            maxQueued,
+            Long.MAX_VALUE,
+            QueueOverflow.DROP_NEWEST,
+            counters,
+            queues);
     ctx = new SessionContext(queueing, scheduler, ended::add, store);
   }
 

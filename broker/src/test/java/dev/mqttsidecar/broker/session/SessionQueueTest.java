@@ -53,7 +53,8 @@ class SessionQueueTest {
 
   private SessionContext context(int max, QueueOverflow overflow) {
     QueueContext queueing =
-        new QueueContext(Runnable::run, new MutableClock(), max, overflow, counters, store);
+        new QueueContext(
+            Runnable::run, new MutableClock(), max, Long.MAX_VALUE, overflow, counters, store);
     return new SessionContext(queueing, timers, s -> {}, SessionPersistence.NONE);
   }
 

@@ -39,7 +39,8 @@ class SharedGroupTest {
   }
 
   private QueueContext context(int max, QueueOverflow overflow) {
-    return new QueueContext(Runnable::run, new MutableClock(), max, overflow, counters, store);
+    return new QueueContext(
+        Runnable::run, new MutableClock(), max, Long.MAX_VALUE, overflow, counters, store);
   }
 
   private SharedGroup newGroup() {

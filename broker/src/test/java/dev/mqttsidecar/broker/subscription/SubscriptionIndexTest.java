@@ -25,6 +25,7 @@ class SubscriptionIndexTest {
           Runnable::run,
           Clock.systemUTC(),
           10,
+          Long.MAX_VALUE,
           BrokerConfig.QueueOverflow.DROP_NEWEST,
           new Counters(),
           QueuePersistence.NONE);

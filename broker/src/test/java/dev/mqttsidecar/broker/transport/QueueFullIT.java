@@ -3,6 +3,7 @@ package dev.mqttsidecar.broker.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -92,6 +93,55 @@ class QueueFullIT {
         assertThat(publisher.getState().isConnected()).isTrue();
       } finally {
         publisher.disconnect();
+      }
+    }
+  }
+
+  @Test
+  void aQueueFullInBytesRefusesWhatDoesNotFitAndDeliversTheRest() throws Exception {
+    try (BrokerFixture broker = BrokerFixture.start(BrokerConfig.builder().maxQueuedBytes(10))) {
+      Mqtt5BlockingClient offline = broker.mqtt5("offline").buildBlocking();
+      offline.connectWith().cleanStart(true).sessionExpiryInterval(600).send();
+      offline.subscribeWith().topicFilter("bytes/#").qos(MqttQos.AT_LEAST_ONCE).send();
+      offline.disconnect();
+      broker.awaitSubscribers("bytes/q", 0);
+      Mqtt5BlockingClient publisher = broker.connect5("publisher");
+
+      publisher
+          .publishWith()
+          .topic("bytes/q")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .payload(bytes("sixsix"))
+          .send();
+      // [MQTT-3.4.2.1] 0x97 Quota exceeded: 6 + 5 bytes would pass the bound of 10
+      assertThatThrownBy(
+              () ->
+                  publisher
+                      .publishWith()
+                      .topic("bytes/q")
+                      .qos(MqttQos.AT_LEAST_ONCE)
+                      .payload(bytes("fivef"))
+                      .send())
+          .isInstanceOfSatisfying(
+              Mqtt5PubAckException.class,
+              e ->
+                  assertThat(e.getMqttMessage().getReasonCode())
+                      .isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
+      publisher
+          .publishWith()
+          .topic("bytes/q")
+          .qos(MqttQos.AT_LEAST_ONCE)
+          .payload(bytes("four"))
+          .send();
+
+      try (Mqtt5BlockingClient.Mqtt5Publishes received =
+          offline.publishes(MqttGlobalPublishFilter.ALL)) {
+        offline.connectWith().cleanStart(false).sessionExpiryInterval(600).send();
+        assertThat(new String(received.receive().getPayloadAsBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("sixsix");
+        assertThat(new String(received.receive().getPayloadAsBytes(), StandardCharsets.UTF_8))
+            .isEqualTo("four");
+        assertThat(received.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
       }
     }
   }

@@ -49,6 +49,7 @@ final class CommandLineOverrides {
                 pick("--max-connections", options.maxConnections, mqtt.maxConnections()),
                 pick("--max-packet-size", options.maxPacketSize, mqtt.maxPacketSize()),
                 pick("--max-queued-messages", options.maxQueuedMessages, mqtt.maxQueuedMessages()),
+                mqtt.maxQueuedBytes(),
                 mqtt.serverKeepAlive(),
                 mqtt.receiveMaximum(),
                 mqtt.topicAliasMaximum(),

@@ -121,6 +121,9 @@ public final class ConfigBinder {
             1,
             Integer.MAX_VALUE,
             absent.maxQueuedMessages()),
+        section.maxQueuedBytes() == null
+            ? absent.maxQueuedBytes()
+            : checks.range("mqtt.maxQueuedBytes", section.maxQueuedBytes(), 1, Long.MAX_VALUE),
         // Server Keep Alive and Receive Maximum are Two Byte Integers (3.2.2.3.14, 3.2.2.3.3)
         keepAlive == null ? null : checks.range("mqtt.serverKeepAlive", keepAlive, 0, 65535),
         checks.range(

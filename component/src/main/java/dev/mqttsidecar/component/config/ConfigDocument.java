@@ -57,6 +57,7 @@ record ConfigDocument(
       Integer maxConnections,
       Integer maxPacketSize,
       Integer maxQueuedMessages,
+      Long maxQueuedBytes,
       Integer serverKeepAlive,
       Integer receiveMaximum,
       Integer topicAliasMaximum,

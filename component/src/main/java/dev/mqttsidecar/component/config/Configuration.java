@@ -98,6 +98,7 @@ public record Configuration(
   }
 
   /**
+   * @param maxQueuedBytes payload bytes queued per session or shared group
    * @param serverKeepAlive seconds, or null: the client's own keep alive
    * @param maximumQos the highest QoS the broker grants (0..2)
    * @param embeddedBroker false: no broker, only the component socket (remote mode)
@@ -106,12 +107,13 @@ public record Configuration(
       int maxConnections,
       int maxPacketSize,
       int maxQueuedMessages,
+      long maxQueuedBytes,
       Integer serverKeepAlive,
       int receiveMaximum,
       int topicAliasMaximum,
       int maximumQos,
       boolean embeddedBroker) {
-    /** With the embedded broker, as the sidecar runs unless told otherwise. */
+    /** With the embedded broker and the default byte bound of queues. */
     public Mqtt(
         int maxConnections,
         int maxPacketSize,
@@ -124,6 +126,7 @@ public record Configuration(
           maxConnections,
           maxPacketSize,
           maxQueuedMessages,
+          BrokerConfig.DEFAULT_MAX_QUEUED_BYTES,
           serverKeepAlive,
           receiveMaximum,
           topicAliasMaximum,

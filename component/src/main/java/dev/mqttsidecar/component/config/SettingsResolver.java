@@ -136,6 +136,7 @@ public final class SettingsResolver {
         .maxConnections(mqtt.maxConnections())
         .maxPacketSize(mqtt.maxPacketSize())
         .maxQueuedMessages(mqtt.maxQueuedMessages())
+        .maxQueuedBytes(mqtt.maxQueuedBytes())
         .serverKeepAlive(keepAlive == null ? null : Duration.ofSeconds(keepAlive))
         .receiveMaximum(mqtt.receiveMaximum())
         .topicAliasMaximum(mqtt.topicAliasMaximum())

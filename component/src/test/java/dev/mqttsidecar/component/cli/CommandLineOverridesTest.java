@@ -88,6 +88,7 @@ class CommandLineOverridesTest {
                   m.maxConnections(),
                   m.maxPacketSize(),
                   m.maxQueuedMessages(),
+                  m.maxQueuedBytes(),
                   m.serverKeepAlive(),
                   m.receiveMaximum(),
                   m.topicAliasMaximum(),

@@ -249,6 +249,15 @@ class ConfigBinderTest {
   }
 
   @Test
+  void queuesAreBoundedInBytesAsWrittenAndAtLeastOne() throws Exception {
+    assertThat(bind("mqtt: { maxQueuedBytes: 5000000000 }").mqtt().maxQueuedBytes())
+        .isEqualTo(5_000_000_000L);
+    assertThatThrownBy(() -> bind("mqtt: { maxQueuedBytes: 0 }"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("mqtt.maxQueuedBytes");
+  }
+
+  @Test
   void theSocketModeMayBeWrittenWithOrWithoutQuotes() throws Exception {
     assertThat(bind("socket: { mode: 0640 }").socket().mode())
         .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));

@@ -145,6 +145,7 @@ class SettingsResolverTest {
               maxConnections: 50
               maxPacketSize: 2048
               maxQueuedMessages: 9
+              maxQueuedBytes: 4096
               serverKeepAlive: 30
               receiveMaximum: 16
               topicAliasMaximum: 0
@@ -158,6 +159,7 @@ class SettingsResolverTest {
     assertThat(broker.maxConnections()).isEqualTo(50);
     assertThat(broker.maxPacketSize()).isEqualTo(2048);
     assertThat(broker.maxQueuedMessages()).isEqualTo(9);
+    assertThat(broker.maxQueuedBytes()).isEqualTo(4096);
     assertThat(broker.serverKeepAlive()).isEqualTo(Duration.ofSeconds(30));
     assertThat(broker.receiveMaximum()).isEqualTo(16);
     assertThat(broker.topicAliasMaximum()).isZero();

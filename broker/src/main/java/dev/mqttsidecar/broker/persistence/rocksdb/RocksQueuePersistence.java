@@ -79,7 +79,10 @@ public final class RocksQueuePersistence implements QueuePersistence {
               .computeIfAbsent(QueueKeys.queueId(key), id -> new ArrayList<>())
               .add(
                   new StoredQueueEntry(
-                      QueueKeys.sequence(key), headersOnly ? m.withoutContent() : m, headersOnly));
+                      QueueKeys.sequence(key),
+                      headersOnly ? m.withoutContent() : m,
+                      headersOnly,
+                      m.payloadSize()));
         });
     return queues;
   }
