@@ -1,5 +1,6 @@
 package dev.mqttsidecar.component.dataflow;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqttsidecar.broker.Broker;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Dataflow {
   private static final Logger log = LoggerFactory.getLogger(Dataflow.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // A payload is JSON only as a whole: "{}x" is not one value.
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Duration LOOP_LOG_INTERVAL = Duration.ofMinutes(1);
 
   private final FlowSettings settings;

@@ -131,6 +131,13 @@ class DataflowFormatsIT {
               Map.of("t", "1", "temp", "20.5", "loc.site", "s1"),
               Map.of("t", "2", "temp", "21", "loc.site", ""));
     }
+    // JSON followed by anything else is not JSON: a reader taking the first value would hide it.
+    publish(device, "devices/d1/batch", "{\"t\":3}x");
+    Mqtt5Publish trailing = receive(received);
+    assertThat(trailing.getTopic().toString()).isEqualTo("dead/csv");
+    assertThat(new String(trailing.getPayloadAsBytes(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"t\":3}x");
+    assertThat(sidecar.dataflows().flows().get(0).failed()).isEqualTo(1);
 
     publish(device, "devices/d1/reading", "{\"deviceId\":\"d1\",\"temperature\":21.5}");
     Mqtt5Publish proto = receive(received);
