@@ -2,6 +2,8 @@ package dev.mqttsidecar.component.statesvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -11,6 +13,7 @@ import dev.mqttsidecar.component.pubsub.Devices;
 import dev.mqttsidecar.component.testing.InProcessSidecar;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +102,30 @@ class StateServiceRequestsTest {
     assertThat(new String(get.getPayloadAsBytes(), StandardCharsets.UTF_8))
         .contains("\"data\":\"aGk=\"")
         .contains("\"etag\":{\"value\":");
+  }
+
+  @Test
+  void aJsonQueryIsWrittenAsForDaprsStateQueryApi() throws Exception {
+    for (String[] order :
+        new String[][] {{"o1", "Seattle", "3"}, {"o2", "Oslo", "1"}, {"o3", "Seattle", "2"}}) {
+      String value = "{\"city\":\"" + order[1] + "\",\"n\":" + order[2] + "}";
+      String base64 = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+      assertThat(status(json("set", "{\"key\":\"" + order[0] + "\",\"value\":\"" + base64 + "\"}")))
+          .isEqualTo("OK");
+    }
+
+    Mqtt5Publish page =
+        json(
+            "query",
+            "{\"query\":{\"filter\":{\"EQ\":{\"city\":\"Seattle\"}},"
+                + "\"sort\":[{\"key\":\"n\",\"order\":\"DESC\"}],\"page\":{\"limit\":10}}}");
+    assertThat(status(page)).isEqualTo("OK");
+    JsonNode items = new ObjectMapper().readTree(page.getPayloadAsBytes()).path("items");
+    assertThat(items).extracting(i -> i.path("key").asText()).containsExactly("o1", "o3");
+
+    Mqtt5Publish notAnObject = json("query", "{\"query\":{\"filter\":[]}}");
+    assertThat(status(notAnObject)).isEqualTo("INVALID_ARGUMENT");
+    assertThat(Devices.userProperties(notAnObject).get("message")).contains("query.filter");
   }
 
   @Test
