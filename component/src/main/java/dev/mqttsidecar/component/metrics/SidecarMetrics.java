@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,7 +52,7 @@ public final class SidecarMetrics implements AutoCloseable {
     gc.bindTo(registry);
     bind(new ThreadMeters());
     new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
+    bind(new ProcessorMeters());
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
   }

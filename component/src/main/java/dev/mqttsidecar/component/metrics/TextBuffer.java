@@ -63,13 +63,25 @@ final class TextBuffer {
     return this;
   }
 
-  /** A float as Go's ParseFloat reads it: Java's shortest form, or NaN, +Inf, -Inf. */
+  /**
+   * A float as Go's ParseFloat reads it: Java's shortest form, or NaN, +Inf, -Inf. Whole numbers
+   * below 10^7, most samples, are written as {@link Double#toString} would ("42.0") without the
+   * string it makes.
+   */
   TextBuffer append(double value) {
     if (Double.isNaN(value)) {
       return append(NAN);
     }
     if (Double.isInfinite(value)) {
       return append(value > 0 ? PLUS_INF : MINUS_INF);
+    }
+    long whole = (long) value;
+    if (whole == value && Math.abs(value) < 1e7 && (whole != 0 || 1 / value > 0)) {
+      append(whole);
+      ensure(2);
+      bytes[size++] = '.';
+      bytes[size++] = '0';
+      return this;
     }
     return appendAscii(Double.toString(value));
   }
