@@ -74,14 +74,15 @@ final class PubSubInstance {
     return publisher;
   }
 
-  /** A new PullMessages stream; it subscribes when its first request arrives. */
+  /**
+   * A new PullMessages stream; it subscribes when its first request arrives and reads then, on its
+   * own executor, whether the instance is paused. (Pausing it from here raced with a Resume: the
+   * flag read here could be stale by the time the pause ran, leaving the stream paused for good.)
+   */
   PullStream openStream(ServerCallStreamObserver<PullMessagesResponse> responses) {
     PullStream stream = new PullStream(streamContext, responses);
     streams.add(stream);
     allStreams.add(stream);
-    if (paused) {
-      stream.pause();
-    }
     return stream;
   }
 
