@@ -59,20 +59,7 @@ class QueueFullIT {
   void anMqtt5PublisherGetsPubAck0x97() throws Exception {
     try (BrokerFixture broker = brokerWithAFullOfflineSession()) {
       Mqtt5BlockingClient publisher = broker.connect5("publisher");
-      // [MQTT-3.4.2.1] 0x97 Quota exceeded
-      assertThatThrownBy(
-              () ->
-                  publisher
-                      .publishWith()
-                      .topic("full/q")
-                      .qos(MqttQos.AT_LEAST_ONCE)
-                      .payload(bytes("x"))
-                      .send())
-          .isInstanceOfSatisfying(
-              Mqtt5PubAckException.class,
-              e ->
-                  assertThat(e.getMqttMessage().getReasonCode())
-                      .isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
+      assertQuotaExceeded(publisher, "full/q", "x");
       assertThat(publisher.getState().isConnected()).isTrue();
     }
   }
@@ -107,32 +94,9 @@ class QueueFullIT {
       broker.awaitSubscribers("bytes/q", 0);
       Mqtt5BlockingClient publisher = broker.connect5("publisher");
 
-      publisher
-          .publishWith()
-          .topic("bytes/q")
-          .qos(MqttQos.AT_LEAST_ONCE)
-          .payload(bytes("sixsix"))
-          .send();
-      // [MQTT-3.4.2.1] 0x97 Quota exceeded: 6 + 5 bytes would pass the bound of 10
-      assertThatThrownBy(
-              () ->
-                  publisher
-                      .publishWith()
-                      .topic("bytes/q")
-                      .qos(MqttQos.AT_LEAST_ONCE)
-                      .payload(bytes("fivef"))
-                      .send())
-          .isInstanceOfSatisfying(
-              Mqtt5PubAckException.class,
-              e ->
-                  assertThat(e.getMqttMessage().getReasonCode())
-                      .isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
-      publisher
-          .publishWith()
-          .topic("bytes/q")
-          .qos(MqttQos.AT_LEAST_ONCE)
-          .payload(bytes("four"))
-          .send();
+      publish(publisher, "bytes/q", "sixsix");
+      assertQuotaExceeded(publisher, "bytes/q", "fivef"); // 6 + 5 bytes would pass the bound of 10
+      publish(publisher, "bytes/q", "four");
 
       try (Mqtt5BlockingClient.Mqtt5Publishes received =
           offline.publishes(MqttGlobalPublishFilter.ALL)) {
@@ -144,6 +108,21 @@ class QueueFullIT {
         assertThat(received.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
       }
     }
+  }
+
+  private static void publish(Mqtt5BlockingClient publisher, String topic, String payload) {
+    publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(payload)).send();
+  }
+
+  /** [MQTT-3.4.2.1] PUBACK 0x97 Quota exceeded. */
+  private static void assertQuotaExceeded(
+      Mqtt5BlockingClient publisher, String topic, String payload) {
+    assertThatThrownBy(() -> publish(publisher, topic, payload))
+        .isInstanceOfSatisfying(
+            Mqtt5PubAckException.class,
+            e ->
+                assertThat(e.getMqttMessage().getReasonCode())
+                    .isEqualTo(Mqtt5PubAckReasonCode.QUOTA_EXCEEDED));
   }
 
   private static byte[] bytes(String s) {

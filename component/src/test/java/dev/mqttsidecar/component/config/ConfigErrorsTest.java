@@ -40,7 +40,7 @@ class ConfigErrorsTest {
         mistake(
             "mqtt: { maxQos: 1 }",
             "config.yaml: mqtt: unknown key 'maxQos' (known keys: embeddedBroker, maxConnections,"
-                + " maxPacketSize, maxQueuedMessages, maximumQos, receiveMaximum, serverKeepAlive,"
+                + " maxPacketSize, maxQueuedBytes, maxQueuedMessages, maximumQos, receiveMaximum, serverKeepAlive,"
                 + " topicAliasMaximum)"),
         mistake(
             "limits: { persistentSessionsByClientId: [{ clientId: a*, maximum: 1 }] }",
