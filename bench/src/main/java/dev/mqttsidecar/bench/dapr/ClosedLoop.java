@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -30,12 +31,7 @@ final class ClosedLoop {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong answered = new AtomicLong();
   private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "retries");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("retries"));
   private final AtomicLong running = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 

@@ -1,5 +1,6 @@
 package dev.mqttsidecar.bench.scrape;
 
+import dev.mqttsidecar.broker.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,12 +24,7 @@ final class PeriodicScraper implements AutoCloseable {
           .build();
   private final HttpRequest request;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "scraper");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("scraper"));
   private final AtomicLong scrapes = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private volatile boolean on;

@@ -84,11 +84,11 @@ public final class ScrapeWindowsCommand implements Callable<Integer> {
           CpuWindow start = CpuWindow.take(pid, scraper.scrapes());
           TimeUnit.SECONDS.sleep(windowSeconds);
           CpuWindow end = CpuWindow.take(pid, scraper.scrapes());
-          Map<String, Double> used = end.cpuSince(start);
           if (start.process() < 0 || end.process() < 0) {
             System.err.println("mqtt-bench scrape-windows: cannot read /proc/" + pid);
             return 1;
           }
+          Map<String, Double> used = end.cpuSince(start);
           double wall = end.secondsSince(start);
           cores[scraped ? 1 : 0] += used.get(CpuWindow.PROCESS);
           seconds[scraped ? 1 : 0] += wall;

@@ -8,6 +8,7 @@ import dev.mqttsidecar.state.StateException;
 import dev.mqttsidecar.state.StateOp;
 import dev.mqttsidecar.state.WriteOutcome;
 import dev.mqttsidecar.state.query.QueryPage;
+import dev.mqttsidecar.state.query.StateQuery;
 import io.dapr.v1.ComponentProtos;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +110,11 @@ public final class StateCalls {
   }
 
   public static State.QueryResponse query(RetainedStateStore store, State.QueryRequest request) {
-    QueryPage page = store.query(ProtoMapping.query(request.getQuery()));
+    return query(store, ProtoMapping.query(request.getQuery()));
+  }
+
+  public static State.QueryResponse query(RetainedStateStore store, StateQuery query) {
+    QueryPage page = store.query(query);
     State.QueryResponse.Builder response = State.QueryResponse.newBuilder().setToken(page.token());
     page.items().forEach(e -> response.addItems(ProtoMapping.queryItem(e)));
     return response.build();

@@ -3,13 +3,12 @@ package dev.mqttsidecar.state.mqtt;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-import dapr.proto.components.v1.State;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Request and response bodies: the Dapr component protobuf messages, binary by default or in
- * protobuf's JSON mapping when the request's Content Type says {@code application/json} (a query in
- * Dapr's query JSON: {@link QueryRequestJson}).
+ * protobuf's JSON mapping when the request's Content Type says {@code application/json} (but for a
+ * query: {@link QueryRequestJson}).
  */
 public final class StatePayloads {
   public static final String PROTOBUF = "application/x-protobuf";
@@ -35,9 +34,6 @@ public final class StatePayloads {
       throws InvalidProtocolBufferException {
     if (!json) {
       return prototype.getParserForType().parseFrom(payload);
-    }
-    if (prototype instanceof State.QueryRequest) {
-      return QueryRequestJson.parse(payload);
     }
     Message.Builder builder = prototype.newBuilderForType();
     JSON_PARSER.merge(new String(payload, StandardCharsets.UTF_8), builder);

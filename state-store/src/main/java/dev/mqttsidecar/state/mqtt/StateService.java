@@ -11,6 +11,7 @@ import dev.mqttsidecar.broker.SubscriptionRequest;
 import dev.mqttsidecar.broker.UserProperty;
 import dev.mqttsidecar.state.RetainedStateStore;
 import dev.mqttsidecar.state.StoreConfigParser;
+import dev.mqttsidecar.state.grpc.StateCalls;
 import dev.mqttsidecar.state.grpc.StateFailure;
 import java.time.Clock;
 import java.time.Duration;
@@ -163,6 +164,11 @@ public final class StateService implements AutoCloseable {
               + request.payloadSize()
               + " bytes is over the state service's "
               + settings.maxRequestBytes());
+    }
+    if (json && operation.get() == StateServiceOperation.QUERY) {
+      // Dapr's query JSON, which protobuf's JSON mapping of QueryRequest cannot carry
+      return CompletableFuture.completedFuture(
+          StateCalls.query(store(storeName), QueryRequestJson.parse(request.payload())));
     }
     com.google.protobuf.Message parsed;
     try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mqttsidecar.state.StateException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,14 +64,28 @@ public final class QueryParser {
    * "DESC"}], "page": {"limit": 10, "token": "..."}}}.
    */
   public static StateQuery parse(String json) {
-    JsonNode root;
+    return parse(tree(json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * JSON read as queries read it (numbers as decimals), for a document that holds a query.
+   *
+   * @throws StateException INVALID_ARGUMENT if it is not JSON
+   */
+  public static JsonNode tree(byte[] json) {
     try {
-      root = JSON.readTree(json);
+      return JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw invalid("not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw invalid("not JSON");
     } catch (NumberFormatException e) {
       throw invalid("the query holds " + OUT_OF_RANGE);
     }
+  }
+
+  /** A whole query in Dapr's JSON form, read by {@link #tree}. */
+  public static StateQuery parse(JsonNode root) {
     if (root == null || !root.isObject()) {
       throw invalid("a query must be a JSON object");
     }
