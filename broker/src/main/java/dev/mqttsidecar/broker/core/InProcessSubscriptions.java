@@ -73,7 +73,7 @@ public final class InProcessSubscriptions {
     SubscriptionOptions options = new SubscriptionOptions(request.maxQos(), false, true, 1);
     SubscriptionService subscriptions = services.subscriptions();
     subscriptions.sendRetained(
-        session, filter, options, subscriptions.subscribe(session, filter, options));
+        session, filter, options, subscriptions.subscribe(session, filter, options), false);
     return new InProcessSubscription(session, outbound);
   }
 }

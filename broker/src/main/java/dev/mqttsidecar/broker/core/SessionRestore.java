@@ -42,6 +42,7 @@ public final class SessionRestore {
     List<Session> restored = new ArrayList<>();
     int expired = 0;
     int messages = 0;
+    int replays = 0;
     for (RestoredSession r : storage.loadSessions().values()) {
       StoredSession stored = r.session();
       List<StoredQueueEntry> queued = queues.remove(stored.key());
@@ -56,8 +57,9 @@ public final class SessionRestore {
       if (!InProcessSubscriptions.owns(session)) {
         services.sessions().restoredPersistent(stored.key());
       }
+      List<Runnable> unfinishedReplays = new ArrayList<>();
       for (StoredSubscription sub : stored.subscriptions()) {
-        resubscribe(session, sub);
+        resubscribe(session, sub, unfinishedReplays);
       }
       List<StoredQueueEntry> entries = queued == null ? List.of() : queued;
       messages += entries.size();
@@ -67,6 +69,8 @@ public final class SessionRestore {
           r.inboundQos2(),
           r.inflight(),
           subscriptionIds(session));
+      unfinishedReplays.forEach(Runnable::run); // behind the restored queue
+      replays += unfinishedReplays.size();
       restored.add(session);
     }
     for (Session session : restored) {
@@ -80,10 +84,11 @@ public final class SessionRestore {
     }
     queues.keySet().forEach(id -> storage.queues().drop(id));
     log.info(
-        "restored {} sessions with {} queued messages ({} expired while down, {} orphan queues"
-            + " dropped)",
+        "restored {} sessions with {} queued messages and {} unfinished retained replays ({}"
+            + " expired while down, {} orphan queues dropped)",
         restored.size(),
         messages,
+        replays,
         expired,
         queues.size());
   }
@@ -112,19 +117,29 @@ public final class SessionRestore {
             .toArray();
   }
 
-  private void resubscribe(Session session, StoredSubscription sub) {
+  /**
+   * Puts a stored subscription back into the index; adds to {@code unfinishedReplays} the start of
+   * its retained replay if the broker stopped before it was done.
+   */
+  private void resubscribe(
+      Session session, StoredSubscription sub, List<Runnable> unfinishedReplays) {
     try {
-      services
-          .subscriptions()
-          .restore(
-              session,
-              services.rules().parseFilter(sub.filter()),
-              new SubscriptionOptions(
-                  sub.qos(),
-                  sub.noLocal(),
-                  sub.retainAsPublished(),
-                  sub.retainHandling(),
-                  sub.subscriptionId()));
+      TopicFilter filter = services.rules().parseFilter(sub.filter());
+      SubscriptionOptions options =
+          new SubscriptionOptions(
+              sub.qos(),
+              sub.noLocal(),
+              sub.retainAsPublished(),
+              sub.retainHandling(),
+              sub.subscriptionId());
+      services.subscriptions().restore(session, filter, options);
+      if (sub.replayBefore() > 0) {
+        unfinishedReplays.add(
+            () ->
+                services
+                    .subscriptions()
+                    .restartReplay(session, filter, options, sub.replayBefore()));
+      }
     } catch (IllegalArgumentException e) {
       // The topic limits were lowered since: the filter is no longer valid here.
       log.warn("dropped stored subscription {} of {}: {}", sub.filter(), session, e.getMessage());

@@ -34,25 +34,54 @@ public final class SubscriptionService {
    * Sends the retained messages a subscription gets per its retain handling option [MQTT-3.3.1-6],
    * [MQTT-3.3.1-9..11]; shared subscriptions get none [MQTT-4.8.2]. They are read and queued a
    * batch at a time as the session takes them ({@link Session#replay}), so any number of matches
-   * fits in bounded memory and none is dropped for a full queue. A new subscription of the same
-   * filter stops the replay an earlier one started. Call after {@link #subscribe}.
+   * fits in bounded memory and none is dropped for a full queue. The replay stays in the session
+   * record until it is done, so an acknowledged subscription gets them even if the broker stops
+   * first; {@code held} keeps it from sending until {@link Session#releaseReplays}. A new
+   * subscription of the same filter stops the replay an earlier one started. Call after {@link
+   * #subscribe}.
+   *
+   * @return whether a replay started
    */
-  public void sendRetained(
-      Session session, TopicFilter filter, SubscriptionOptions options, boolean isNew) {
+  public boolean sendRetained(
+      Session session,
+      TopicFilter filter,
+      SubscriptionOptions options,
+      boolean isNew,
+      boolean held) {
     if (filter.isShared()) {
-      return;
+      return false;
     }
     if (options.retainHandling() == 0 || (options.retainHandling() == 1 && isNew)) {
-      DeliveryOptions delivery = DeliveryOptions.of(options);
-      RetainedReplay replay = retained.replay(filter);
-      session.replay(
-          filter.raw(),
-          (maxCount, maxBytes, out) ->
-              replay.next(
-                  maxCount, maxBytes, rm -> out.accept(delivery.queueRetained(rm.message()))));
-    } else {
-      session.stopReplay(filter.raw());
+      replay(session, filter, options, retained.replay(filter), held);
+      return true;
     }
+    session.stopReplay(filter.raw());
+    return false;
+  }
+
+  /**
+   * Starts again, after a restart, a replay whose subscription was restored unfinished (see {@link
+   * dev.mqttsidecar.broker.persistence.StoredSubscription#replayBefore}).
+   */
+  public void restartReplay(
+      Session session, TopicFilter filter, SubscriptionOptions options, long versionBound) {
+    replay(session, filter, options, retained.replay(filter, versionBound), false);
+  }
+
+  private static void replay(
+      Session session,
+      TopicFilter filter,
+      SubscriptionOptions options,
+      RetainedReplay replay,
+      boolean held) {
+    DeliveryOptions delivery = DeliveryOptions.of(options);
+    // Version 0 precedes every retained message: nothing to send again after a restart.
+    session.replay(
+        filter.raw(),
+        (maxCount, maxBytes, out) ->
+            replay.next(maxCount, maxBytes, rm -> out.accept(delivery.queueRetained(rm.message()))),
+        replay.versionBound(),
+        held);
   }
 
   public boolean unsubscribe(Session session, TopicFilter filter) {

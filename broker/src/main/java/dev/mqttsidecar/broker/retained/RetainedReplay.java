@@ -35,6 +35,11 @@ public final class RetainedReplay {
     this.lastVersionBefore = lastVersionBefore;
   }
 
+  /** The last retained version it sends: later ones reached the subscription as live messages. */
+  public long versionBound() {
+    return lastVersionBefore;
+  }
+
   /**
    * Hands the next messages to {@code out}: up to {@code maxCount}, and no more payload bytes than
    * {@code maxBytes} unless the first message alone is larger.

@@ -188,7 +188,15 @@ public final class RetainedService implements RetainedStore {
    * what is written from now on reaches it as a live message and is left out of the replay.
    */
   public RetainedReplay replay(TopicFilter filter) {
-    return new RetainedReplay(index.matches(filter), persistence, clock, lastVersion);
+    return replay(filter, lastVersion);
+  }
+
+  /**
+   * A replay of a subscription made before a restart, left unfinished: the messages it matches up
+   * to {@code versionBound} ({@link RetainedReplay#versionBound} of the first one).
+   */
+  public RetainedReplay replay(TopicFilter filter, long versionBound) {
+    return new RetainedReplay(index.matches(filter), persistence, clock, versionBound);
   }
 
   /**

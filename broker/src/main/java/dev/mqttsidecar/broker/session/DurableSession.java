@@ -83,8 +83,15 @@ public final class DurableSession {
     recordSaved = true;
   }
 
-  /** Stores the record if the session outlives its connection, else forgets a stale one. */
-  void save(Duration expiry, Instant disconnectedAt, Map<String, SubscriptionOptions> subs) {
+  /**
+   * Stores the record if the session outlives its connection, else forgets a stale one. {@code
+   * replayMarks} are the restart marks of retained replays not done yet, by filter.
+   */
+  void save(
+      Duration expiry,
+      Instant disconnectedAt,
+      Map<String, SubscriptionOptions> subs,
+      Map<String, Long> replayMarks) {
     if (forgotten) {
       return;
     }
@@ -108,7 +115,8 @@ public final class DurableSession {
                     o.noLocal(),
                     o.retainAsPublished(),
                     o.retainHandling(),
-                    o.subscriptionId())));
+                    o.subscriptionId(),
+                    replayMarks.getOrDefault(filter, 0L))));
     recordSaved = true;
     lastRecordWrite =
         store.save(new StoredSession(key, owner.clientId(), expiry, disconnectedAt, stored));

@@ -130,12 +130,26 @@ public final class Session {
     return done;
   }
 
+  /** A {@link #replay(String, Backlog, long, boolean)} that a restart forgets, sending at once. */
+  public void replay(String key, Backlog backlog) {
+    replay(key, backlog, 0, false);
+  }
+
   /**
    * Sends {@code backlog} a batch at a time while attached with room, in place of one under {@code
-   * key}, until the session ends; only what is queued is stored (see {@link Replays}).
+   * key}, until the session ends. A positive {@code restartMark} stays in the session record until
+   * the backlog is done, so that a restart makes it again from the mark (see {@link
+   * dev.mqttsidecar.broker.persistence.StoredSubscription#replayBefore}): what it had handed out
+   * before may then come twice, nothing is lost. A {@code held} backlog waits for {@link
+   * #releaseReplays}, so that an acknowledgement can go first.
    */
-  public void replay(String key, Backlog backlog) {
-    executor.execute(() -> state().startReplay(key, backlog, ended));
+  public void replay(String key, Backlog backlog, long restartMark, boolean held) {
+    executor.execute(() -> state().startReplay(key, backlog, restartMark, held, ended));
+  }
+
+  /** Lets the held backlogs under {@code keys} send. */
+  public void releaseReplays(List<String> keys) {
+    ifState(s -> s.releaseReplays(keys));
   }
 
   /** Stops the backlog under {@code key}, if any. */
@@ -213,13 +227,17 @@ public final class Session {
   }
 
   /** Stores this session's record if it outlives its connection; executor-confined. */
-  private void saveRecord() {
+  void saveRecord() {
     Duration interval = expiryInterval;
     DurableSession d = durable;
     if (ended || (d == null && interval.isZero())) {
       return; // nothing stored, nothing to delete
     }
-    stored().save(interval, state == null ? null : state.disconnectedAt(), subscriptions());
+    if (state == null) {
+      stored().save(interval, null, subscriptions(), Map.of());
+    } else {
+      stored().save(interval, state.disconnectedAt(), subscriptions(), state.replayMarks());
+    }
   }
 
   /** The queue, window, delivery and expiry timer, made on first need; executor-confined. */

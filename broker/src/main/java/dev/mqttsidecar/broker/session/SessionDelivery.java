@@ -77,7 +77,7 @@ final class SessionDelivery {
     }
     drain();
     for (int batches = 0;
-        queue.size() == 0 && !replays.isEmpty() && sending() && outbound.get().hasRoom();
+        queue.size() == 0 && replays.hasReady() && sending() && outbound.get().hasRoom();
         batches++) {
       if (batches == BATCHES_PER_TURN) {
         owner.executor().execute(this::pump);

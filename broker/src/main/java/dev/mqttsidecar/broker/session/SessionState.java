@@ -5,6 +5,7 @@ import dev.mqttsidecar.broker.persistence.StoredQueueEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -41,11 +42,21 @@ final class SessionState {
   }
 
   /** See {@link Session#replay}; nothing once the session has {@code ended}. */
-  void startReplay(String key, Backlog backlog, boolean ended) {
+  void startReplay(String key, Backlog backlog, long restartMark, boolean held, boolean ended) {
     if (!ended) {
-      replays.start(key, backlog);
+      replays.start(key, backlog, restartMark, held);
       pump();
     }
+  }
+
+  void releaseReplays(List<String> keys) {
+    keys.forEach(replays::release);
+    pump();
+  }
+
+  /** The restart marks of replays not done yet, by key (see {@link Replays#restartMarks}). */
+  Map<String, Long> replayMarks() {
+    return replays.restartMarks();
   }
 
   /** See {@link Session#stopReplay}. */
@@ -66,6 +77,7 @@ final class SessionState {
     }
     inflight.limit(windowSize);
     delivery.unpause();
+    replays.releaseAll(); // held for a SUBACK that an earlier connection never got to send
   }
 
   /**

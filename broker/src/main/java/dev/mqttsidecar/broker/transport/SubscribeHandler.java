@@ -54,7 +54,7 @@ final class SubscribeHandler {
     BrokerConfig config = conn.services.config();
     Session session = conn.session;
     List<Integer> codes = new ArrayList<>(requested.size());
-    List<Runnable> retained = new ArrayList<>(requested.size());
+    List<String> replays = new ArrayList<>(requested.size());
     for (MqttTopicSubscription sub : requested) {
       MqttSubscriptionOption o = sub.option();
       TopicFilter filter;
@@ -98,15 +98,21 @@ final class SubscribeHandler {
               : SubscriptionOptions.of(qos);
       SubscriptionService subscriptions = conn.services.subscriptions();
       boolean isNew = subscriptions.subscribe(session, filter, options);
-      retained.add(() -> subscriptions.sendRetained(session, filter, options, isNew));
+      // Held, and stored with the subscription: the SUBACK goes first, and a crash after it
+      // still owes the retained messages.
+      if (subscriptions.sendRetained(session, filter, options, isNew, true)) {
+        replays.add(filter.raw());
+      }
       codes.add(qos.value()); // the granted QoS [MQTT-3.9.3-1]
     }
     int packetId = m.variableHeader().messageId();
     onceStored(
         () -> {
-          retained.forEach(Runnable::run);
-          // On the event loop: the retained messages just queued follow the SUBACK.
+          // On the event loop: the retained messages the release sends follow the SUBACK.
           conn.channel.writeAndFlush(Packets.subAck(packetId, codes, conn.mqtt5)); // [MQTT-3.8.4-1]
+          if (!replays.isEmpty()) {
+            session.releaseReplays(replays);
+          }
         });
   }
 

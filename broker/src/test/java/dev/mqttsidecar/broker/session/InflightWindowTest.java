@@ -33,7 +33,7 @@ class InflightWindowTest {
 
   /** The session outlives its connection: its in-flight QoS 2 state is stored. */
   private void persistent() {
-    durable.save(Duration.ofMinutes(1), null, Map.of());
+    durable.save(Duration.ofMinutes(1), null, Map.of(), Map.of());
     f.store.take();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mqttsidecar.broker.Message;
 import dev.mqttsidecar.broker.Qos;
+import dev.mqttsidecar.broker.persistence.StoredSubscription;
 import dev.mqttsidecar.broker.testing.RecordingOutbound;
 import java.time.Duration;
 import java.util.List;
@@ -169,5 +170,47 @@ class SessionReplayTest {
     Message live = Message.of("live", new byte[0], Qos.AT_LEAST_ONCE, false);
     session.enqueue(QueuedMessage.direct(live, live));
     assertThat(out.topics()).isEqualTo(List.of("live"));
+  }
+
+  @Test
+  void aHeldReplayWaitsForItsReleaseAndStaysInTheRecordUntilDone() {
+    session.setExpiry(Duration.ofMinutes(1));
+    session.subscriptionRecord().added("r/#", SubscriptionOptions.of(Qos.AT_LEAST_ONCE), null);
+    attach(1);
+    CountingBacklog backlog = new CountingBacklog(100, Qos.AT_LEAST_ONCE);
+    session.replay("r/#", backlog, 42, true);
+    assertThat(backlog.handedOut).as("held: the SUBACK goes first").isZero();
+    assertThat(f.store.lastSaved().subscriptions())
+        .singleElement()
+        .extracting(StoredSubscription::replayBefore)
+        .isEqualTo(42L);
+
+    session.releaseReplays(List.of("r/#"));
+    assertThat(out.topics()).hasSize(1);
+    for (int i = 0; i < 200 && backlog.handedOut < 100; i++) {
+      assertThat(f.store.lastSaved().subscriptions().get(0).replayBefore())
+          .as("part of it is only in the retained store")
+          .isEqualTo(42L);
+      settleAll();
+    }
+    assertThat(f.store.lastSaved().subscriptions().get(0).replayBefore())
+        .as("all of it is in the session's queue: a restart starts nothing again")
+        .isZero();
+    for (int i = 0; i < 200 && out.topics().size() < 100; i++) {
+      settleAll();
+    }
+    assertThat(out.topics()).hasSize(100).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aReplayHeldForASubackThatNeverWentGoesOnWithTheNextConnection() {
+    session.setExpiry(Duration.ofMinutes(1));
+    attach(10);
+    CountingBacklog backlog = new CountingBacklog(5, Qos.AT_LEAST_ONCE);
+    session.replay("r/#", backlog, 42, true);
+    session.detach(out); // closed before its SUBACK was sent
+    RecordingOutbound back = RecordingOutbound.mqtt();
+    session.attach(back, 10, () -> {});
+    assertThat(back.topics()).hasSize(5);
   }
 }

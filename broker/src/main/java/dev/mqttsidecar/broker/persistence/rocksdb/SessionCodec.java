@@ -23,6 +23,13 @@ final class SessionCodec {
   static final int INFLIGHT = 1;
   static final int INBOUND_QOS2 = 2;
 
+  /**
+   * In a subscription's option byte (QoS bits 0-1, No Local 2, Retain As Published 3, Retain
+   * Handling 4-5): a retained replay is pending, and its version bound follows the Subscription
+   * Identifier. Records written before it existed never set it.
+   */
+  private static final int REPLAY_PENDING = 0x40;
+
   private SessionCodec() {}
 
   static byte[] prefix(String sessionKey) {
@@ -82,8 +89,12 @@ final class SessionCodec {
           sub.qos().value()
               | (sub.noLocal() ? 4 : 0)
               | (sub.retainAsPublished() ? 8 : 0)
-              | sub.retainHandling() << 4);
+              | sub.retainHandling() << 4
+              | (sub.replayBefore() > 0 ? REPLAY_PENDING : 0));
       w.writeVarLong(sub.subscriptionId());
+      if (sub.replayBefore() > 0) {
+        w.writeVarLong(sub.replayBefore());
+      }
     }
     return w.toByteArray();
   }
@@ -100,9 +111,17 @@ final class SessionCodec {
       for (int i = 0; i < count; i++) {
         String filter = r.readString();
         int o = r.readByte();
+        int subscriptionId = (int) r.readVarLong();
+        long replayBefore = (o & REPLAY_PENDING) != 0 ? r.readVarLong() : 0;
         subs.add(
             new StoredSubscription(
-                filter, Qos.of(o & 3), (o & 4) != 0, (o & 8) != 0, o >> 4, (int) r.readVarLong()));
+                filter,
+                Qos.of(o & 3),
+                (o & 4) != 0,
+                (o & 8) != 0,
+                (o >> 4) & 3,
+                subscriptionId,
+                replayBefore));
       }
       return new StoredSession(sessionKey, clientId, expiry, disconnectedAt, subs);
     } catch (IllegalArgumentException e) {
