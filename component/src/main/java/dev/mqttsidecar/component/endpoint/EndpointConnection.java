@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -27,7 +26,6 @@ public final class EndpointConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EndpointConnection.class);
   static final Duration FIRST_RETRY = Duration.ofMillis(250);
   static final Duration MAX_RETRY = Duration.ofSeconds(30);
-  private static final Duration TOKEN_CHECK = Duration.ofSeconds(5);
 
   private record Pending(RemoteMessage message, CompletableFuture<Void> done) {}
 
@@ -37,8 +35,7 @@ public final class EndpointConnection implements AutoCloseable {
   private final String clientId;
   private final RemoteClient client;
   private final Credentials credentials;
-  private final ScheduledExecutorService scheduler;
-  private final Clock clock;
+  private final TokenRenewal renewal;
   private final List<Route> routes = new ArrayList<>();
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
@@ -68,14 +65,20 @@ public final class EndpointConnection implements AutoCloseable {
       Clock clock) {
     this.settings = settings;
     this.clientId = clientId;
-    this.scheduler = scheduler;
-    this.clock = clock;
     this.credentials = new Credentials(settings.authentication(), environment);
     var ssl = settings.tls() == null ? null : EndpointTls.sslConfig(settings.tls());
     this.client =
         settings.mqttVersion() == EndpointSettings.MqttVersion.MQTT_5
             ? new Mqtt5RemoteClient(settings, clientId, ssl)
             : new Mqtt3RemoteClient(settings, clientId, ssl);
+    this.renewal =
+        new TokenRenewal(
+            "endpoint " + settings.name(),
+            credentials,
+            scheduler,
+            clock,
+            this::connectedWith,
+            () -> client.disconnect(true));
   }
 
   public EndpointSettings settings() {
@@ -277,32 +280,8 @@ public final class EndpointConnection implements AutoCloseable {
     }
   }
 
-  /** Checks the token file now and then once the token in use is close to expiring. */
-  private void scheduleTokenRenewal(String token) {
-    Duration wait = Credentials.renewalDelay(token, clock.instant());
-    if (wait != null) {
-      scheduler.schedule(() -> renewToken(token), wait.toMillis(), TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void renewToken(String used) {
-    String current;
-    try {
-      current = credentials.token();
-    } catch (RuntimeException e) {
-      current = null;
-    }
-    synchronized (this) {
-      if (state != State.CONNECTED || !used.equals(tokenInUse)) {
-        return; // closed, or reconnected meanwhile with a newer token
-      }
-      if (current == null || current.equals(used)) {
-        scheduler.schedule(() -> renewToken(used), TOKEN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-        return;
-      }
-    }
-    log.info("endpoint {}: token file renewed; reconnecting with the new token", settings.name());
-    client.disconnect(true);
+  private synchronized boolean connectedWith(String token) {
+    return state == State.CONNECTED && token.equals(tokenInUse);
   }
 
   private final class Events implements RemoteClient.Events {
@@ -320,7 +299,7 @@ public final class EndpointConnection implements AutoCloseable {
         pump();
       }
       subscribeRoutes();
-      scheduleTokenRenewal(token);
+      renewal.connectedWith(token);
     }
 
     @Override

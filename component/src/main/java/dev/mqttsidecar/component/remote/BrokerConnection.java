@@ -15,9 +15,10 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
 import dev.mqttsidecar.component.endpoint.Credentials;
 import dev.mqttsidecar.component.endpoint.EndpointSettings.Authentication;
 import dev.mqttsidecar.component.endpoint.EndpointTls;
+import dev.mqttsidecar.component.endpoint.TokenRenewal;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,14 +38,13 @@ final class BrokerConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BrokerConnection.class);
   static final Duration FIRST_RETRY = Duration.ofMillis(200);
   static final Duration MAX_RETRY = Duration.ofSeconds(10);
-  private static final Duration TOKEN_CHECK = Duration.ofSeconds(5);
 
   private final RemoteSettings settings;
   private final String clientId;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final MqttClientSslConfig ssl;
   private final Credentials credentials;
-  private final ScheduledExecutorService scheduler;
+  private final TokenRenewal renewal;
   private final Mqtt5AsyncClient client;
 
   private int server;
@@ -65,7 +65,6 @@ final class BrokerConnection implements AutoCloseable {
       Consumer<Boolean> onConnected) {
     this.settings = settings;
     this.clientId = clientId;
-    this.scheduler = scheduler;
     this.ssl =
         settings.usesCustomTls()
             ? EndpointTls.sslConfigFromPem(
@@ -115,6 +114,17 @@ final class BrokerConnection implements AutoCloseable {
                   started.complete(null); // reconnecting: the client now keeps publishes
                 })
             .buildAsync();
+    this.renewal =
+        new TokenRenewal(
+            clientId,
+            credentials,
+            scheduler,
+            Clock.systemUTC(),
+            token -> !closed && token.equals(tokenInUse),
+            () -> {
+              renewing = true;
+              client.disconnect().exceptionally(e -> null);
+            });
   }
 
   Mqtt5AsyncClient client() {
@@ -158,7 +168,7 @@ final class BrokerConnection implements AutoCloseable {
     rounds = 0;
     everConnected = true;
     log.info("{} connected to {}", clientId, settings.servers().get(server));
-    scheduleTokenRenewal(tokenInUse);
+    renewal.connectedWith(tokenInUse);
   }
 
   private synchronized RemoteServer currentServer() {
@@ -232,33 +242,6 @@ final class BrokerConnection implements AutoCloseable {
       builder = builder.simpleAuth(auth.build());
     }
     return builder.build();
-  }
-
-  /** Re-reads the token file in the last fifth of the token's life (at most its last minute). */
-  private void scheduleTokenRenewal(String token) {
-    Duration wait = Credentials.renewalDelay(token, Instant.now());
-    if (wait != null && !closed) {
-      scheduler.schedule(() -> renewToken(token), wait.toMillis(), TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void renewToken(String used) {
-    if (closed || !used.equals(tokenInUse)) {
-      return;
-    }
-    String current;
-    try {
-      current = credentials.token();
-    } catch (RuntimeException e) {
-      current = null;
-    }
-    if (current == null || current.equals(used)) {
-      scheduler.schedule(() -> renewToken(used), TOKEN_CHECK.toMillis(), TimeUnit.MILLISECONDS);
-      return;
-    }
-    log.info("{}: token file renewed; reconnecting with the new token", clientId);
-    renewing = true;
-    client.disconnect().exceptionally(e -> null);
   }
 
   /** Disconnects for good; the broker keeps the session for its expiry. */

@@ -5,23 +5,14 @@ import static dev.mqttsidecar.component.pubsub.RemoteModeIT.component;
 import static dev.mqttsidecar.component.pubsub.RemoteModeIT.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dapr.proto.components.v1.Pubsub.PullMessagesResponse;
 import dev.mqttsidecar.component.testing.FakeDaprd;
+import dev.mqttsidecar.component.testing.JwtIssuer;
 import dev.mqttsidecar.component.testing.SidecarProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -36,14 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RemoteTokenRenewalIT {
   private static final Duration FIRST_TOKEN_LIFE = Duration.ofSeconds(10);
+  private static final String SUBJECT = "system:serviceaccount:shop:orders";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir Path folder;
 
   @Test
   void aRenewedTokenFileKeepsTheConnectionPastTheOldTokensExpiry() throws Exception {
-    ECKey key = new ECKeyGenerator(Curve.P_256).keyID("tier").generate();
-    Files.writeString(folder.resolve("jwks.json"), new JWKSet(key.toPublicJWK()).toString());
+    JwtIssuer issuer = JwtIssuer.create("tier");
+    issuer.writeJwks(folder.resolve("jwks.json"));
     Path config =
         Files.writeString(
             folder.resolve("tier.yaml"),
@@ -55,7 +47,7 @@ class RemoteTokenRenewalIT {
             """);
     Path token = folder.resolve("token");
     Instant firstExpiry = Instant.now().plus(FIRST_TOKEN_LIFE);
-    Files.writeString(token, sign(key, firstExpiry));
+    Files.writeString(token, issuer.sign(SUBJECT, firstExpiry));
 
     try (SidecarProcess tier = SidecarProcess.launch(List.of("--config", config.toString()));
         SidecarProcess remote = SidecarProcess.start(folder, "remote", "--no-broker");
@@ -68,7 +60,7 @@ class RemoteTokenRenewalIT {
         stream.ack(stream.next(WAIT));
 
         // The service-account token is rotated on disk, as the kubelet does.
-        Files.writeString(token, sign(key, Instant.now().plus(Duration.ofHours(1))));
+        Files.writeString(token, issuer.sign(SUBJECT, Instant.now().plus(Duration.ofHours(1))));
         remote.awaitLine(Pattern.compile("token file renewed"), WAIT);
         awaitPast(firstExpiry.plusSeconds(1));
 
@@ -81,18 +73,6 @@ class RemoteTokenRenewalIT {
           .as("renewed before the tier could cut the connection off")
           .doesNotContain(" lost " + url);
     }
-  }
-
-  private static String sign(ECKey key, Instant expires) throws Exception {
-    SignedJWT jwt =
-        new SignedJWT(
-            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
-            new JWTClaimsSet.Builder()
-                .subject("system:serviceaccount:shop:orders")
-                .expirationTime(Date.from(expires))
-                .build());
-    jwt.sign(new ECDSASigner(key));
-    return jwt.serialize();
   }
 
   /** Waits, bounded, until the clock has passed {@code instant}. */
