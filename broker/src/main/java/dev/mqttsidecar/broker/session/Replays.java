@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * A session's backlogs in progress, by key (a subscription's filter), the oldest served first. Each
  * batch is small in count and bytes, so what a backlog holds in the session at once is one batch. A
  * backlog with a restart mark is kept in the session record until it is done (see {@link
- * Session#replay(String, Backlog, long, boolean)}). Confined to the session's executor.
+ * Session#replay}). Confined to the session's executor.
  */
 final class Replays {
   private static final Logger LOG = LoggerFactory.getLogger(Replays.class);
@@ -100,6 +100,9 @@ final class Replays {
 
   /** The restart marks of the backlogs not done yet, by key, for the session record. */
   Map<String, Long> restartMarks() {
+    if (running.isEmpty()) {
+      return Map.of(); // nearly always: each record write asks
+    }
     Map<String, Long> marks = new LinkedHashMap<>(2);
     running.forEach(
         (key, r) -> {

@@ -130,11 +130,6 @@ public final class Session {
     return done;
   }
 
-  /** A {@link #replay(String, Backlog, long, boolean)} that a restart forgets, sending at once. */
-  public void replay(String key, Backlog backlog) {
-    replay(key, backlog, 0, false);
-  }
-
   /**
    * Sends {@code backlog} a batch at a time while attached with room, in place of one under {@code
    * key}, until the session ends. A positive {@code restartMark} stays in the session record until

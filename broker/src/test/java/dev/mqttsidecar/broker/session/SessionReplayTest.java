@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 class SessionReplayTest {
   private static final int MAX_QUEUED = 100;
 
+  /** The restart mark of a backlog the session record does not keep. */
+  private static final long NOT_STORED = 0;
+
   private final SessionFixture f = new SessionFixture(MAX_QUEUED);
   private final Session session = f.session("k");
   private final RecordingOutbound out = RecordingOutbound.mqtt();
@@ -56,7 +59,7 @@ class SessionReplayTest {
   void aBacklogIsFedOnlyAsTheWindowFreesUpAndArrivesWholeInOrder() {
     attach(10);
     CountingBacklog backlog = new CountingBacklog(1_000, Qos.AT_LEAST_ONCE);
-    session.replay("r/#", backlog);
+    session.replay("r/#", backlog, NOT_STORED, false);
     assertThat(out.topics()).hasSize(10);
     // The window is full: one batch waits in the queue, no more is read.
     assertThat(backlog.handedOut).isLessThanOrEqualTo(10 + QueuedMessage.IN_MEMORY_HEAD);
@@ -79,7 +82,7 @@ class SessionReplayTest {
     Session s = small.session("s");
     RecordingOutbound o = RecordingOutbound.mqtt();
     s.attach(o, 100, () -> {});
-    s.replay("r/#", new CountingBacklog(50, Qos.AT_LEAST_ONCE));
+    s.replay("r/#", new CountingBacklog(50, Qos.AT_LEAST_ONCE), NOT_STORED, false);
     assertThat(o.topics()).hasSize(50);
     assertThat(small.counters.queueOverflow()).isZero();
   }
@@ -88,7 +91,7 @@ class SessionReplayTest {
   void liveMessagesWaitBehindOneBatchAtMost() {
     attach(1);
     CountingBacklog backlog = new CountingBacklog(1_000, Qos.AT_LEAST_ONCE);
-    session.replay("r/#", backlog);
+    session.replay("r/#", backlog, NOT_STORED, false);
     session.enqueue(SessionFixture.message("live", Qos.AT_LEAST_ONCE));
     for (int i = 0; i < 200 && !out.topics().contains("live"); i++) {
       settleAll();
@@ -101,7 +104,7 @@ class SessionReplayTest {
     attach(10);
     out.room(false);
     CountingBacklog backlog = new CountingBacklog(500, Qos.AT_MOST_ONCE);
-    session.replay("r/#", backlog);
+    session.replay("r/#", backlog, NOT_STORED, false);
     assertThat(backlog.handedOut).isZero();
     out.room(true);
     session.outboundHasRoom();
@@ -112,7 +115,7 @@ class SessionReplayTest {
   void qos0BacklogMessagesWaitWhenTheOutboundFillsMidBatch() {
     attach(10);
     out.roomFor(5);
-    session.replay("r/#", new CountingBacklog(500, Qos.AT_MOST_ONCE));
+    session.replay("r/#", new CountingBacklog(500, Qos.AT_MOST_ONCE), NOT_STORED, false);
     assertThat(out.topics()).hasSize(5);
     out.room(true);
     session.outboundHasRoom();
@@ -126,7 +129,7 @@ class SessionReplayTest {
     attach(10);
     session.detach(out);
     CountingBacklog backlog = new CountingBacklog(100, Qos.AT_LEAST_ONCE);
-    session.replay("r/#", backlog);
+    session.replay("r/#", backlog, NOT_STORED, false);
     assertThat(backlog.handedOut).isZero();
     RecordingOutbound back = RecordingOutbound.mqtt();
     session.attach(back, 1_000, () -> {});
@@ -138,7 +141,7 @@ class SessionReplayTest {
   void stopReplaceAndEndFreeTheBacklog() {
     attach(1);
     CountingBacklog first = new CountingBacklog(1_000, Qos.AT_LEAST_ONCE);
-    session.replay("a/#", first);
+    session.replay("a/#", first, NOT_STORED, false);
     session.stopReplay("a/#");
     int read = first.handedOut;
     settleAll();
@@ -147,13 +150,13 @@ class SessionReplayTest {
 
     CountingBacklog second = new CountingBacklog(1_000, Qos.AT_LEAST_ONCE);
     CountingBacklog third = new CountingBacklog(1_000, Qos.AT_LEAST_ONCE);
-    session.replay("b/#", second);
-    session.replay("b/#", third); // a new SUBSCRIBE of the same filter
+    session.replay("b/#", second, NOT_STORED, false);
+    session.replay("b/#", third, NOT_STORED, false); // a new SUBSCRIBE of the same filter
     assertThat(f.counters.retainedReplays()).isEqualTo(1);
     session.end();
     assertThat(f.counters.retainedReplays()).isZero();
     assertThat(f.counters.retainedReplaysAbandoned()).isEqualTo(3);
-    session.replay("c/#", new CountingBacklog(10, Qos.AT_LEAST_ONCE));
+    session.replay("c/#", new CountingBacklog(10, Qos.AT_LEAST_ONCE), NOT_STORED, false);
     assertThat(f.counters.retainedReplays()).isZero(); // an ended session takes none
   }
 
@@ -164,7 +167,9 @@ class SessionReplayTest {
         "r/#",
         (maxCount, maxBytes, to) -> {
           throw new IllegalStateException("store unreadable");
-        });
+        },
+        NOT_STORED,
+        false);
     assertThat(f.counters.retainedReplays()).isZero();
     assertThat(f.counters.retainedReplaysAbandoned()).isEqualTo(1);
     Message live = Message.of("live", new byte[0], Qos.AT_LEAST_ONCE, false);

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -39,22 +38,11 @@ class EndpointTokenRenewalIT {
   @Test
   void theEndpointRenewsItsConnectionWhenTheTokenFileIsRotated() throws Exception {
     JwtIssuer issuer = JwtIssuer.create("upstream");
-    issuer.writeJwks(folder.resolve("jwks.json"));
-    Path upstreamConfig =
-        Files.writeString(
-            folder.resolve("upstream.yaml"),
-            """
-            socket: { folder: sockets, name: upstream }
-            storage: { durability: memory }
-            listeners: [{ name: devices, host: 127.0.0.1, port: 0 }]
-            authentication: { anonymous: false, jwt: { jwks: jwks.json } }
-            """);
     Path token = folder.resolve("token");
     Instant firstExpiry = Instant.now().plus(FIRST_TOKEN_LIFE);
     Files.writeString(token, issuer.sign(SUBJECT, firstExpiry));
 
-    try (SidecarProcess upstream =
-        SidecarProcess.launch(List.of("--config", upstreamConfig.toString()))) {
+    try (SidecarProcess upstream = issuer.startTokenOnlyBroker(folder, "upstream")) {
       Path edgeConfig =
           Files.writeString(
               folder.resolve("edge.yaml"),

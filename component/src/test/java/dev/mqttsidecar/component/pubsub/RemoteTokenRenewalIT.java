@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -35,21 +34,11 @@ class RemoteTokenRenewalIT {
   @Test
   void aRenewedTokenFileKeepsTheConnectionPastTheOldTokensExpiry() throws Exception {
     JwtIssuer issuer = JwtIssuer.create("tier");
-    issuer.writeJwks(folder.resolve("jwks.json"));
-    Path config =
-        Files.writeString(
-            folder.resolve("tier.yaml"),
-            """
-            socket: { folder: sockets, name: tier }
-            storage: { durability: memory }
-            listeners: [{ name: components, host: 127.0.0.1, port: 0 }]
-            authentication: { anonymous: false, jwt: { jwks: jwks.json } }
-            """);
     Path token = folder.resolve("token");
     Instant firstExpiry = Instant.now().plus(FIRST_TOKEN_LIFE);
     Files.writeString(token, issuer.sign(SUBJECT, firstExpiry));
 
-    try (SidecarProcess tier = SidecarProcess.launch(List.of("--config", config.toString()));
+    try (SidecarProcess tier = issuer.startTokenOnlyBroker(folder, "tier");
         SidecarProcess remote = SidecarProcess.start(folder, "remote", "--no-broker");
         FakeDaprd daprd = new FakeDaprd(folder.resolve("remote.sock"))) {
       String url = "tcp://127.0.0.1:" + tier.mqttPort();

@@ -15,11 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 /**
- * Signs JWTs (ES256) with a key of its own and writes the JWK set that a sidecar's {@code
- * authentication.jwt.jwks} verifies them against, as a Kubernetes API server signs service-account
- * tokens.
+ * Signs JWTs (ES256) with a key of its own, as a Kubernetes API server signs service-account
+ * tokens, and starts brokers that verify them with its JWK set ({@code authentication.jwt.jwks}).
  */
 public final class JwtIssuer {
   private final ECKey key;
@@ -32,9 +32,24 @@ public final class JwtIssuer {
     return new JwtIssuer(new ECKeyGenerator(Curve.P_256).keyID(keyId).generate());
   }
 
-  /** Writes the public JWK set to {@code file}. */
-  public Path writeJwks(Path file) throws IOException {
-    return Files.writeString(file, new JWKSet(key.toPublicJWK()).toString());
+  /**
+   * Starts a broker tier (memory store) in {@code folder} whose listener takes no anonymous client,
+   * only tokens this issuer signed, and those only until their {@code exp}.
+   */
+  public SidecarProcess startTokenOnlyBroker(Path folder, String name) throws IOException {
+    Files.writeString(
+        folder.resolve(name + "-jwks.json"), new JWKSet(key.toPublicJWK()).toString());
+    Path config =
+        Files.writeString(
+            folder.resolve(name + ".yaml"),
+            """
+            socket: { folder: sockets, name: %1$s }
+            storage: { durability: memory }
+            listeners: [{ name: clients, host: 127.0.0.1, port: 0 }]
+            authentication: { anonymous: false, jwt: { jwks: %1$s-jwks.json } }
+            """
+                .formatted(name));
+    return SidecarProcess.launch(List.of("--config", config.toString()));
   }
 
   /** A token for {@code subject} that expires at {@code expires}. */
